@@ -1,0 +1,38 @@
+import { resolve } from 'node:path'
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'electron-vite'
+
+const shared = { '@shared': resolve('src/shared') }
+
+export default defineConfig({
+  main: {
+    resolve: { alias: shared },
+    build: {
+      rollupOptions: {
+        // One bundle per process entry; chunks they share are split out by Rollup.
+        input: {
+          index: resolve('src/main/electron/main.ts'),
+          cli: resolve('src/main/cli/main.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    resolve: { alias: shared },
+    build: {
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        // Sandboxed preloads cannot load ES modules: one CommonJS file.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src/renderer',
+    resolve: { alias: shared },
+    plugins: [vue()],
+    build: {
+      rollupOptions: { input: resolve('src/renderer/index.html') },
+    },
+  },
+})

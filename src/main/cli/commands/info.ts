@@ -1,0 +1,49 @@
+import { resolveDataDir } from '../../app/dataDir'
+import { openAppCore } from '../../core/appCore'
+import type { AppInfo } from '../../../shared/contract'
+import type { Command } from '../command'
+
+export const infoCommand: Command = {
+  name: 'info',
+  summary: 'versions of the app and its engines, and where its data lives',
+  usage: `info [--json]
+
+Prints the versions of Zoo Explorer, Node, SQLite, onnxruntime and sharp, and the data folder.
+
+Options:
+  --json            print one JSON object instead of text`,
+  options: { json: { type: 'boolean' } },
+  async run({ values }, io) {
+    const core = openAppCore({
+      dataDir: resolveDataDir({ flag: values['data-dir'] as string | undefined, env: io.env }),
+      host: 'cli',
+    })
+    try {
+      const result = await core.dispatch('app.info', {}, { face: 'cli' })
+      if (!result.ok) {
+        io.err(`zoo info: ${result.error.message}`)
+        return 1
+      }
+      const info = result.value as AppInfo
+      io.out(values.json ? JSON.stringify(info, null, 2) : formatInfo(info))
+      return 0
+    } finally {
+      core.close()
+    }
+  },
+}
+
+function formatInfo(info: AppInfo): string {
+  const rows: [string, string][] = [
+    [info.name, info.version],
+    ['Node', info.versions.node],
+    ['SQLite', info.versions.sqlite],
+    ['onnxruntime-node', info.versions.onnxruntime],
+    ['sharp', `${info.versions.sharp} (libvips ${info.versions.libvips})`],
+    ['Platform', `${info.platform} ${info.arch}`],
+    ['Data folder', info.dataDir],
+    ['Database', info.databasePath],
+  ]
+  const width = Math.max(...rows.map(([label]) => label.length))
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')
+}

@@ -1,0 +1,80 @@
+/**
+ * The services behind every face, opened once per process and disposed in one place. Electron,
+ * browser mode, the CLI and tests all start here.
+ */
+import { join } from 'node:path'
+import type { Database } from 'better-sqlite3'
+import { APP_NAME, readAppInfo, type Host } from '../app/appInfo'
+import { ensureDataDir } from '../app/dataDir'
+import { openDatabase } from '../db/openDatabase'
+import type { MigrationReport } from '../db/migrate'
+import { EventBus } from '../events/eventBus'
+import { SettingsStore } from '../settings/settingsStore'
+import { createDispatch, type Dispatch } from './dispatch'
+import type { Handlers } from './handlers'
+
+export interface AppCoreOptions {
+  dataDir: string
+  host: Host
+  nativeBinding?: string
+  log?: (message: string) => void
+}
+
+export interface AppCore {
+  readonly dataDir: string
+  readonly db: Database
+  readonly events: EventBus
+  readonly settings: SettingsStore
+  readonly migration: MigrationReport
+  readonly dispatch: Dispatch
+  close(): void
+}
+
+export const DATABASE_FILE = 'zoo.sqlite'
+
+export function openAppCore(options: AppCoreOptions): AppCore {
+  const dataDir = ensureDataDir(options.dataDir)
+  const databasePath = join(dataDir, DATABASE_FILE)
+  const { db, migration } = openDatabase(
+    databasePath,
+    options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+  )
+  const events = new EventBus()
+  const settings = new SettingsStore(db)
+  const log = options.log ?? ((message: string) => console.error(message))
+  let pingSeq = 0
+
+  const handlers: Handlers = {
+    'app.info': () => readAppInfo({ host: options.host, dataDir, databasePath, db }),
+    'app.ping': ({ message }) => {
+      const reply = { message, seq: ++pingSeq, at: new Date().toISOString() }
+      events.emit('app.ping', reply)
+      return reply
+    },
+    'settings.get': () => settings.ui(),
+    'settings.update': (patch) => {
+      const next = settings.updateUi(patch)
+      events.emit('settings.changed', next)
+      return next
+    },
+  }
+
+  const dispatch = createDispatch(handlers, (channel, error) => {
+    log(`${APP_NAME}: ${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  })
+
+  let closed = false
+  return {
+    dataDir,
+    db,
+    events,
+    settings,
+    migration,
+    dispatch,
+    close() {
+      if (closed) return
+      closed = true
+      db.close()
+    },
+  }
+}

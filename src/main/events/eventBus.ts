@@ -1,0 +1,27 @@
+import type { EventChannel, EventPayload } from '../../shared/contract'
+
+export type EventListener = <E extends EventChannel>(event: E, payload: EventPayload<E>) => void
+
+/** Fan-out of main-side events to every face (IPC windows, HTTP streams, CLI). */
+export class EventBus {
+  private readonly listeners = new Set<EventListener>()
+
+  emit<E extends EventChannel>(event: E, payload: EventPayload<E>): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event, payload)
+      } catch {
+        // One broken subscriber (a closed socket, a destroyed window) must not starve the others.
+      }
+    }
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  get size(): number {
+    return this.listeners.size
+  }
+}

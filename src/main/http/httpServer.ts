@@ -1,0 +1,254 @@
+/**
+ * Browser mode: the renderer build and the same request handlers as the Electron window, served
+ * on 127.0.0.1 behind a per-launch token.
+ */
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { fail, type ErrorCode, type Result } from '../../shared/errors'
+import { formatSseEvent } from '../../shared/api/sseParser'
+import type { AppCore } from '../core/appCore'
+import { contentSecurityPolicy } from '../security/contentSecurityPolicy'
+import { bearerToken, isAllowedHost, isAllowedOrigin, tokensEqual } from './loopbackGuard'
+import { resolveInside, sendFile } from './staticFiles'
+
+export interface HttpServerOptions {
+  core: Pick<AppCore, 'dispatch' | 'events'>
+  /** Folder with the built renderer (`out/renderer`). */
+  rendererDir: string
+  port?: number
+  token?: string
+  maxBodyBytes?: number
+  heartbeatMs?: number
+}
+
+export interface RunningHttpServer {
+  readonly port: number
+  readonly token: string
+  readonly origin: string
+  /** The URL a user opens: the page refuses to load without its token. */
+  readonly url: string
+  close(): Promise<void>
+}
+
+const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  INVALID_INPUT: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  UNKNOWN_CHANNEL: 404,
+  CANCELLED: 409,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+}
+
+const BASE_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+}
+
+export function createToken(): string {
+  return randomBytes(24).toString('base64url')
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const token = options.token ?? createToken()
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
+  const streams = new Set<ServerResponse>()
+  const csp = contentSecurityPolicy()
+  let port = 0
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) {
+        sendResult(response, fail('INTERNAL', `Request failed: ${String(error)}`))
+      } else response.destroy()
+    })
+  })
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const isApi = url.pathname.startsWith('/api/')
+
+    if (!isAllowedHost(request.headers.host, port) || !isAllowedOrigin(request.headers.origin, port)) {
+      const denied = fail(
+        'FORBIDDEN',
+        'Zoo Explorer only answers requests addressed to 127.0.0.1 or localhost from its own page.',
+      )
+      return isApi ? sendResult(response, denied) : sendText(response, 403, denied.error.message)
+    }
+
+    if (isApi) return handleApi(request, response, url)
+
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return sendText(response, 405, 'Method not allowed.')
+    }
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      if (!tokensEqual(url.searchParams.get('token'), token)) {
+        return sendText(
+          response,
+          401,
+          'This Zoo Explorer page needs the token from the URL that `npm run serve` printed. ' +
+            'Open that exact URL (it ends in ?token=…).',
+        )
+      }
+      return sendIndex(response)
+    }
+    const file = resolveInside(options.rendererDir, url.pathname)
+    const sent =
+      file !== null &&
+      (await sendFile(response, file, {
+        ...BASE_HEADERS,
+        'cache-control': url.pathname.startsWith('/assets/') ? 'max-age=31536000, immutable' : 'no-cache',
+      }))
+    if (!sent) sendText(response, 404, 'Not found.')
+  }
+
+  async function sendIndex(response: ServerResponse): Promise<void> {
+    let html: string
+    try {
+      html = await readFile(join(options.rendererDir, 'index.html'), 'utf8')
+    } catch {
+      return sendText(
+        response,
+        503,
+        `The renderer is not built (no index.html in ${options.rendererDir}). Run \`npm run build\`.`,
+      )
+    }
+    response.writeHead(200, {
+      ...BASE_HEADERS,
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': csp,
+      'cache-control': 'no-store',
+    })
+    response.end(html)
+  }
+
+  async function handleApi(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+  ): Promise<void> {
+    if (!tokensEqual(bearerToken(request.headers.authorization), token)) {
+      return sendResult(
+        response,
+        fail('UNAUTHORIZED', 'Missing or wrong token: every API call needs "Authorization: Bearer <token>".'),
+      )
+    }
+    if (url.pathname === '/api/events') {
+      if (request.method !== 'GET') return sendResult(response, fail('INVALID_INPUT', 'Use GET for /api/events.'))
+      return openEventStream(request, response)
+    }
+    const match = /^\/api\/invoke\/([^/]+)$/.exec(url.pathname)
+    if (!match?.[1]) {
+      return sendResult(response, fail('NOT_FOUND', `No API route at ${url.pathname}.`))
+    }
+    if (request.method !== 'POST') {
+      return sendResult(response, fail('INVALID_INPUT', 'Use POST with a JSON body for /api/invoke.'))
+    }
+    const body = await readBody(request, maxBodyBytes)
+    if (!body.ok) {
+      // The rest of an oversized body is never read: answer, then drop the connection.
+      response.setHeader('connection', 'close')
+      response.on('finish', () => request.destroy())
+      return sendResult(response, body)
+    }
+    let input: unknown
+    try {
+      input = body.value.length === 0 ? {} : (JSON.parse(body.value) as unknown)
+    } catch {
+      return sendResult(response, fail('INVALID_INPUT', 'The request body is not valid JSON.'))
+    }
+    const channel = decodeURIComponent(match[1])
+    sendResult(response, await options.core.dispatch(channel, input, { face: 'http' }))
+  }
+
+  function openEventStream(request: IncomingMessage, response: ServerResponse): void {
+    response.writeHead(200, {
+      ...BASE_HEADERS,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    })
+    response.write(': connected\n\n')
+    streams.add(response)
+    const unsubscribe = options.core.events.subscribe((event, payload) => {
+      response.write(formatSseEvent(event, payload))
+    })
+    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs ?? 15_000)
+    const stop = () => {
+      clearInterval(heartbeat)
+      unsubscribe()
+      streams.delete(response)
+    }
+    request.on('close', stop)
+    response.on('error', stop)
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+  const origin = `http://127.0.0.1:${port}`
+
+  return {
+    port,
+    token,
+    origin,
+    url: `${origin}/?token=${token}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const stream of streams) stream.end()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
+
+function sendResult(response: ServerResponse, result: Result<unknown>): void {
+  const status = result.ok ? 200 : STATUS_BY_CODE[result.error.code]
+  const body = JSON.stringify(result)
+  response.writeHead(status, {
+    ...BASE_HEADERS,
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': String(Buffer.byteLength(body)),
+  })
+  response.end(body)
+}
+
+function sendText(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, {
+    ...BASE_HEADERS,
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+  })
+  response.end(text + '\n')
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<Result<string>> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        request.removeAllListeners('data')
+        request.pause()
+        resolve(fail('INVALID_INPUT', `The request body is larger than ${limit} bytes.`))
+        return
+      }
+      chunks.push(chunk)
+    })
+    request.on('end', () => resolve({ ok: true, value: Buffer.concat(chunks).toString('utf8') }))
+    request.on('error', () => resolve(fail('INVALID_INPUT', 'The request body could not be read.')))
+  })
+}

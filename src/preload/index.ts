@@ -1,0 +1,28 @@
+/**
+ * Runs sandboxed before the page: exposes `window.zoo` with `invoke`, `on` and version strings,
+ * and nothing else of Electron or Node.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { IPC_EVENT, IPC_INVOKE } from '../shared/api/bridgeChannels'
+import type { Result } from '../shared/errors'
+import type { ZooBridge } from '../shared/api/transport'
+
+const bridge: ZooBridge = {
+  invoke: (channel, input) => ipcRenderer.invoke(IPC_INVOKE, channel, input) as Promise<Result<unknown>>,
+  on(event, listener) {
+    const handler = (_event: IpcRendererEvent, name: string, payload: unknown) => {
+      if (name === event) listener(payload)
+    }
+    ipcRenderer.on(IPC_EVENT, handler)
+    return () => {
+      ipcRenderer.removeListener(IPC_EVENT, handler)
+    }
+  },
+  versions: {
+    electron: process.versions.electron ?? '',
+    chrome: process.versions.chrome ?? '',
+    node: process.versions.node,
+  },
+}
+
+contextBridge.exposeInMainWorld('zoo', bridge)

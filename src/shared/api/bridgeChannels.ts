@@ -1,0 +1,3 @@
+/** The two Electron IPC channel names the preload bridge and the main side agree on. */
+export const IPC_INVOKE = 'zoo:invoke'
+export const IPC_EVENT = 'zoo:event'

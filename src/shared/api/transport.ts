@@ -1,0 +1,12 @@
+import type { Result } from '../errors'
+
+/** The untyped wire every face provides: Electron's preload bridge, HTTP, or in-process calls. */
+export interface Transport {
+  invoke(channel: string, input: unknown): Promise<Result<unknown>>
+  on(event: string, listener: (payload: unknown) => void): () => void
+}
+
+/** What the preload script exposes on `window.zoo`; nothing else of Electron reaches the page. */
+export interface ZooBridge extends Transport {
+  readonly versions: Readonly<Record<'electron' | 'chrome' | 'node', string>>
+}

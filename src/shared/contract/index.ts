@@ -1,0 +1,48 @@
+/**
+ * The one table of request and event channels. Main handlers, preload, renderer client, HTTP
+ * routes and the CLI all derive their types from it; inputs are validated against `input` at
+ * runtime before any handler runs.
+ */
+import { z } from 'zod'
+import { pingInput, type AppInfo, type PingEvent, type PingReply } from './app'
+import { uiSettingsPatch, type UiSettings } from './settings'
+
+/** Marks the type a channel returns; outputs are produced by our own code, so no runtime schema. */
+function returns<T>(): T {
+  return undefined as T
+}
+
+const noInput = z.object({}).strict()
+
+export const requestChannels = {
+  'app.info': { input: noInput, output: returns<AppInfo>() },
+  'app.ping': { input: pingInput, output: returns<PingReply>() },
+  'settings.get': { input: noInput, output: returns<UiSettings>() },
+  'settings.update': { input: uiSettingsPatch, output: returns<UiSettings>() },
+} satisfies Record<string, { input: z.ZodType; output: unknown }>
+
+export const eventChannels = {
+  'app.ping': returns<PingEvent>(),
+  'settings.changed': returns<UiSettings>(),
+} satisfies Record<string, unknown>
+
+export type RequestChannel = keyof typeof requestChannels
+export type EventChannel = keyof typeof eventChannels
+
+/** What a caller passes (before defaults are applied). */
+export type RequestInput<C extends RequestChannel> = z.input<(typeof requestChannels)[C]['input']>
+/** What a handler receives (validated, defaults applied). */
+export type HandlerInput<C extends RequestChannel> = z.output<(typeof requestChannels)[C]['input']>
+export type RequestOutput<C extends RequestChannel> = (typeof requestChannels)[C]['output']
+export type EventPayload<E extends EventChannel> = (typeof eventChannels)[E]
+
+export function isRequestChannel(name: string): name is RequestChannel {
+  return Object.hasOwn(requestChannels, name)
+}
+
+export function isEventChannel(name: string): name is EventChannel {
+  return Object.hasOwn(eventChannels, name)
+}
+
+export * from './app'
+export * from './settings'

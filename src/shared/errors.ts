@@ -1,0 +1,56 @@
+/**
+ * Error codes every face (IPC, HTTP, CLI, renderer) understands. The renderer shows `message`;
+ * tests and scripts branch on `code`.
+ */
+export const errorCodes = [
+  'INVALID_INPUT',
+  'UNKNOWN_CHANNEL',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CANCELLED',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const
+
+export type ErrorCode = (typeof errorCodes)[number]
+
+export interface ApiError {
+  code: ErrorCode
+  message: string
+  details?: unknown
+}
+
+export interface Failure {
+  ok: false
+  error: ApiError
+}
+
+export type Result<T> = { ok: true; value: T } | Failure
+
+/** Thrown by services; the dispatcher turns it into `{ ok: false, error }` unchanged. */
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly details?: unknown
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message)
+    this.name = 'AppError'
+    this.code = code
+    this.details = details
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (errorCodes as readonly string[]).includes(value)
+}
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value }
+}
+
+export function fail(code: ErrorCode, message: string, details?: unknown): Failure {
+  return details === undefined
+    ? { ok: false, error: { code, message } }
+    : { ok: false, error: { code, message, details } }
+}
