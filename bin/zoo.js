@@ -6,7 +6,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'out', 'main', 'cli.js')
 if (!existsSync(entry)) {
-  console.error('zoo: the app is not built yet (no out/main/cli.js). Run `npm run build` in the project folder.')
+  console.error(
+    'zoo: the app is not built yet (no out/main/cli.js). Run `npm run build` in the project folder.',
+  )
   process.exit(1)
 }
 await import(pathToFileURL(entry).href)

@@ -8,7 +8,8 @@ import type { Result } from '../shared/errors'
 import type { ZooBridge } from '../shared/api/transport'
 
 const bridge: ZooBridge = {
-  invoke: (channel, input) => ipcRenderer.invoke(IPC_INVOKE, channel, input) as Promise<Result<unknown>>,
+  invoke: (channel, input) =>
+    ipcRenderer.invoke(IPC_INVOKE, channel, input) as Promise<Result<unknown>>,
   on(event, listener) {
     const handler = (_event: IpcRendererEvent, name: string, payload: unknown) => {
       if (name === event) listener(payload)

@@ -28,7 +28,8 @@ export function defaultDataDir(
   env: NodeJS.ProcessEnv,
   home: string,
 ): string {
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), APP_DIR_NAME)
+  if (platform === 'win32')
+    return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), APP_DIR_NAME)
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_DIR_NAME)
   return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), APP_DIR_NAME)
 }

@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util'
 import { APP_VERSION } from '../app/appInfo'
-import { GLOBAL_OPTIONS, GLOBAL_OPTIONS_HELP, UsageError, type CliIo, type Command } from './command'
+import {
+  GLOBAL_OPTIONS,
+  GLOBAL_OPTIONS_HELP,
+  UsageError,
+  type CliIo,
+  type Command,
+} from './command'
 import { infoCommand } from './commands/info'
 import { serveCommand } from './commands/serve'
 

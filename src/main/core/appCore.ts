@@ -60,7 +60,9 @@ export function openAppCore(options: AppCoreOptions): AppCore {
   }
 
   const dispatch = createDispatch(handlers, (channel, error) => {
-    log(`${APP_NAME}: ${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    log(
+      `${APP_NAME}: ${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    )
   })
 
   let closed = false

@@ -10,7 +10,8 @@ export function connectIpc(core: AppCore, appOrigin: string): () => void {
     if (!isTrustedSender(event.senderFrame?.url, appOrigin)) {
       return fail('FORBIDDEN', 'IPC refused: the calling frame is not Zoo Explorer’s own page.')
     }
-    if (typeof channel !== 'string') return fail('INVALID_INPUT', 'The channel name must be a string.')
+    if (typeof channel !== 'string')
+      return fail('INVALID_INPUT', 'The channel name must be a string.')
     return core.dispatch(channel, input, { face: 'ipc' })
   })
   return () => ipcMain.removeHandler(IPC_INVOKE)

@@ -33,11 +33,18 @@ function electronSqliteBinding(): string | undefined {
 }
 
 function hardenSessions(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false),
+  )
   if (devRendererUrl) {
-    const csp = contentSecurityPolicy({ dev: true, connectSrc: [devRendererUrl.replace(/^http/, 'ws')] })
+    const csp = contentSecurityPolicy({
+      dev: true,
+      connectSrc: [devRendererUrl.replace(/^http/, 'ws')],
+    })
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } })
+      callback({
+        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] },
+      })
     })
   }
   app.on('web-contents-created', (_event, contents) => {
@@ -108,7 +115,11 @@ function start(): void {
 
   void app.whenReady().then(() => {
     const binding = electronSqliteBinding()
-    core = openAppCore({ dataDir, host: 'electron', ...(binding ? { nativeBinding: binding } : {}) })
+    core = openAppCore({
+      dataDir,
+      host: 'electron',
+      ...(binding ? { nativeBinding: binding } : {}),
+    })
     hardenSessions()
     serveRendererOverAppScheme(join(here, '..', 'renderer'))
     connectIpc(core, appOrigin)

@@ -31,7 +31,8 @@ export function restoreWindowState(saved: unknown, workAreas: readonly Rect[]): 
   )
   const width = largest ? Math.min(state.width, largest.width) : state.width
   const height = largest ? Math.min(state.height, largest.height) : state.height
-  if (state.x === undefined || state.y === undefined) return { width, height, maximized: state.maximized }
+  if (state.x === undefined || state.y === undefined)
+    return { width, height, maximized: state.maximized }
   const rect = { x: state.x, y: state.y, width, height }
   const visible = workAreas.some((area) => overlap(rect, area))
   return visible

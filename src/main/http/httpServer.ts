@@ -74,7 +74,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     const isApi = url.pathname.startsWith('/api/')
 
-    if (!isAllowedHost(request.headers.host, port) || !isAllowedOrigin(request.headers.origin, port)) {
+    if (
+      !isAllowedHost(request.headers.host, port) ||
+      !isAllowedOrigin(request.headers.origin, port)
+    ) {
       const denied = fail(
         'FORBIDDEN',
         'Zoo Explorer only answers requests addressed to 127.0.0.1 or localhost from its own page.',
@@ -103,7 +106,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       file !== null &&
       (await sendFile(response, file, {
         ...BASE_HEADERS,
-        'cache-control': url.pathname.startsWith('/assets/') ? 'max-age=31536000, immutable' : 'no-cache',
+        'cache-control': url.pathname.startsWith('/assets/')
+          ? 'max-age=31536000, immutable'
+          : 'no-cache',
       }))
     if (!sent) sendText(response, 404, 'Not found.')
   }
@@ -136,11 +141,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (!tokensEqual(bearerToken(request.headers.authorization), token)) {
       return sendResult(
         response,
-        fail('UNAUTHORIZED', 'Missing or wrong token: every API call needs "Authorization: Bearer <token>".'),
+        fail(
+          'UNAUTHORIZED',
+          'Missing or wrong token: every API call needs "Authorization: Bearer <token>".',
+        ),
       )
     }
     if (url.pathname === '/api/events') {
-      if (request.method !== 'GET') return sendResult(response, fail('INVALID_INPUT', 'Use GET for /api/events.'))
+      if (request.method !== 'GET')
+        return sendResult(response, fail('INVALID_INPUT', 'Use GET for /api/events.'))
       return openEventStream(request, response)
     }
     const match = /^\/api\/invoke\/([^/]+)$/.exec(url.pathname)
@@ -148,7 +157,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return sendResult(response, fail('NOT_FOUND', `No API route at ${url.pathname}.`))
     }
     if (request.method !== 'POST') {
-      return sendResult(response, fail('INVALID_INPUT', 'Use POST with a JSON body for /api/invoke.'))
+      return sendResult(
+        response,
+        fail('INVALID_INPUT', 'Use POST with a JSON body for /api/invoke.'),
+      )
     }
     const body = await readBody(request, maxBodyBytes)
     if (!body.ok) {
@@ -179,7 +191,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const unsubscribe = options.core.events.subscribe((event, payload) => {
       response.write(formatSseEvent(event, payload))
     })
-    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs ?? 15_000)
+    const heartbeat = setInterval(
+      () => response.write(': heartbeat\n\n'),
+      options.heartbeatMs ?? 15_000,
+    )
     const stop = () => {
       clearInterval(heartbeat)
       unsubscribe()

@@ -15,7 +15,9 @@ export class SettingsStore {
   private readonly upsert
 
   constructor(db: Database) {
-    this.select = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?')
+    this.select = db.prepare<[string], { value: string }>(
+      'SELECT value FROM settings WHERE key = ?',
+    )
     this.upsert = db.prepare<[string, string, string]>(
       `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
        ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,

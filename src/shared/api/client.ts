@@ -26,7 +26,8 @@ export function createClient(transport: Transport): ZooClient {
     invoke,
     async call(channel, input) {
       const result = await invoke(channel, input)
-      if (!result.ok) throw new AppError(result.error.code, result.error.message, result.error.details)
+      if (!result.ok)
+        throw new AppError(result.error.code, result.error.message, result.error.details)
       return result.value
     },
     on(event, listener) {

@@ -24,7 +24,9 @@ Options:
   async run({ values }, io) {
     const port = values.port === undefined ? 0 : Number(values.port)
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new UsageError(`--port must be a whole number from 0 to 65535, got "${String(values.port)}".`)
+      throw new UsageError(
+        `--port must be a whole number from 0 to 65535, got "${String(values.port)}".`,
+      )
     }
     const core = openAppCore({
       dataDir: resolveDataDir({ flag: values['data-dir'] as string | undefined, env: io.env }),
@@ -36,7 +38,9 @@ Options:
     } catch (error) {
       core.close()
       const reason =
-        (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${port} is in use` : String(error)
+        (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? `port ${port} is in use`
+          : String(error)
       io.err(`zoo serve: cannot listen on 127.0.0.1: ${reason}. Choose another --port, or omit it.`)
       return 1
     }

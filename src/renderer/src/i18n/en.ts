@@ -70,7 +70,8 @@ export const en = {
     pingReceived: 'Event #{seq} received at {at}',
   },
   errors: {
-    unreachable: 'Zoo Explorer’s back end is not answering. If you started it with npm run serve, check that it is still running.',
+    unreachable:
+      'Zoo Explorer’s back end is not answering. If you started it with npm run serve, check that it is still running.',
   },
 }
 

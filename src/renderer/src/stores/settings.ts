@@ -14,7 +14,11 @@ export const useSettingsStore = defineStore('settings', () => {
   darkQuery.addEventListener('change', (event) => (systemDark.value = event.matches))
 
   const effectiveTheme = computed(() =>
-    settings.value.theme === 'system' ? (systemDark.value ? 'dark' : 'light') : settings.value.theme,
+    settings.value.theme === 'system'
+      ? systemDark.value
+        ? 'dark'
+        : 'light'
+      : settings.value.theme,
   )
   const effectiveLocale = computed(() => settings.value.locale ?? systemLocale())
 

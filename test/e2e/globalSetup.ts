@@ -1,0 +1,5 @@
+import { ensureBuilt } from '../../scripts/ensure-built.js'
+
+export default function globalSetup(): void {
+  ensureBuilt({ quiet: true })
+}
