@@ -6,7 +6,7 @@ const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export default defineConfig({
   testDir: 'test/e2e',
   outputDir: 'test-results/playwright',
-  globalSetup: './test/e2e/globalSetup.ts',
+  globalSetup: './test/setup/buildOnce.ts',
   workers: 1,
   timeout: 30_000,
   expect: { timeout: 5_000 },

@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: { alias: { '@shared': resolve('src/shared') } },
   test: {
     include: ['test/node/**/*.test.ts'],
+    globalSetup: ['test/setup/buildOnce.ts'],
     // Native addons (better-sqlite3, onnxruntime, sharp) are safest in child processes.
     pool: 'forks',
     maxWorkers: 2,

@@ -16,12 +16,19 @@ export interface AppServer {
 }
 
 async function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['bin/zoo.js', 'serve', '--no-open', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['bin/zoo.js', 'serve', '--no-open', '--data-dir', dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   const url = await new Promise<string>((resolve, reject) => {
     let output = ''
-    const timer = setTimeout(() => reject(new Error(`zoo serve printed no URL:\n${output}`)), 15_000)
+    const timer = setTimeout(
+      () => reject(new Error(`zoo serve printed no URL:\n${output}`)),
+      15_000,
+    )
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
       const match = /Zoo Explorer is running at (\S+)/.exec(output)
@@ -44,7 +51,12 @@ export const test = base.extend<object, { app: AppServer }>({
       const dataDir = mkdtempSync(join(tmpdir(), 'zoo-e2e-'))
       const { child, url } = await startServer(dataDir)
       const parsed = new URL(url)
-      await use({ url, origin: parsed.origin, token: parsed.searchParams.get('token') ?? '', dataDir })
+      await use({
+        url,
+        origin: parsed.origin,
+        token: parsed.searchParams.get('token') ?? '',
+        dataDir,
+      })
       child.kill('SIGTERM')
       await new Promise((resolve) => child.once('exit', resolve))
       rmSync(dataDir, { recursive: true, force: true })

@@ -14,7 +14,10 @@ test.describe('browser mode', () => {
     await page.goto(app.url)
     const status = await page.evaluate(async () => {
       const response = await fetch('/api/invoke/app.info', { method: 'POST', body: '{}' })
-      return { status: response.status, body: (await response.json()) as { error: { code: string } } }
+      return {
+        status: response.status,
+        body: (await response.json()) as { error: { code: string } },
+      }
     })
     expect(status.status).toBe(401)
     expect(status.body.error.code).toBe('UNAUTHORIZED')
@@ -63,7 +66,11 @@ test.describe('browser mode', () => {
     await page.goto(app.url)
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Explore')
     const models = page.getByTestId('nav-models')
-    for (let i = 0; i < 10 && !(await models.evaluate((el) => el === document.activeElement)); i++) {
+    for (
+      let i = 0;
+      i < 10 && !(await models.evaluate((el) => el === document.activeElement));
+      i++
+    ) {
       await page.keyboard.press('Tab')
     }
     await expect(models).toBeFocused()

@@ -28,10 +28,11 @@ export function defaultDataDir(
   env: NodeJS.ProcessEnv,
   home: string,
 ): string {
+  // An empty variable counts as unset (XDG spec); otherwise data would land in the working folder.
   if (platform === 'win32')
-    return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), APP_DIR_NAME)
+    return join(env.APPDATA || join(home, 'AppData', 'Roaming'), APP_DIR_NAME)
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_DIR_NAME)
-  return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), APP_DIR_NAME)
+  return join(env.XDG_CONFIG_HOME || join(home, '.config'), APP_DIR_NAME)
 }
 
 export function ensureDataDir(dir: string): string {

@@ -175,7 +175,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     } catch {
       return sendResult(response, fail('INVALID_INPUT', 'The request body is not valid JSON.'))
     }
-    const channel = decodeURIComponent(match[1])
+    let channel: string
+    try {
+      channel = decodeURIComponent(match[1])
+    } catch {
+      return sendResult(
+        response,
+        fail('INVALID_INPUT', 'The channel name in the URL is not valid percent-encoding.'),
+      )
+    }
     sendResult(response, await options.core.dispatch(channel, input, { face: 'http' }))
   }
 

@@ -6,8 +6,12 @@ export interface ServerSentEvent {
 
 export function createSseParser(onEvent: (event: ServerSentEvent) => void) {
   let buffer = ''
+  // A CR ends a line at once; if the next chunk starts with the LF of that CRLF, it is dropped.
+  let endedWithCr = false
   return (chunk: string): void => {
-    buffer += chunk.replace(/\r\n?/g, '\n')
+    const text = endedWithCr && chunk.startsWith('\n') ? chunk.slice(1) : chunk
+    if (chunk.length > 0) endedWithCr = chunk.endsWith('\r')
+    buffer += text.replace(/\r\n?/g, '\n')
     let end = buffer.indexOf('\n\n')
     while (end !== -1) {
       const block = buffer.slice(0, end)

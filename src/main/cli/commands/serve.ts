@@ -22,8 +22,9 @@ Options:
   --no-open         only print the URL; do not open a browser`,
   options: { port: { type: 'string' }, 'no-open': { type: 'boolean' } },
   async run({ values }, io) {
-    const port = values.port === undefined ? 0 : Number(values.port)
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    const raw = values.port as string | undefined
+    const port = raw === undefined ? 0 : /^\d{1,5}$/.test(raw) ? Number(raw) : NaN
+    if (!Number.isInteger(port) || port > 65535) {
       throw new UsageError(
         `--port must be a whole number from 0 to 65535, got "${String(values.port)}".`,
       )

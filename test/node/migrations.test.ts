@@ -1,0 +1,263 @@
+import { join } from 'node:path'
+import BetterSqlite3, { type Database } from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { AppError } from '@shared/errors'
+import { migrate, schemaVersion } from '../../src/main/db/migrate'
+import type { Migration } from '../../src/main/db/migration'
+import { migrations } from '../../src/main/db/migrations'
+import { openDatabase } from '../../src/main/db/openDatabase'
+import { tempDirForTest } from './helpers/tempDir'
+
+const latest = migrations.at(-1)!.version
+
+/** A database path in a temp dir that is removed when the test ends. */
+function dbFile(): string {
+  return join(tempDirForTest('zoo-db'), 'zoo.sqlite')
+}
+
+function openRaw(file: string): Database {
+  return new BetterSqlite3(file)
+}
+
+function tableNames(db: Database): string[] {
+  return db
+    .prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name",
+    )
+    .all()
+    .map((row) => row.name)
+}
+
+function withDb<T>(file: string, use: (db: Database) => T): T {
+  const db = openRaw(file)
+  try {
+    return use(db)
+  } finally {
+    db.close()
+  }
+}
+
+describe('the real migrations', () => {
+  it('are numbered 1..N with distinct names', () => {
+    expect(migrations.map((step) => step.version)).toEqual(migrations.map((_, index) => index + 1))
+    expect(new Set(migrations.map((step) => step.name)).size).toBe(migrations.length)
+  })
+
+  it('bring a fresh database to the last version, in WAL mode', () => {
+    const file = dbFile()
+    const { db, migration } = openDatabase(file)
+    try {
+      expect(schemaVersion(db)).toBe(latest)
+      expect(db.pragma('user_version', { simple: true })).toBe(latest)
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+      expect(migration).toEqual({
+        from: 0,
+        to: latest,
+        applied: migrations.map((step) => `${String(step.version).padStart(4, '0')}-${step.name}`),
+      })
+    } finally {
+      db.close()
+    }
+  })
+
+  it('make the settings table STRICT: a BLOB in a TEXT column is refused', () => {
+    const { db } = openDatabase(dbFile())
+    try {
+      const settings = db
+        .prepare<[], { strict: number }>(
+          "SELECT strict FROM pragma_table_list WHERE name = 'settings'",
+        )
+        .get()
+      expect(settings?.strict).toBe(1)
+      const insert = db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)')
+      expect(() => insert.run('k', Buffer.from('not text'), 'now')).toThrow(
+        expect.objectContaining({ code: 'SQLITE_CONSTRAINT_DATATYPE' }),
+      )
+      expect(() => insert.run('k', null, 'now')).toThrow(/NOT NULL/)
+      expect(db.prepare('SELECT count(*) AS n FROM settings').get()).toEqual({ n: 0 })
+    } finally {
+      db.close()
+    }
+  })
+
+  // From every older version (0 = an empty file) up to the newest, with data in it.
+  it.each(migrations.map((_, index) => index))(
+    'migrate a database at version %i with data in it without losing the data',
+    (version) => {
+      const file = dbFile()
+      const older = openDatabase(file, { migrations: migrations.slice(0, version) })
+      older.db.exec('CREATE TABLE keep_me (id INTEGER PRIMARY KEY, note TEXT NOT NULL) STRICT')
+      older.db.prepare('INSERT INTO keep_me (note) VALUES (?), (?)').run('alpha', 'beta')
+      if (version >= 1) {
+        older.db
+          .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)')
+          .run('ui', '{"theme":"dark"}', '2024-01-01T00:00:00.000Z')
+      }
+      expect(schemaVersion(older.db)).toBe(version)
+      older.db.close()
+
+      const { db, migration } = openDatabase(file)
+      try {
+        expect(migration.from).toBe(version)
+        expect(migration.to).toBe(latest)
+        expect(migration.applied).toHaveLength(latest - version)
+        expect(db.prepare('SELECT note FROM keep_me ORDER BY id').pluck().all()).toEqual([
+          'alpha',
+          'beta',
+        ])
+        if (version >= 1) {
+          expect(db.prepare("SELECT value FROM settings WHERE key = 'ui'").pluck().get()).toBe(
+            '{"theme":"dark"}',
+          )
+        }
+      } finally {
+        db.close()
+      }
+    },
+  )
+
+  it('do nothing when opened again at the newest version', () => {
+    const file = dbFile()
+    openDatabase(file).db.close()
+    const { db, migration } = openDatabase(file)
+    db.close()
+    expect(migration).toEqual({ from: latest, to: latest, applied: [] })
+  })
+})
+
+describe('migrate() with synthetic steps', () => {
+  const createAnimals: Migration = {
+    version: 1,
+    name: 'animals',
+    up: (db) => db.exec('CREATE TABLE animals (id INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT'),
+  }
+  const seedAnimals: Migration = {
+    version: 2,
+    name: 'seed',
+    up: (db) => db.exec("INSERT INTO animals (name) VALUES ('lion'), ('zebra')"),
+  }
+  const addLegs: Migration = {
+    version: 3,
+    name: 'legs',
+    up: (db) => {
+      db.exec('ALTER TABLE animals ADD COLUMN legs INTEGER NOT NULL DEFAULT 4')
+      db.exec("UPDATE animals SET legs = 2 WHERE name = 'flamingo'")
+    },
+  }
+
+  it('runs only the steps above the current version, keeping data from earlier ones', () => {
+    const db = openRaw(dbFile())
+    try {
+      expect(migrate(db, [createAnimals, seedAnimals])).toEqual({
+        from: 0,
+        to: 2,
+        applied: ['0001-animals', '0002-seed'],
+      })
+      db.exec("INSERT INTO animals (name) VALUES ('flamingo')")
+
+      expect(migrate(db, [createAnimals, seedAnimals, addLegs])).toEqual({
+        from: 2,
+        to: 3,
+        applied: ['0003-legs'],
+      })
+      expect(db.prepare('SELECT name, legs FROM animals ORDER BY id').all()).toEqual([
+        { name: 'lion', legs: 4 },
+        { name: 'zebra', legs: 4 },
+        { name: 'flamingo', legs: 2 },
+      ])
+      expect(schemaVersion(db)).toBe(3)
+    } finally {
+      db.close()
+    }
+  })
+
+  it('rolls a failing step back whole: no partial table, version unchanged', () => {
+    const file = dbFile()
+    const broken: Migration = {
+      version: 2,
+      name: 'broken',
+      up: (db) => {
+        db.exec('CREATE TABLE half_done (id INTEGER PRIMARY KEY) STRICT')
+        db.exec("INSERT INTO animals (name) VALUES ('ghost')")
+        throw new Error('step 2 failed halfway')
+      },
+    }
+    const never: Migration = { version: 3, name: 'never', up: () => expect.fail('ran step 3') }
+
+    withDb(file, (db) => {
+      expect(() => migrate(db, [createAnimals, broken, never])).toThrow('step 2 failed halfway')
+      expect(schemaVersion(db)).toBe(1)
+      expect(tableNames(db)).toEqual(['animals'])
+      expect(db.prepare('SELECT count(*) FROM animals').pluck().get()).toBe(0)
+    })
+    // The same holds on disk, after the handle is gone.
+    withDb(file, (db) => {
+      expect(schemaVersion(db)).toBe(1)
+      expect(tableNames(db)).toEqual(['animals'])
+    })
+  })
+
+  it('openDatabase rethrows a failing step and leaves the file at the last whole version', () => {
+    const file = dbFile()
+    const broken: Migration = {
+      version: 2,
+      name: 'broken',
+      up: () => {
+        throw new Error('nope')
+      },
+    }
+    expect(() => openDatabase(file, { migrations: [createAnimals, broken] })).toThrow('nope')
+    withDb(file, (db) => expect(schemaVersion(db)).toBe(1))
+  })
+
+  it('refuses a database written by a newer app with UNAVAILABLE, touching nothing', () => {
+    const file = dbFile()
+    const newer = latest + 5
+    withDb(file, (db) => {
+      db.exec('CREATE TABLE future (x TEXT) STRICT')
+      db.pragma(`user_version = ${newer}`)
+    })
+
+    let caught: unknown
+    try {
+      openDatabase(file)
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(AppError)
+    const error = caught as AppError
+    expect(error.code).toBe('UNAVAILABLE')
+    expect(error.message).toMatch(/newer/i)
+    expect(error.message).toContain(String(newer))
+    withDb(file, (db) => {
+      expect(schemaVersion(db)).toBe(newer)
+      expect(tableNames(db)).toEqual(['future'])
+    })
+  })
+
+  it.each<[string, Migration[]]>([
+    ['a gap', [createAnimals, addLegs]],
+    ['a swap', [seedAnimals, createAnimals]],
+    ['a duplicate', [createAnimals, { ...seedAnimals, version: 1 }]],
+    ['not starting at 1', [seedAnimals]],
+  ])('refuses steps out of order (%s) before running any', (_label, steps) => {
+    const db = openRaw(dbFile())
+    try {
+      expect(() => migrate(db, steps)).toThrow(/expected/)
+      expect(schemaVersion(db)).toBe(0)
+      expect(tableNames(db)).toEqual([])
+    } finally {
+      db.close()
+    }
+  })
+
+  it('leaves an empty list at version 0', () => {
+    const db = openRaw(dbFile())
+    try {
+      expect(migrate(db, [])).toEqual({ from: 0, to: 0, applied: [] })
+    } finally {
+      db.close()
+    }
+  })
+})
