@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { requestChannels } from '@shared/contract'
 import { AppError, type ErrorCode } from '@shared/errors'
 import { createDispatch } from '../../src/main/core/dispatch'
 import type { CallContext, Handlers } from '../../src/main/core/handlers'
@@ -15,13 +16,10 @@ function recordingHandlers(overrides: Partial<Handlers> = {}) {
       calls.push({ channel, input, context: ctx })
       return { recorded: channel } as never
     }
-  const handlers: Handlers = {
-    'app.info': record('app.info'),
-    'app.ping': record('app.ping'),
-    'settings.get': record('settings.get'),
-    'settings.update': record('settings.update'),
+  const handlers = {
+    ...Object.fromEntries(Object.keys(requestChannels).map((channel) => [channel, record(channel)])),
     ...overrides,
-  }
+  } as Handlers
   return { handlers, calls }
 }
 

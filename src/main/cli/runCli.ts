@@ -8,9 +8,11 @@ import {
   type Command,
 } from './command'
 import { infoCommand } from './commands/info'
+import { modelCommand } from './commands/model'
+import { modelsCommand } from './commands/models'
 import { serveCommand } from './commands/serve'
 
-export const commands: readonly Command[] = [infoCommand, serveCommand]
+export const commands: readonly Command[] = [infoCommand, modelsCommand, modelCommand, serveCommand]
 
 const EXIT_USAGE = 2
 

@@ -6,6 +6,10 @@ import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import { APP_NAME, readAppInfo, type Host } from '../app/appInfo'
 import { ensureDataDir } from '../app/dataDir'
+import { resolveResourcesDir } from '../app/resourcesDir'
+import { readCatalogBundle } from '../catalog/catalogBundle'
+import { CatalogService } from '../catalog/catalogService'
+import { syncCatalog, type SyncReport } from '../catalog/catalogSync'
 import { openDatabase } from '../db/openDatabase'
 import type { MigrationReport } from '../db/migrate'
 import { EventBus } from '../events/eventBus'
@@ -17,6 +21,8 @@ export interface AppCoreOptions {
   dataDir: string
   host: Host
   nativeBinding?: string
+  /** Shipped data (catalog, labels); defaults to the project's resources/ folder. */
+  resourcesDir?: string
   log?: (message: string) => void
 }
 
@@ -25,6 +31,10 @@ export interface AppCore {
   readonly db: Database
   readonly events: EventBus
   readonly settings: SettingsStore
+  readonly catalog: CatalogService
+  readonly resourcesDir: string
+  /** How the shipped catalog was loaded, or why it could not be. */
+  readonly catalogSync: SyncReport | { error: string }
   readonly migration: MigrationReport
   readonly dispatch: Dispatch
   close(): void
@@ -42,6 +52,16 @@ export function openAppCore(options: AppCoreOptions): AppCore {
   const events = new EventBus()
   const settings = new SettingsStore(db)
   const log = options.log ?? ((message: string) => console.error(message))
+  const resourcesDir = options.resourcesDir ?? resolveResourcesDir()
+  const catalog = new CatalogService(db)
+  let catalogSync: AppCore['catalogSync']
+  try {
+    catalogSync = syncCatalog(db, readCatalogBundle(resourcesDir))
+  } catch (error) {
+    // The app still opens (settings, About) and says why its catalog views are empty.
+    catalogSync = { error: error instanceof Error ? error.message : String(error) }
+    log(`${APP_NAME}: ${catalogSync.error}`)
+  }
   let pingSeq = 0
 
   const handlers: Handlers = {
@@ -57,6 +77,10 @@ export function openAppCore(options: AppCoreOptions): AppCore {
       events.emit('settings.changed', next)
       return next
     },
+    'catalog.list': (query) => catalog.list(query),
+    'catalog.get': ({ id }) => catalog.get(id),
+    'catalog.series': () => catalog.series(),
+    'catalog.platforms': () => catalog.platforms(),
   }
 
   const dispatch = createDispatch(handlers, (channel, error) => {
@@ -71,6 +95,9 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     db,
     events,
     settings,
+    catalog,
+    resourcesDir,
+    catalogSync,
     migration,
     dispatch,
     close() {

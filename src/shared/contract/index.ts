@@ -5,6 +5,14 @@
  */
 import { z } from 'zod'
 import { pingInput, type AppInfo, type PingEvent, type PingReply } from './app'
+import {
+  catalogGetInput,
+  catalogListInput,
+  type CatalogListResult,
+  type CatalogModelDetail,
+  type PlatformSummary,
+  type SeriesSummary,
+} from './catalog'
 import { uiSettingsPatch, type UiSettings } from './settings'
 
 /** Marks the type a channel returns; outputs are produced by our own code, so no runtime schema. */
@@ -19,6 +27,10 @@ export const requestChannels = {
   'app.ping': { input: pingInput, output: returns<PingReply>() },
   'settings.get': { input: noInput, output: returns<UiSettings>() },
   'settings.update': { input: uiSettingsPatch, output: returns<UiSettings>() },
+  'catalog.list': { input: catalogListInput, output: returns<CatalogListResult>() },
+  'catalog.get': { input: catalogGetInput, output: returns<CatalogModelDetail>() },
+  'catalog.series': { input: noInput, output: returns<SeriesSummary[]>() },
+  'catalog.platforms': { input: noInput, output: returns<PlatformSummary[]>() },
 } satisfies Record<string, { input: z.ZodType; output: unknown }>
 
 export const eventChannels = {
@@ -45,4 +57,5 @@ export function isEventChannel(name: string): name is EventChannel {
 }
 
 export * from './app'
+export * from './catalog'
 export * from './settings'

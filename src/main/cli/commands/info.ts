@@ -1,7 +1,6 @@
-import { resolveDataDir } from '../../app/dataDir'
-import { openAppCore } from '../../core/appCore'
 import type { AppInfo } from '../../../shared/contract'
 import type { Command } from '../command'
+import { withCore } from '../withCore'
 
 export const infoCommand: Command = {
   name: 'info',
@@ -13,23 +12,17 @@ Prints the versions of Zoo Explorer, Node, SQLite, onnxruntime and sharp, and th
 Options:
   --json            print one JSON object instead of text`,
   options: { json: { type: 'boolean' } },
-  async run({ values }, io) {
-    const core = openAppCore({
-      dataDir: resolveDataDir({ flag: values['data-dir'] as string | undefined, env: io.env }),
-      host: 'cli',
-    })
-    try {
+  run(args, io) {
+    return withCore(args, io, async (core) => {
       const result = await core.dispatch('app.info', {}, { face: 'cli' })
       if (!result.ok) {
         io.err(`zoo info: ${result.error.message}`)
         return 1
       }
       const info = result.value as AppInfo
-      io.out(values.json ? JSON.stringify(info, null, 2) : formatInfo(info))
+      io.out(args.values.json ? JSON.stringify(info, null, 2) : formatInfo(info))
       return 0
-    } finally {
-      core.close()
-    }
+    })
   },
 }
 

@@ -1,0 +1,122 @@
+/**
+ * Turns a validated `catalog.list` input into one SQL statement: filters, text search, the chosen
+ * latency column, sort and paging all happen in SQLite, so the CLI, the UI and the benchmark share
+ * the exact same query.
+ */
+import type { z } from 'zod'
+import type { catalogListInput, NumericField, SortField } from '../../shared/contract'
+
+export type ListQuery = z.output<typeof catalogListInput>
+
+const COLUMN: Record<Exclude<NumericField, 'latency'>, string> = {
+  top1: 'm.top1',
+  top5: 'm.top5',
+  paramsM: 'm.params_m',
+  flopsG: 'm.flops_g',
+  sizeMB: 'm.size_mb',
+  inputSize: 'm.input_size',
+}
+
+const SORT: Record<SortField, string> = {
+  id: 'm.id COLLATE NOCASE',
+  series: 's.position',
+  latency: 'latency_ms',
+  ...COLUMN,
+}
+
+export interface SqlQuery {
+  sql: string
+  params: Record<string, string | number>
+}
+
+/** Terms of 3+ characters go to the trigram index; shorter ones fall back to LIKE on the names. */
+function searchClauses(search: string, params: SqlQuery['params']): string[] {
+  const terms = search.split(/\s+/).filter(Boolean).slice(0, 8)
+  return terms.map((term, index) => {
+    const key = `term${index}`
+    if ([...term].length >= 3) {
+      params[key] = `"${term.replace(/"/g, '""')}"`
+      return `m.rowid IN (SELECT rowid FROM models_fts WHERE models_fts MATCH @${key})`
+    }
+    params[key] = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    return `(m.id LIKE @${key} ESCAPE '\\' OR m.display_name LIKE @${key} ESCAPE '\\' OR m.series_id LIKE @${key} ESCAPE '\\' OR m.family LIKE @${key} ESCAPE '\\')`
+  })
+}
+
+function listParam(params: SqlQuery['params'], prefix: string, values: readonly string[]): string {
+  return values
+    .map((value, index) => {
+      params[`${prefix}${index}`] = value
+      return `@${prefix}${index}`
+    })
+    .join(', ')
+}
+
+export function buildListQuery(query: ListQuery): SqlQuery {
+  const params: SqlQuery['params'] = {}
+  const where: string[] = []
+  const latency = query.latency
+  if (latency) {
+    params.platform = latency.platform
+    params.batchSize = latency.batchSize
+    params.threads = latency.threads ?? 0
+  }
+  const latencyColumn = latency
+    ? `(SELECT l.ms FROM latencies l WHERE l.model_id = m.id AND l.platform_id = @platform
+         AND l.batch_size = @batchSize AND l.threads = @threads)`
+    : 'NULL'
+
+  if (query.search) where.push(...searchClauses(query.search, params))
+  if (query.series?.length)
+    where.push(`m.series_id IN (${listParam(params, 'series', query.series)})`)
+  if (query.families?.length)
+    where.push(`m.family IN (${listParam(params, 'family', query.families)})`)
+  if (query.ids?.length) where.push(`m.id IN (${listParam(params, 'id', query.ids)})`)
+  for (const [index, range] of (query.ranges ?? []).entries()) {
+    const column = range.field === 'latency' ? latencyColumn : COLUMN[range.field]
+    if (range.min !== undefined) {
+      params[`min${index}`] = range.min
+      where.push(`${column} >= @min${index}`)
+    }
+    if (range.max !== undefined) {
+      params[`max${index}`] = range.max
+      where.push(`${column} <= @max${index}`)
+    }
+  }
+  if (query.pretraining) {
+    params.pretraining = query.pretraining
+    where.push('m.pretraining = @pretraining')
+  }
+  if (query.distilled !== undefined)
+    where.push(query.distilled ? 'm.distillation IS NOT NULL' : 'm.distillation IS NULL')
+  if (query.hasDownload !== undefined) {
+    where.push(query.hasDownload ? 'm.inference_url IS NOT NULL' : 'm.inference_url IS NULL')
+  }
+  if (query.hasLocalWeights !== undefined) {
+    where.push(
+      `${query.hasLocalWeights ? '' : 'NOT '}EXISTS (SELECT 1 FROM model_files f WHERE f.model_id = m.id)`,
+    )
+  }
+
+  const sort = query.sort ?? { field: 'id' as const, direction: 'asc' as const }
+  const direction = sort.direction === 'desc' ? 'DESC' : 'ASC'
+  const orderBy = `${SORT[sort.field]} IS NULL, ${SORT[sort.field]} ${direction}, s.position, m.position`
+  params.limit = query.limit ?? -1
+  params.offset = query.offset ?? 0
+
+  const sql = `
+    SELECT m.id, m.display_name AS displayName, m.series_id AS series, m.family, m.section,
+      m.pretraining, m.distillation, m.input_size AS inputSize, m.top1, m.top5,
+      m.params_m AS paramsM, m.flops_g AS flopsG, m.size_mb AS sizeMB,
+      ${latencyColumn} AS latency_ms,
+      (SELECT json_group_array(json_array(l.platform_id, l.batch_size, l.threads, l.ms))
+         FROM latencies l WHERE l.model_id = m.id) AS latencies,
+      m.pretrained_url AS pretrainedUrl, m.inference_url AS inferenceUrl,
+      EXISTS (SELECT 1 FROM model_files f WHERE f.model_id = m.id) AS hasLocalWeights,
+      COUNT(*) OVER () AS total
+    FROM models m JOIN series s ON s.id = m.series_id
+    ${where.length ? `WHERE ${where.join('\n      AND ')}` : ''}
+    ORDER BY ${orderBy}
+    LIMIT @limit OFFSET @offset`
+  return { sql, params }
+}

@@ -1,0 +1,98 @@
+/**
+ * Loads the shipped catalog into SQLite when its version differs from the loaded one, in one
+ * transaction, touching only catalog tables: user data (settings, model_files, runs) stays.
+ */
+import type { Database } from 'better-sqlite3'
+import type { CatalogBundle } from '../../shared/catalog/types'
+
+const VERSION_KEY = 'catalog_version'
+
+export function loadedCatalogVersion(db: Database): string | null {
+  const row = db
+    .prepare<[string], { value: string }>('SELECT value FROM catalog_meta WHERE key = ?')
+    .get(VERSION_KEY)
+  return row?.value ?? null
+}
+
+export interface SyncReport {
+  version: string
+  reloaded: boolean
+}
+
+export function syncCatalog(db: Database, bundle: CatalogBundle): SyncReport {
+  const version = bundle.meta.catalogVersion
+  if (loadedCatalogVersion(db) === version) return { version, reloaded: false }
+
+  const insertPlatform = db.prepare('INSERT INTO platforms (id, position, json) VALUES (?, ?, ?)')
+  const insertSeries = db.prepare(
+    'INSERT INTO series (id, position, section, json) VALUES (?, ?, ?, ?)',
+  )
+  const insertModel = db.prepare(`
+    INSERT INTO models (id, position, display_name, series_id, family, section, pretraining, distillation,
+      input_size, top1, top5, params_m, flops_g, size_mb, pretrained_url, inference_url, json)
+    VALUES (@id, @position, @displayName, @series, @family, @section, @pretraining, @distillation,
+      @inputSize, @top1, @top5, @paramsM, @flopsG, @sizeMB, @pretrained, @inference, @json)`)
+  const insertLatency = db.prepare(
+    'INSERT INTO latencies (model_id, platform_id, batch_size, threads, ms) VALUES (?, ?, ?, ?, ?)',
+  )
+  const insertFts = db.prepare(
+    'INSERT INTO models_fts (rowid, id, display_name, series, family, aliases, description) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  )
+
+  db.transaction(() => {
+    db.exec(
+      'DELETE FROM latencies; DELETE FROM models_fts; DELETE FROM models; DELETE FROM series; DELETE FROM platforms;',
+    )
+    bundle.platforms.forEach((platform, position) =>
+      insertPlatform.run(platform.id, position, JSON.stringify(platform)),
+    )
+    const seriesById = new Map(bundle.series.map((series) => [series.id, series]))
+    bundle.series.forEach((series, position) =>
+      insertSeries.run(series.id, position, series.section, JSON.stringify(series)),
+    )
+    bundle.models.forEach((model, position) => {
+      const info = insertModel.run({
+        id: model.id,
+        position,
+        displayName: model.displayName,
+        series: model.series,
+        family: model.family,
+        section: model.section,
+        pretraining: model.pretraining,
+        distillation: model.distillation,
+        inputSize: model.inputSize,
+        top1: model.top1?.value ?? null,
+        top5: model.top5?.value ?? null,
+        paramsM: model.paramsM?.value ?? null,
+        flopsG: model.flopsG?.value ?? null,
+        sizeMB: model.sizeMB?.value ?? null,
+        pretrained: model.downloads.pretrained,
+        inference: model.downloads.inference,
+        json: JSON.stringify(model),
+      })
+      for (const latency of model.latencies) {
+        insertLatency.run(
+          model.id,
+          latency.platform,
+          latency.batchSize,
+          latency.threads ?? 0,
+          latency.ms,
+        )
+      }
+      const series = seriesById.get(model.series)
+      insertFts.run(
+        info.lastInsertRowid,
+        model.id,
+        model.displayName,
+        model.series,
+        model.family,
+        model.aliases.map((alias) => alias.name).join(' '),
+        [series?.description.en, series?.description.zh].filter(Boolean).join(' '),
+      )
+    })
+    db.prepare(
+      'INSERT INTO catalog_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ).run(VERSION_KEY, version)
+  })()
+  return { version, reloaded: true }
+}

@@ -1,0 +1,113 @@
+import type { Figure, Preprocess, SourceRef } from '../../../shared/catalog/types'
+import type { CatalogModelDetail } from '../../../shared/contract'
+import { UsageError, type Command } from '../command'
+import { textTable } from '../textTable'
+import { withCore } from '../withCore'
+
+const where = (source: SourceRef) =>
+  `${source.document.split('/').at(-1)}:${source.line} "${source.raw}"${source.column ? ` (${source.column})` : ''}`
+
+export function describePreprocess(p: Preprocess): string {
+  const resize =
+    p.resize.mode === 'shortSide'
+      ? `resize short side to ${p.resize.size}`
+      : p.resize.mode === 'exact'
+        ? `resize to ${p.resize.size}×${p.resize.size}`
+        : `resize and crop at ratio to ${p.resize.size} (pad ${p.resize.pad})`
+  const crop = p.cropSize ? `, centre crop ${p.cropSize}` : ''
+  const scale = Math.abs(p.scale - 1 / 255) < 1e-6 ? '1/255' : String(p.scale)
+  return `${p.colorOrder} (${p.decoder} decode), ${resize} (${p.resize.interpolation})${crop}, ×${scale}, mean [${p.mean.join(', ')}], std [${p.std.join(', ')}], ${p.layout}`
+}
+
+export function formatModelDetail({ model, series, platforms }: CatalogModelDetail): string {
+  const figure = (label: string, f: Figure | null, unit: (v: number) => string) =>
+    f
+      ? [
+          [label, unit(f.value), where(f.source)],
+          ...(f.others ?? []).map((o) => ['', unit(o.value), `also ${where(o.source)}`]),
+        ]
+      : []
+  const pct = (v: number) => `${(v * 100).toFixed(2)} %`
+  const rows = [
+    ...figure('Top-1 accuracy', model.top1, pct),
+    ...figure('Top-5 accuracy', model.top5, pct),
+    ...figure('SSLD reference top-1', model.ssldReferenceTop1, pct),
+    ...figure('SSLD gain', model.ssldGain, pct),
+    ...figure('Params', model.paramsM, (v) => `${v} M`),
+    ...figure('FLOPs', model.flopsG, (v) => `${v} G`),
+    ...figure('Model size', model.sizeMB, (v) => `${v} MB`),
+    ...model.latencies.map((l) => {
+      const platform = platforms.find((p) => p.id === l.platform)?.name ?? l.platform
+      return [
+        `${platform} bs=${l.batchSize}${l.threads ? ` threads=${l.threads}` : ''}`,
+        `${l.ms} ms`,
+        where(l.source),
+      ]
+    }),
+  ]
+  const lines = [
+    `${model.id}${model.displayName !== model.id ? ` (shown as ${model.displayName})` : ''}`,
+    `Series ${series.name} · family ${model.family} · ${model.section} · pretrained on ${model.pretraining}` +
+      (model.distillation ? ` · distilled (${model.distillation})` : ''),
+    '',
+    textTable(['Figure', 'Value', 'Source'], rows),
+    '',
+    `Input: ${model.inputSize ?? '?'} px, ${model.classes} classes`,
+    `Preprocessing: ${model.preprocess ? describePreprocess(model.preprocess) : 'unknown'}`,
+    model.preprocess
+      ? `  from ${model.preprocess.source.config}${model.preprocess.source.inheritedFrom ? ` (inherited from ${model.preprocess.source.inheritedFrom})` : ''}`
+      : '',
+    `Pretrained weights: ${model.downloads.pretrained ?? '—'}`,
+    `Inference model:    ${model.downloads.inference ?? '—'}`,
+    ...model.downloads.legacy.map((l) => `Older link:         ${l.url}`),
+    ...(model.aliases.length
+      ? [`Also known as: ${model.aliases.map((a) => a.name).join(', ')}`]
+      : []),
+    ...(model.survey
+      ? [
+          `Backbone survey (${model.survey.name}): params ${model.survey.paramsM?.value ?? '—'} M, FLOPs ${model.survey.flopsG?.value ?? '—'} G`,
+        ]
+      : []),
+    ...model.notes.map((note) => `Note: ${note}`),
+  ]
+  return lines.filter((line, index) => line !== '' || lines[index - 1] !== '').join('\n')
+}
+
+export const modelCommand: Command = {
+  name: 'model',
+  summary: 'every figure of one model, with its source',
+  usage: `model ID [--json]
+
+Shows one model: accuracy, latency per platform, params, FLOPs, size, preprocessing, download
+links, aliases and notes, each figure with the document, line and text it came from.
+
+Options:
+  --json            print the full record (model, series, platforms) as JSON`,
+  options: { json: { type: 'boolean' } },
+  positionals: { min: 1, max: 1 },
+  run(args, io) {
+    const id = args.positionals[0]!
+    return withCore(args, io, async (core) => {
+      const result = await core.dispatch('catalog.get', { id }, { face: 'cli' })
+      if (!result.ok) {
+        if (result.error.code === 'INVALID_INPUT') throw new UsageError(result.error.message)
+        io.err(`zoo model: ${result.error.message}`)
+        if (result.error.code === 'NOT_FOUND') {
+          const near = await core.dispatch(
+            'catalog.list',
+            { search: id.slice(0, 12), limit: 5 },
+            { face: 'cli' },
+          )
+          if (near.ok) {
+            const ids = (near.value as { rows: { id: string }[] }).rows.map((r) => r.id)
+            if (ids.length) io.err(`Did you mean: ${ids.join(', ')}?`)
+          }
+        }
+        return 1
+      }
+      const detail = result.value as CatalogModelDetail
+      io.out(args.values.json ? JSON.stringify(detail, null, 2) : formatModelDetail(detail))
+      return 0
+    })
+  },
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod'
+import type {
+  CatalogModel,
+  Distillation,
+  Platform,
+  PlatformId,
+  Pretraining,
+  SectionId,
+  Series,
+} from '../catalog/types'
+
+export const platformIds = [
+  'v100-trt-fp32',
+  'sd855-arm-fp32',
+  'xeon6148-paddle-fp32',
+  'xeon6271c-openvino-fp32',
+] as const satisfies readonly PlatformId[]
+
+/** Numeric columns a list can be filtered and sorted by. `latency` means the chosen latency key. */
+export const numericFields = [
+  'top1',
+  'top5',
+  'paramsM',
+  'flopsG',
+  'sizeMB',
+  'inputSize',
+  'latency',
+] as const
+export type NumericField = (typeof numericFields)[number]
+
+export const sortFields = ['id', 'series', ...numericFields] as const
+export type SortField = (typeof sortFields)[number]
+
+/** Which latency figure "latency" refers to: a platform and its batch size / thread count. */
+export const latencyKey = z
+  .object({
+    platform: z.enum(platformIds),
+    batchSize: z.number().int().min(1).max(64).default(1),
+    threads: z.number().int().min(1).max(64).nullable().default(null),
+  })
+  .strict()
+export type LatencyKey = z.infer<typeof latencyKey>
+
+const finite = z.number().finite()
+
+export const catalogListInput = z
+  .object({
+    search: z.string().trim().max(200).optional(),
+    series: z.array(z.string().min(1).max(100)).max(100).optional(),
+    families: z.array(z.string().min(1).max(100)).max(200).optional(),
+    ids: z.array(z.string().min(1).max(200)).max(5000).optional(),
+    ranges: z
+      .array(
+        z
+          .object({ field: z.enum(numericFields), min: finite.optional(), max: finite.optional() })
+          .strict(),
+      )
+      .max(numericFields.length)
+      .optional(),
+    latency: latencyKey.optional(),
+    pretraining: z.enum(['ImageNet-1k', 'ImageNet-22k']).optional(),
+    distilled: z.boolean().optional(),
+    hasDownload: z.boolean().optional(),
+    hasLocalWeights: z.boolean().optional(),
+    sort: z
+      .object({ field: z.enum(sortFields), direction: z.enum(['asc', 'desc']).default('asc') })
+      .strict()
+      .optional(),
+    limit: z.number().int().min(1).max(10_000).optional(),
+    offset: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .refine((input) => !input.ranges?.some((r) => r.field === 'latency') || input.latency, {
+    message: 'A latency range needs `latency` to say which platform and batch size.',
+    path: ['latency'],
+  })
+  .refine((input) => input.sort?.field !== 'latency' || input.latency, {
+    message: 'Sorting by latency needs `latency` to say which platform and batch size.',
+    path: ['latency'],
+  })
+export type CatalogListInput = z.input<typeof catalogListInput>
+
+/** One row of the models table: the numbers, without their sources. */
+export interface ModelRow {
+  id: string
+  displayName: string
+  series: string
+  family: string
+  section: SectionId
+  pretraining: Pretraining
+  distillation: Distillation
+  inputSize: number | null
+  top1: number | null
+  top5: number | null
+  paramsM: number | null
+  flopsG: number | null
+  sizeMB: number | null
+  /** The figure for the requested latency key, or null. */
+  latencyMs: number | null
+  latencies: { platform: PlatformId; batchSize: number; threads: number | null; ms: number }[]
+  downloads: { pretrained: string | null; inference: string | null }
+  hasLocalWeights: boolean
+}
+
+export interface CatalogListResult {
+  total: number
+  rows: ModelRow[]
+  catalogVersion: string
+}
+
+export const catalogGetInput = z.object({ id: z.string().min(1).max(200) }).strict()
+
+export interface CatalogModelDetail {
+  model: CatalogModel
+  series: Series
+  platforms: Platform[]
+  hasLocalWeights: boolean
+}
+
+export interface SeriesSummary extends Series {
+  modelCount: number
+}
+
+export interface PlatformSummary extends Platform {
+  /** The (batch size, threads) pairs that have at least one figure, with how many models. */
+  keys: { batchSize: number; threads: number | null; modelCount: number }[]
+}
