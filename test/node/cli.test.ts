@@ -6,29 +6,10 @@ import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import type { AppInfo } from '@shared/contract'
 import packageJson from '../../package.json'
-import type { CliIo } from '../../src/main/cli/command'
-import { commands, runCli } from '../../src/main/cli/runCli'
+import { commands } from '../../src/main/cli/runCli'
 import { projectRoot } from './helpers/paths'
+import { zoo } from './helpers/runZoo'
 import { tempDirForTest } from './helpers/tempDir'
-
-interface CliRun {
-  code: number
-  out: string
-  err: string
-}
-
-/** Runs the CLI in-process with captured output and ZOO_DATA_DIR pointing at `dataDir`. */
-async function zoo(argv: string[], dataDir = tempDirForTest('zoo-cli')): Promise<CliRun> {
-  const out: string[] = []
-  const err: string[] = []
-  const io: CliIo = {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env: { ZOO_DATA_DIR: dataDir },
-  }
-  const code = await runCli(argv, io)
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
 
 function realSqliteVersion(): string {
   const db = new BetterSqlite3(':memory:')

@@ -24,7 +24,10 @@ const SORT: Record<SortField, string> = {
   ...COLUMN,
 }
 
+/** Columns of each result row, in order: id, latency for the chosen key, local weights, [total]. */
 export interface SqlQuery {
+  /** True when the statement also returns a fourth column, the unpaged total. */
+  paged: boolean
   sql: string
   params: Record<string, string | number>
 }
@@ -101,22 +104,20 @@ export function buildListQuery(query: ListQuery): SqlQuery {
   const sort = query.sort ?? { field: 'id' as const, direction: 'asc' as const }
   const direction = sort.direction === 'desc' ? 'DESC' : 'ASC'
   const orderBy = `${SORT[sort.field]} IS NULL, ${SORT[sort.field]} ${direction}, s.position, m.position`
+  // The window count costs a pass; without paging the row count is the total.
+  const paged = query.limit !== undefined || (query.offset ?? 0) > 0
   params.limit = query.limit ?? -1
   params.offset = query.offset ?? 0
 
+  // Only ids and the per-query columns come back; the service fills in the rest of each row
+  // from its cache, so a full-catalog list costs one index-ordered scan, not 250 row objects.
   const sql = `
-    SELECT m.id, m.display_name AS displayName, m.series_id AS series, m.family, m.section,
-      m.pretraining, m.distillation, m.input_size AS inputSize, m.top1, m.top5,
-      m.params_m AS paramsM, m.flops_g AS flopsG, m.size_mb AS sizeMB,
-      ${latencyColumn} AS latency_ms,
-      (SELECT json_group_array(json_array(l.platform_id, l.batch_size, l.threads, l.ms))
-         FROM latencies l WHERE l.model_id = m.id) AS latencies,
-      m.pretrained_url AS pretrainedUrl, m.inference_url AS inferenceUrl,
-      EXISTS (SELECT 1 FROM model_files f WHERE f.model_id = m.id) AS hasLocalWeights,
-      COUNT(*) OVER () AS total
+    SELECT m.id, ${latencyColumn} AS latency_ms,
+      EXISTS (SELECT 1 FROM model_files f WHERE f.model_id = m.id) AS has_local
+      ${paged ? ', COUNT(*) OVER () AS total' : ''}
     FROM models m JOIN series s ON s.id = m.series_id
     ${where.length ? `WHERE ${where.join('\n      AND ')}` : ''}
     ORDER BY ${orderBy}
     LIMIT @limit OFFSET @offset`
-  return { sql, params }
+  return { paged, sql, params }
 }

@@ -11,21 +11,18 @@ import { AppError } from '../../shared/errors'
 import { buildListQuery, type ListQuery } from './catalogQuery'
 import { loadedCatalogVersion } from './catalogSync'
 
-interface RawRow extends Omit<
-  ModelRow,
-  'latencyMs' | 'latencies' | 'downloads' | 'hasLocalWeights'
-> {
-  latency_ms: number | null
-  latencies: string
-  pretrainedUrl: string | null
-  inferenceUrl: string | null
-  hasLocalWeights: number
-  total: number
-}
+type BaseRow = Omit<ModelRow, 'latencyMs' | 'hasLocalWeights'>
+type ResultRow = [id: string, latencyMs: number | null, hasLocal: number, total?: number]
+
+const BASE_ROWS_SQL = `
+  SELECT id, display_name, series_id, family, section, pretraining, distillation, input_size,
+    top1, top5, params_m, flops_g, size_mb, latencies_json, pretrained_url, inference_url
+  FROM models`
 
 /** Queries over the catalog tables. Statements are prepared once per distinct SQL text. */
 export class CatalogService {
   private readonly statements = new Map<string, Statement>()
+  private baseRows: { version: string; byId: Map<string, BaseRow> } | null = null
 
   constructor(private readonly db: Database) {}
 
@@ -49,22 +46,61 @@ export class CatalogService {
     return version
   }
 
-  list(query: ListQuery): CatalogListResult {
-    const catalogVersion = this.version()
-    const { sql, params } = buildListQuery(query)
-    const raw = this.prepare(sql).all(params) as RawRow[]
-    const rows = raw.map(
-      ({
-        latency_ms,
-        latencies,
-        total: _total,
-        pretrainedUrl,
-        inferenceUrl,
-        hasLocalWeights,
-        ...rest
-      }): ModelRow => ({
-        ...rest,
-        latencyMs: latency_ms,
+  /** The parts of every list row that no query changes, read once per catalog version. */
+  private rowsOf(version: string): Map<string, BaseRow> {
+    if (this.baseRows?.version === version) return this.baseRows.byId
+    type Raw = [
+      string,
+      string,
+      string,
+      string,
+      ModelRow['section'],
+      ModelRow['pretraining'],
+      ModelRow['distillation'],
+      number | null,
+      number | null,
+      number | null,
+      number | null,
+      number | null,
+      number | null,
+      string,
+      string | null,
+      string | null,
+    ]
+    const raws = this.db.prepare(BASE_ROWS_SQL).raw(true).all() as Raw[]
+    const byId = new Map<string, BaseRow>()
+    for (const [
+      id,
+      displayName,
+      series,
+      family,
+      section,
+      pretraining,
+      distillation,
+      inputSize,
+      top1,
+      top5,
+      paramsM,
+      flopsG,
+      sizeMB,
+      latencies,
+      pretrained,
+      inference,
+    ] of raws) {
+      byId.set(id, {
+        id,
+        displayName,
+        series,
+        family,
+        section,
+        pretraining,
+        distillation,
+        inputSize,
+        top1,
+        top5,
+        paramsM,
+        flopsG,
+        sizeMB,
         latencies: (JSON.parse(latencies) as [PlatformId, number, number, number][]).map(
           ([platform, batchSize, threads, ms]) => ({
             platform,
@@ -73,16 +109,37 @@ export class CatalogService {
             ms,
           }),
         ),
-        downloads: { pretrained: pretrainedUrl, inference: inferenceUrl },
-        hasLocalWeights: hasLocalWeights === 1,
-      }),
-    )
-    return { total: raw[0]?.total ?? 0, rows, catalogVersion }
+        downloads: { pretrained, inference },
+      })
+    }
+    this.baseRows = { version, byId }
+    return byId
+  }
+
+  list(query: ListQuery): CatalogListResult {
+    const catalogVersion = this.version()
+    const base = this.rowsOf(catalogVersion)
+    const { sql, params, paged } = buildListQuery(query)
+    const results = this.prepare(sql).raw(true).all(params) as ResultRow[]
+    const rows = results.map(([id, latencyMs, hasLocal]): ModelRow => ({
+      ...base.get(id)!,
+      latencyMs,
+      hasLocalWeights: hasLocal === 1,
+    }))
+    const total = paged ? (results[0]?.[3] ?? this.countWhenPageEmpty(query)) : rows.length
+    return { total, rows, catalogVersion }
+  }
+
+  /** A page past the end has no row to carry the window count: count without paging. */
+  private countWhenPageEmpty(query: ListQuery): number {
+    if ((query.offset ?? 0) === 0) return 0
+    const { sql, params } = buildListQuery({ ...query, limit: undefined, offset: 0 })
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM (${sql})`).get(params) as { n: number }).n
   }
 
   get(id: string): CatalogModelDetail {
     this.version()
-    const row = this.prepare('SELECT json FROM models WHERE id = ?').get(id) as
+    const row = this.prepare('SELECT json FROM model_documents WHERE id = ?').get(id) as
       { json: string } | undefined
     if (!row) throw new AppError('NOT_FOUND', `There is no model "${id}" in the catalog.`)
     const model = JSON.parse(row.json) as CatalogModel

@@ -1,8 +1,21 @@
-/** Plain-text columns for terminal output: numbers right-aligned, text left-aligned. */
-export function textTable(header: string[], rows: (string | number | null)[][]): string {
-  const cells = rows.map((row) => row.map((cell) => (cell === null ? '—' : String(cell))))
+/**
+ * Plain-text columns for terminal output. Numbers are right-aligned; `decimals` fixes the
+ * decimals of a numeric column so that its points line up.
+ */
+export function textTable(
+  header: string[],
+  rows: (string | number | null)[][],
+  decimals: (number | undefined)[] = [],
+): string {
   const numeric = header.map((_, column) =>
     rows.every((row) => row[column] === null || typeof row[column] === 'number'),
+  )
+  const cells = rows.map((row) =>
+    row.map((cell, column) => {
+      if (cell === null) return '—'
+      const places = decimals[column]
+      return typeof cell === 'number' && places !== undefined ? cell.toFixed(places) : String(cell)
+    }),
   )
   const widths = header.map((title, column) =>
     Math.max(title.length, ...cells.map((row) => row[column]!.length)),

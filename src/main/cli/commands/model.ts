@@ -1,5 +1,6 @@
 import type { Figure, Preprocess, SourceRef } from '../../../shared/catalog/types'
-import type { CatalogModelDetail } from '../../../shared/contract'
+import { catalogListInput, type CatalogModelDetail } from '../../../shared/contract'
+import type { AppCore } from '../../core/appCore'
 import { UsageError, type Command } from '../command'
 import { textTable } from '../textTable'
 import { withCore } from '../withCore'
@@ -73,6 +74,17 @@ export function formatModelDetail({ model, series, platforms }: CatalogModelDeta
   return lines.filter((line, index) => line !== '' || lines[index - 1] !== '').join('\n')
 }
 
+/** Ids sharing the longest prefix with a mistyped one (at least 3 characters). */
+function nearIds(core: AppCore, id: string): string[] {
+  for (let length = Math.min(id.length, 40); length >= 3; length--) {
+    const rows = core.catalog.list(
+      catalogListInput.parse({ search: id.slice(0, length), limit: 5 }),
+    ).rows
+    if (rows.length) return rows.map((row) => row.id)
+  }
+  return []
+}
+
 export const modelCommand: Command = {
   name: 'model',
   summary: 'every figure of one model, with its source',
@@ -93,15 +105,8 @@ Options:
         if (result.error.code === 'INVALID_INPUT') throw new UsageError(result.error.message)
         io.err(`zoo model: ${result.error.message}`)
         if (result.error.code === 'NOT_FOUND') {
-          const near = await core.dispatch(
-            'catalog.list',
-            { search: id.slice(0, 12), limit: 5 },
-            { face: 'cli' },
-          )
-          if (near.ok) {
-            const ids = (near.value as { rows: { id: string }[] }).rows.map((r) => r.id)
-            if (ids.length) io.err(`Did you mean: ${ids.join(', ')}?`)
-          }
+          const near = nearIds(core, id)
+          if (near.length) io.err(`Did you mean: ${near.join(', ')}?`)
         }
         return 1
       }

@@ -72,7 +72,7 @@ export function listInputFromArgs({ values }: ParsedArgs): CatalogListInput {
   return input
 }
 
-const percent = (value: number | null) => (value === null ? null : Number((value * 100).toFixed(2)))
+const percent = (value: number | null) => (value === null ? null : value * 100)
 
 export function formatModelList(result: CatalogListResult, latencyLabel: string): string {
   if (result.rows.length === 0) return 'No models match.'
@@ -87,6 +87,7 @@ export function formatModelList(result: CatalogListResult, latencyLabel: string)
       row.flopsG,
       row.latencyMs,
     ]),
+    [undefined, undefined, 2, 2, 2, 4, 2],
   )
   return `${table}\n\n${result.rows.length} of ${result.total} models (catalog ${result.catalogVersion})`
 }

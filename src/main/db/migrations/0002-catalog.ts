@@ -45,6 +45,14 @@ export const catalog: Migration = {
         size_mb REAL,
         pretrained_url TEXT,
         inference_url TEXT,
+        -- [[platform, batch size, threads, ms], …]: what a list row shows, without a join.
+        latencies_json TEXT NOT NULL
+      ) STRICT;
+
+      -- The full record with every source, read one model at a time; kept out of "models" so
+      -- that list queries scan a compact table.
+      CREATE TABLE model_documents (
+        id TEXT PRIMARY KEY REFERENCES models (id) ON DELETE CASCADE,
         json TEXT NOT NULL
       ) STRICT;
       CREATE INDEX models_series ON models (series_id, position);

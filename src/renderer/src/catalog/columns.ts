@@ -1,0 +1,97 @@
+/**
+ * The models table's columns: which row field each shows, how it sorts, its width and how many
+ * decimals its numbers get. Fixed decimals per column keep right-aligned numbers lined up on the
+ * decimal point; the detail panel shows every figure at full precision.
+ */
+import type { ModelRow, SortField } from '@shared/contract'
+import type { ColumnId, SortDirection } from './modelsViewState'
+import { toPercent } from './figureFormat'
+
+export interface ColumnDef {
+  id: ColumnId | 'model'
+  sortField: SortField | null
+  /** Direction of the first click: accuracy best-first (descending), costs cheapest-first. */
+  firstDirection: SortDirection
+  numeric: boolean
+  /** Width in px; null takes the remaining space. */
+  width: number | null
+  /** Decimals for numeric cells. */
+  digits: number
+  /** The i18n key of the unit, if any. */
+  unit: 'percent' | 'paramsM' | 'flopsG' | 'sizeMB' | 'px' | 'ms' | null
+}
+
+const number = (
+  id: ColumnId,
+  width: number,
+  digits: number,
+  unit: ColumnDef['unit'],
+  firstDirection: SortDirection = 'asc',
+): ColumnDef => ({
+  id,
+  sortField: id as SortField,
+  firstDirection,
+  numeric: true,
+  width,
+  digits,
+  unit,
+})
+
+export const columnDefs: readonly ColumnDef[] = [
+  {
+    id: 'model',
+    sortField: 'id',
+    firstDirection: 'asc',
+    numeric: false,
+    width: null,
+    digits: 0,
+    unit: null,
+  },
+  {
+    id: 'series',
+    sortField: 'series',
+    firstDirection: 'asc',
+    numeric: false,
+    width: 124,
+    digits: 0,
+    unit: null,
+  },
+  number('top1', 68, 2, 'percent', 'desc'),
+  number('top5', 68, 2, 'percent', 'desc'),
+  number('paramsM', 76, 2, 'paramsM'),
+  number('flopsG', 72, 3, 'flopsG'),
+  number('sizeMB', 64, 1, 'sizeMB'),
+  number('inputSize', 60, 0, 'px'),
+  number('latency', 132, 2, 'ms'),
+  {
+    id: 'download',
+    sortField: null,
+    firstDirection: 'asc',
+    numeric: false,
+    width: 84,
+    digits: 0,
+    unit: null,
+  },
+]
+
+/** The number a numeric column shows for a row, in the column's unit. */
+export function cellNumber(row: ModelRow, id: ColumnDef['id']): number | null {
+  switch (id) {
+    case 'top1':
+      return row.top1 === null ? null : toPercent(row.top1)
+    case 'top5':
+      return row.top5 === null ? null : toPercent(row.top5)
+    case 'paramsM':
+      return row.paramsM
+    case 'flopsG':
+      return row.flopsG
+    case 'sizeMB':
+      return row.sizeMB
+    case 'inputSize':
+      return row.inputSize
+    case 'latency':
+      return row.latencyMs
+    default:
+      return null
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The Models view's state and its URL form. The route query is the source of truth (it survives a
+ * reload, and browser mode's origin changes per launch so nothing else could): these pure
+ * functions parse a query into a complete state, write a state back as the shortest query (defaults
+ * are left out, so a fresh view is plain `#/models`), and turn it into a `catalog.list` input.
+ */
+import type { LocationQuery, LocationQueryRaw } from 'vue-router'
+import {
+  platformIds,
+  sortFields,
+  type CatalogListInput,
+  type LatencyKey,
+  type PlatformId,
+  type SortField,
+} from '@shared/contract'
+
+/** Table columns the user can show or hide; the model column is always shown. */
+export const columnIds = [
+  'series',
+  'top1',
+  'top5',
+  'paramsM',
+  'flopsG',
+  'sizeMB',
+  'inputSize',
+  'latency',
+  'download',
+] as const
+export type ColumnId = (typeof columnIds)[number]
+
+export type SortDirection = 'asc' | 'desc'
+export interface SortState {
+  field: SortField
+  direction: SortDirection
+}
+
+export interface ModelsViewState {
+  search: string
+  series: string[]
+  distilled: boolean
+  in22k: boolean
+  hasDownload: boolean
+  sort: SortState
+  /** Visible columns, in table order. */
+  columns: ColumnId[]
+  latency: LatencyKey
+  /** The model whose detail panel is open. */
+  model: string | null
+}
+
+/** Series order is the catalog's own order (the order of the PaddleClas model list). */
+export const defaultSort: SortState = { field: 'series', direction: 'asc' }
+export const defaultLatency: LatencyKey = {
+  platform: 'v100-trt-fp32',
+  batchSize: 1,
+  threads: null,
+}
+
+export function defaultViewState(): ModelsViewState {
+  return {
+    search: '',
+    series: [],
+    distilled: false,
+    in22k: false,
+    hasDownload: false,
+    sort: { ...defaultSort },
+    columns: [...columnIds],
+    latency: { ...defaultLatency },
+    model: null,
+  }
+}
+
+/** Limits of the `catalog.list` schema: a hand-edited URL must not make the request invalid. */
+const MAX_SEARCH = 200
+const MAX_SERIES = 100
+const MAX_NAME = 100
+
+function first(value: LocationQuery[string] | undefined): string | null {
+  const single = Array.isArray(value) ? value[0] : value
+  return single ?? null
+}
+
+function list(value: string | null): string[] {
+  if (value === null) return []
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0)
+}
+
+function smallInt(value: string | null): number | null {
+  if (value === null || !/^\d{1,2}$/.test(value)) return null
+  const n = Number(value)
+  return n >= 1 && n <= 64 ? n : null
+}
+
+function isSortField(value: string): value is SortField {
+  return (sortFields as readonly string[]).includes(value)
+}
+
+function isPlatformId(value: string): value is PlatformId {
+  return (platformIds as readonly string[]).includes(value)
+}
+
+function isColumnId(value: string): value is ColumnId {
+  return (columnIds as readonly string[]).includes(value)
+}
+
+export function parseViewQuery(query: LocationQuery): ModelsViewState {
+  const state = defaultViewState()
+  state.search = (first(query.q) ?? '').slice(0, MAX_SEARCH)
+  state.series = [...new Set(list(first(query.series)))]
+    .filter((name) => name.length <= MAX_NAME)
+    .slice(0, MAX_SERIES)
+  state.distilled = first(query.distilled) === '1'
+  state.in22k = first(query.in22k) === '1'
+  state.hasDownload = first(query.dl) === '1'
+
+  const sort = first(query.sort)
+  if (sort !== null && isSortField(sort)) {
+    state.sort = { field: sort, direction: first(query.dir) === 'desc' ? 'desc' : 'asc' }
+  } else if (first(query.dir) === 'desc') {
+    state.sort = { ...defaultSort, direction: 'desc' }
+  }
+
+  const cols = first(query.cols)
+  if (cols !== null) {
+    const chosen = new Set(list(cols).filter(isColumnId))
+    state.columns = columnIds.filter((id) => chosen.has(id))
+  }
+
+  const platform = first(query.platform)
+  if (platform !== null && isPlatformId(platform)) {
+    state.latency = {
+      platform,
+      batchSize: smallInt(first(query.bs)) ?? 1,
+      threads: smallInt(first(query.t)),
+    }
+  }
+
+  const model = first(query.model)
+  state.model = model && model.length <= 200 ? model : null
+  return state
+}
+
+function sameColumns(a: readonly ColumnId[], b: readonly ColumnId[]): boolean {
+  return a.length === b.length && a.every((id, index) => b[index] === id)
+}
+
+/** The shortest query that parses back to `state`. */
+export function toViewQuery(state: ModelsViewState): LocationQueryRaw {
+  const query: LocationQueryRaw = {}
+  if (state.search) query.q = state.search
+  if (state.series.length) query.series = state.series.join(',')
+  if (state.distilled) query.distilled = '1'
+  if (state.in22k) query.in22k = '1'
+  if (state.hasDownload) query.dl = '1'
+  if (state.sort.field !== defaultSort.field || state.sort.direction !== defaultSort.direction) {
+    query.sort = state.sort.field
+    query.dir = state.sort.direction
+  }
+  if (!sameColumns(state.columns, columnIds)) query.cols = state.columns.join(',')
+  const latency = state.latency
+  if (
+    latency.platform !== defaultLatency.platform ||
+    latency.batchSize !== defaultLatency.batchSize ||
+    latency.threads !== defaultLatency.threads
+  ) {
+    query.platform = latency.platform
+    if (latency.batchSize !== 1) query.bs = String(latency.batchSize)
+    if (latency.threads !== null) query.t = String(latency.threads)
+  }
+  if (state.model) query.model = state.model
+  return query
+}
+
+/** Whether any filter narrows the list (the "clear filters" button resets exactly these). */
+export function hasFilters(state: ModelsViewState): boolean {
+  return (
+    state.search.trim() !== '' ||
+    state.series.length > 0 ||
+    state.distilled ||
+    state.in22k ||
+    state.hasDownload
+  )
+}
+
+export function withoutFilters(state: ModelsViewState): ModelsViewState {
+  return { ...state, search: '', series: [], distilled: false, in22k: false, hasDownload: false }
+}
+
+/** The `catalog.list` request for a state: every row, filtered and sorted by the service. */
+export function listInputFor(state: ModelsViewState): CatalogListInput {
+  const input: CatalogListInput = { sort: state.sort, latency: state.latency }
+  const search = state.search.trim()
+  if (search) input.search = search
+  if (state.series.length) input.series = state.series
+  if (state.distilled) input.distilled = true
+  if (state.in22k) input.pretraining = 'ImageNet-22k'
+  if (state.hasDownload) input.hasDownload = true
+  return input
+}
+
+/** Encodes a latency key as one `<select>` value, and back. */
+export function latencyKeyValue(key: LatencyKey): string {
+  return `${key.platform}:${key.batchSize}:${key.threads ?? ''}`
+}
+
+export function parseLatencyKeyValue(value: string): LatencyKey | null {
+  const [platform = '', batch = '', threads = ''] = value.split(':')
+  const batchSize = smallInt(batch)
+  if (!isPlatformId(platform) || batchSize === null) return null
+  return { platform, batchSize, threads: threads === '' ? null : smallInt(threads) }
+}
