@@ -212,7 +212,9 @@ describe('catalog.list', () => {
     const result = await list({ search: alias.aliases[0]!.name })
     expect(result.rows.map((r) => r.id)).toContain(alias.id)
     const describedIn = (text: string) =>
-      models.filter((m) => bundle.series.find((s) => s.id === m.series)?.description.zh?.includes(text))
+      models.filter((m) =>
+        bundle.series.find((s) => s.id === m.series)?.description.zh?.includes(text),
+      )
     const zh = await list({ search: '系列模型文档' })
     expect(zh.total).toBe(describedIn('系列模型文档').length)
     expect(zh.total).toBeGreaterThan(0)

@@ -17,7 +17,9 @@ function recordingHandlers(overrides: Partial<Handlers> = {}) {
       return { recorded: channel } as never
     }
   const handlers = {
-    ...Object.fromEntries(Object.keys(requestChannels).map((channel) => [channel, record(channel)])),
+    ...Object.fromEntries(
+      Object.keys(requestChannels).map((channel) => [channel, record(channel)]),
+    ),
     ...overrides,
   } as Handlers
   return { handlers, calls }

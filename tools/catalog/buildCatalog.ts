@@ -206,6 +206,12 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
           'not a 22k-pretrained one; the pretrained weights link is the 22k model.',
       )
     }
+    if (ownConfig?.evalDiffers.length) {
+      notes.push(
+        `The published accuracy was measured with Eval preprocessing that differs from the Infer ` +
+          `preprocessing shown here: ${ownConfig.evalDiffers.join('; ')}.`,
+      )
+    }
     if (!ownConfig) {
       notes.push(
         'PaddleClas publishes no config for this model: its preprocessing is the deploy default ' +

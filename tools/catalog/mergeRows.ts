@@ -18,10 +18,13 @@ export interface MergedRows {
 
 const where = (source: SourceRef) => `${source.section}, line ${source.line}`
 
-/** True when `coarse` is `fine` rounded to coarse's precision. */
+/**
+ * True when `coarse` can be `fine` rounded to coarse's precision: within half a unit of its last
+ * digit. (Rounding the binary `fine` with toFixed would misjudge values written ending in 5.)
+ */
 export function agreesByRounding(fine: Candidate, coarse: Candidate): boolean {
   const digits = Math.min(coarse.precision, 12)
-  return Math.abs(Number(fine.value.toFixed(digits)) - coarse.value) < 10 ** -(digits + 3)
+  return Math.abs(fine.value - coarse.value) <= 0.5 * 10 ** -digits + 1e-12
 }
 
 /** Most precise first; between equals, series tables before SSLD tables, then document order. */

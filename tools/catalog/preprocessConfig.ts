@@ -78,21 +78,11 @@ export interface ModelConfig {
 }
 
 /** Reads `Infer.transforms` into a Preprocess; an op or option it does not know stops the import. */
-export function readModelConfig(
-  path: string,
-  document: string,
-  inheritedFrom?: string,
-): ModelConfig {
-  const where = { document }
-  const yaml = parse(readFileSync(path, 'utf8'), { merge: true }) as Record<string, unknown>
-  // Training configs say `Infer.transforms`; the deploy config says `PreProcess.transform_ops`.
-  const transforms =
-    (yaml.Infer as { transforms?: Op[] } | undefined)?.transforms ??
-    (yaml.PreProcess as { transform_ops?: Op[] } | undefined)?.transform_ops
-  if (!transforms) throw new ImportError('no Infer.transforms or PreProcess.transform_ops', where)
-  const arch = yaml.Arch as { class_num?: number } | undefined
-  const classes = typeof arch?.class_num === 'number' ? arch.class_num : 1000
-
+/** `Infer.transforms`-style op list → Preprocess (without its source); unknown ops stop the import. */
+export function readTransforms(
+  transforms: Op[],
+  where: { document: string },
+): Omit<Preprocess, 'source'> {
   let colorOrder: Preprocess['colorOrder'] = 'RGB'
   let decoder: Preprocess['decoder'] = 'cv2'
   let resize: Preprocess['resize'] | null = null
@@ -113,13 +103,13 @@ export function readModelConfig(
         colorOrder = decoder === 'pil' || o.to_rgb !== false ? 'RGB' : 'BGR'
         break
       case 'ResizeImage': {
-        const backend = o.backend === 'pil' ? 'pil' : 'cv2'
+        const library = o.backend === 'pil' ? 'pil' : 'cv2'
         const named =
           typeof o.interpolation === 'string' ? INTERPOLATIONS[o.interpolation] : undefined
         if (o.interpolation !== undefined && !named) {
           throw new ImportError(`unknown interpolation "${String(o.interpolation)}"`, where)
         }
-        if (!named && backend === 'pil') {
+        if (!named && library === 'pil') {
           throw new ImportError(
             'a PIL resize without an interpolation: its default is not pinned here',
             where,
@@ -127,10 +117,11 @@ export function readModelConfig(
         }
         // OpenCV's resize defaults to bilinear (INTER_LINEAR).
         const interpolation = named ?? 'bilinear'
-        if (typeof o.resize_short === 'number')
-          resize = { mode: 'shortSide', size: o.resize_short, interpolation }
-        else if (typeof o.size === 'number') resize = { mode: 'exact', size: o.size, interpolation }
-        else throw new ImportError('ResizeImage has neither resize_short nor size', where)
+        if (typeof o.resize_short === 'number') {
+          resize = { mode: 'shortSide', size: o.resize_short, interpolation, library }
+        } else if (typeof o.size === 'number') {
+          resize = { mode: 'exact', size: o.size, interpolation, library }
+        } else throw new ImportError('ResizeImage has neither resize_short nor size', where)
         break
       }
       case 'CropImage':
@@ -143,7 +134,7 @@ export function readModelConfig(
         if (!interpolation || typeof o.size !== 'number' || typeof o.pad !== 'number') {
           throw new ImportError('CropImageAtRatio needs size, pad and a known interpolation', where)
         }
-        resize = { mode: 'cropAtRatio', size: o.size, pad: o.pad, interpolation }
+        resize = { mode: 'cropAtRatio', size: o.size, pad: o.pad, interpolation, library: 'cv2' }
         break
       }
       case 'NormalizeImage':
@@ -159,25 +150,79 @@ export function readModelConfig(
       case 'ToCHWImage':
         break
       default:
-        throw new ImportError(`unknown Infer transform ${name}`, where)
+        throw new ImportError(`unknown transform ${name}`, where)
     }
   }
-  if (!resize || !normalize)
-    throw new ImportError(
-      `Infer.transforms lacks a resize or a normalisation (${seen.join(', ')})`,
-      where,
+  if (!resize || !normalize) {
+    throw new ImportError(`transforms lack a resize or a normalisation (${seen.join(', ')})`, where)
+  }
+  return { colorOrder, decoder, resize, cropSize, ...normalize, layout: 'CHW' }
+}
+
+/**
+ * What differs between the preprocessing the accuracy was measured with (`Eval`) and the one a
+ * deployment uses (`Infer`): worth telling a user who compares their results with the table.
+ */
+export function evalDifferences(
+  infer: Omit<Preprocess, 'source'>,
+  evaluation: Omit<Preprocess, 'source'>,
+): string[] {
+  const differences: string[] = []
+  const show = (value: unknown) => JSON.stringify(value)
+  const resize = (r: Preprocess['resize']) =>
+    `${r.mode === 'shortSide' ? 'short side' : r.mode} ${r.size} ${r.interpolation} (${r.library === 'pil' ? 'PIL' : 'OpenCV'})`
+  if (infer.colorOrder !== evaluation.colorOrder) {
+    differences.push(`colour order ${evaluation.colorOrder} (Infer: ${infer.colorOrder})`)
+  }
+  if (show(infer.resize) !== show(evaluation.resize)) {
+    differences.push(`resize ${resize(evaluation.resize)} (Infer: ${resize(infer.resize)})`)
+  }
+  if (infer.cropSize !== evaluation.cropSize) {
+    differences.push(`crop ${evaluation.cropSize} (Infer: ${infer.cropSize})`)
+  }
+  if (show([infer.mean, infer.std]) !== show([evaluation.mean, evaluation.std])) {
+    differences.push(
+      `mean/std ${show([evaluation.mean, evaluation.std])} (Infer: ${show([infer.mean, infer.std])})`,
     )
-  const raw = JSON.stringify(transforms)
+  }
+  return differences
+}
+
+export interface ModelConfig {
+  preprocess: Preprocess
+  classes: number
+  /** How the Eval preprocessing (which produced the published accuracy) differs from Infer. */
+  evalDiffers: string[]
+}
+
+/** Reads a config's `Infer.transforms` (or a deploy config's `PreProcess.transform_ops`). */
+export function readModelConfig(
+  path: string,
+  document: string,
+  inheritedFrom?: string,
+): ModelConfig {
+  const where = { document }
+  const yaml = parse(readFileSync(path, 'utf8'), { merge: true }) as Record<string, unknown>
+  const transforms =
+    (yaml.Infer as { transforms?: Op[] } | undefined)?.transforms ??
+    (yaml.PreProcess as { transform_ops?: Op[] } | undefined)?.transform_ops
+  if (!transforms) throw new ImportError('no Infer.transforms or PreProcess.transform_ops', where)
+  const arch = yaml.Arch as { class_num?: number } | undefined
+  const classes = typeof arch?.class_num === 'number' ? arch.class_num : 1000
+  const infer = readTransforms(transforms, where)
+  const evalOps = (yaml.DataLoader as { Eval?: { dataset?: { transform_ops?: Op[] } } } | undefined)
+    ?.Eval?.dataset?.transform_ops
+  const evalDiffers = evalOps ? evalDifferences(infer, readTransforms(evalOps, where)) : []
   return {
     classes,
+    evalDiffers,
     preprocess: {
-      colorOrder,
-      decoder,
-      resize,
-      cropSize,
-      ...normalize,
-      layout: 'CHW',
-      source: { config: document, ...(inheritedFrom ? { inheritedFrom } : {}), raw },
+      ...infer,
+      source: {
+        config: document,
+        ...(inheritedFrom ? { inheritedFrom } : {}),
+        raw: JSON.stringify(transforms),
+      },
     },
   }
 }

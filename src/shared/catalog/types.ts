@@ -51,10 +51,17 @@ export interface Latency {
 export interface Preprocess {
   colorOrder: 'RGB' | 'BGR'
   decoder: 'cv2' | 'pil'
+  /** `library`: who resizes (OpenCV or PIL); their bicubic/bilinear differ when shrinking. */
   resize:
-    | { mode: 'shortSide'; size: number; interpolation: Interpolation }
-    | { mode: 'exact'; size: number; interpolation: Interpolation }
-    | { mode: 'cropAtRatio'; size: number; pad: number; interpolation: Interpolation }
+    | { mode: 'shortSide'; size: number; interpolation: Interpolation; library: 'cv2' | 'pil' }
+    | { mode: 'exact'; size: number; interpolation: Interpolation; library: 'cv2' | 'pil' }
+    | {
+        mode: 'cropAtRatio'
+        size: number
+        pad: number
+        interpolation: Interpolation
+        library: 'cv2' | 'pil'
+      }
   /** Centre crop side; null when the resize already produces the input size. */
   cropSize: number | null
   /** Pixel values are multiplied by `scale`, then `(x - mean) / std` per channel. */

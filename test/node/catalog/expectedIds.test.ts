@@ -35,7 +35,7 @@ describe.skipIf(!hasShared)('the model ids the model list names', () => {
   const listed = hasShared ? scanRows(modelListText()) : { rows: [], withoutLink: [] }
   const expectedIds = new Set(listed.rows.map((row) => row.id))
 
-  it('come from every data row: none lacks a download link', () => {
+  it('come from every data row (each has a download link); SSLD models repeat in two tables', () => {
     console.info(
       `model_list.zh_CN.md: ${listed.rows.length} data rows, ${expectedIds.size} distinct model ids`,
     )

@@ -47,7 +47,9 @@ describe.skipIf(!hasShared)('the committed catalog', () => {
     const same = committed === built
     expect(
       same,
-      same ? '' : `resources/catalog/${name} is stale (${firstDifference(committed, built)}): ${FIX}`,
+      same
+        ? ''
+        : `resources/catalog/${name} is stale (${firstDifference(committed, built)}): ${FIX}`,
     ).toBe(true)
   })
 })
