@@ -14,7 +14,13 @@ interface JsonModel {
   top5: number | null
   paramsM: number | null
   flopsG: number | null
-  latencies: { platform: string; batchSize: number; threads: number | null; ms: number }[]
+  latencies: {
+    platform: string
+    batchSize: number
+    threads: number | null
+    ms: number
+    line: number
+  }[]
   downloads: { pretrained: string | null; inference: string | null }
 }
 
@@ -38,11 +44,12 @@ describe('zoo models', () => {
       expect(row.paramsM).toBe(model.paramsM?.value ?? null)
       expect(row.flopsG).toBe(model.flopsG?.value ?? null)
       expect(row.latencies).toEqual(
-        model.latencies.map(({ platform, batchSize, threads, ms }) => ({
+        model.latencies.map(({ platform, batchSize, threads, ms, source }) => ({
           platform,
           batchSize,
           threads,
           ms,
+          line: source.line,
         })),
       )
       expect(row.downloads).toEqual({

@@ -10,19 +10,19 @@ import type {
 import { AppError } from '../../shared/errors'
 import { buildListQuery, type ListQuery } from './catalogQuery'
 import { loadedCatalogVersion } from './catalogSync'
+import type { BaseRow } from './modelRow'
 
-type BaseRow = Omit<ModelRow, 'latencyMs' | 'hasLocalWeights'>
 type ResultRow = [id: string, latencyMs: number | null, hasLocal: number, total?: number]
-
-const BASE_ROWS_SQL = `
-  SELECT id, display_name, series_id, family, section, pretraining, distillation, input_size,
-    top1, top5, params_m, flops_g, size_mb, latencies_json, pretrained_url, inference_url
-  FROM models`
 
 /** Queries over the catalog tables. Statements are prepared once per distinct SQL text. */
 export class CatalogService {
   private readonly statements = new Map<string, Statement>()
   private baseRows: { version: string; byId: Map<string, BaseRow> } | null = null
+  /**
+   * Finished rows by (id, latency key, local weights): a list then allocates no row objects,
+   * which keeps garbage collection out of the query path. At most a few thousand entries.
+   */
+  private finishedRows = new Map<string, ModelRow>()
 
   constructor(private readonly db: Database) {}
 
@@ -46,73 +46,16 @@ export class CatalogService {
     return version
   }
 
-  /** The parts of every list row that no query changes, read once per catalog version. */
+  /** The parts of every list row that no query changes, parsed once per catalog version. */
   private rowsOf(version: string): Map<string, BaseRow> {
     if (this.baseRows?.version === version) return this.baseRows.byId
-    type Raw = [
+    const raws = this.db.prepare('SELECT id, row_json FROM models').raw(true).all() as [
       string,
       string,
-      string,
-      string,
-      ModelRow['section'],
-      ModelRow['pretraining'],
-      ModelRow['distillation'],
-      number | null,
-      number | null,
-      number | null,
-      number | null,
-      number | null,
-      number | null,
-      string,
-      string | null,
-      string | null,
-    ]
-    const raws = this.db.prepare(BASE_ROWS_SQL).raw(true).all() as Raw[]
-    const byId = new Map<string, BaseRow>()
-    for (const [
-      id,
-      displayName,
-      series,
-      family,
-      section,
-      pretraining,
-      distillation,
-      inputSize,
-      top1,
-      top5,
-      paramsM,
-      flopsG,
-      sizeMB,
-      latencies,
-      pretrained,
-      inference,
-    ] of raws) {
-      byId.set(id, {
-        id,
-        displayName,
-        series,
-        family,
-        section,
-        pretraining,
-        distillation,
-        inputSize,
-        top1,
-        top5,
-        paramsM,
-        flopsG,
-        sizeMB,
-        latencies: (JSON.parse(latencies) as [PlatformId, number, number, number][]).map(
-          ([platform, batchSize, threads, ms]) => ({
-            platform,
-            batchSize,
-            threads: threads === 0 ? null : threads,
-            ms,
-          }),
-        ),
-        downloads: { pretrained, inference },
-      })
-    }
+    ][]
+    const byId = new Map(raws.map(([id, json]) => [id, JSON.parse(json) as BaseRow]))
     this.baseRows = { version, byId }
+    this.finishedRows = new Map()
     return byId
   }
 
@@ -121,11 +64,18 @@ export class CatalogService {
     const base = this.rowsOf(catalogVersion)
     const { sql, params, paged } = buildListQuery(query)
     const results = this.prepare(sql).raw(true).all(params) as ResultRow[]
-    const rows = results.map(([id, latencyMs, hasLocal]): ModelRow => ({
-      ...base.get(id)!,
-      latencyMs,
-      hasLocalWeights: hasLocal === 1,
-    }))
+    const latencyKey = query.latency
+      ? `${query.latency.platform}|${query.latency.batchSize}|${query.latency.threads}`
+      : ''
+    const rows = results.map(([id, latencyMs, hasLocal]): ModelRow => {
+      const key = `${id}|${latencyKey}|${hasLocal}`
+      let row = this.finishedRows.get(key)
+      if (!row) {
+        row = { ...base.get(id)!, latencyMs, hasLocalWeights: hasLocal === 1 }
+        this.finishedRows.set(key, row)
+      }
+      return row
+    })
     const total = paged ? (results[0]?.[3] ?? this.countWhenPageEmpty(query)) : rows.length
     return { total, rows, catalogVersion }
   }

@@ -4,6 +4,7 @@
  */
 import type { Database } from 'better-sqlite3'
 import type { CatalogBundle } from '../../shared/catalog/types'
+import { baseRowOf } from './modelRow'
 
 const VERSION_KEY = 'catalog_version'
 
@@ -29,9 +30,9 @@ export function syncCatalog(db: Database, bundle: CatalogBundle): SyncReport {
   )
   const insertModel = db.prepare(`
     INSERT INTO models (id, position, display_name, series_id, family, section, pretraining, distillation,
-      input_size, top1, top5, params_m, flops_g, size_mb, pretrained_url, inference_url, latencies_json)
+      input_size, top1, top5, params_m, flops_g, size_mb, pretrained_url, inference_url, row_json)
     VALUES (@id, @position, @displayName, @series, @family, @section, @pretraining, @distillation,
-      @inputSize, @top1, @top5, @paramsM, @flopsG, @sizeMB, @pretrained, @inference, @latencies)`)
+      @inputSize, @top1, @top5, @paramsM, @flopsG, @sizeMB, @pretrained, @inference, @row)`)
   const insertDocument = db.prepare('INSERT INTO model_documents (id, json) VALUES (?, ?)')
   const insertLatency = db.prepare(
     'INSERT INTO latencies (model_id, platform_id, batch_size, threads, ms) VALUES (?, ?, ?, ?, ?)',
@@ -69,9 +70,7 @@ export function syncCatalog(db: Database, bundle: CatalogBundle): SyncReport {
         sizeMB: model.sizeMB?.value ?? null,
         pretrained: model.downloads.pretrained,
         inference: model.downloads.inference,
-        latencies: JSON.stringify(
-          model.latencies.map((l) => [l.platform, l.batchSize, l.threads ?? 0, l.ms]),
-        ),
+        row: JSON.stringify(baseRowOf(model)),
       })
       insertDocument.run(model.id, JSON.stringify(model))
       for (const latency of model.latencies) {

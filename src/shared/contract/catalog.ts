@@ -97,7 +97,18 @@ export interface ModelRow {
   sizeMB: number | null
   /** The figure for the requested latency key, or null. */
   latencyMs: number | null
-  latencies: { platform: PlatformId; batchSize: number; threads: number | null; ms: number }[]
+  /** Every latency figure, with the model-list line it was read from. */
+  latencies: {
+    platform: PlatformId
+    batchSize: number
+    threads: number | null
+    ms: number
+    line: number
+  }[]
+  /** The model-list line each figure was read from (full sources: `catalog.get`). */
+  sourceLines: Partial<Record<'top1' | 'top5' | 'paramsM' | 'flopsG' | 'sizeMB', number>>
+  /** The tables this model appears in. */
+  tables: { section: string; line: number }[]
   downloads: { pretrained: string | null; inference: string | null }
   hasLocalWeights: boolean
 }

@@ -45,8 +45,8 @@ export const catalog: Migration = {
         size_mb REAL,
         pretrained_url TEXT,
         inference_url TEXT,
-        -- [[platform, batch size, threads, ms], …]: what a list row shows, without a join.
-        latencies_json TEXT NOT NULL
+        -- The list row (figures, latencies, source lines) as JSON: what a list shows, without a join.
+        row_json TEXT NOT NULL
       ) STRICT;
 
       -- The full record with every source, read one model at a time; kept out of "models" so
