@@ -7,12 +7,21 @@ import type { CatalogBundle } from '../../shared/catalog/types'
 import { baseRowOf } from './modelRow'
 
 const VERSION_KEY = 'catalog_version'
+const SOURCES_KEY = 'catalog_sources'
 
 export function loadedCatalogVersion(db: Database): string | null {
   const row = db
     .prepare<[string], { value: string }>('SELECT value FROM catalog_meta WHERE key = ?')
     .get(VERSION_KEY)
   return row?.value ?? null
+}
+
+/** The documents the loaded catalog was built from (cited in exported charts). */
+export function loadedCatalogSources(db: Database): string[] {
+  const row = db
+    .prepare<[string], { value: string }>('SELECT value FROM catalog_meta WHERE key = ?')
+    .get(SOURCES_KEY)
+  return row ? (JSON.parse(row.value) as string[]) : []
 }
 
 export interface SyncReport {
@@ -93,9 +102,11 @@ export function syncCatalog(db: Database, bundle: CatalogBundle): SyncReport {
         [series?.description.en, series?.description.zh].filter(Boolean).join(' '),
       )
     })
-    db.prepare(
+    const setMeta = db.prepare(
       'INSERT INTO catalog_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-    ).run(VERSION_KEY, version)
+    )
+    setMeta.run(SOURCES_KEY, JSON.stringify(bundle.meta.sources.map((source) => source.document)))
+    setMeta.run(VERSION_KEY, version)
   })()
   return { version, reloaded: true }
 }

@@ -7,12 +7,19 @@ import {
   type CliIo,
   type Command,
 } from './command'
+import { exportCommand } from './commands/exportChart'
 import { infoCommand } from './commands/info'
 import { modelCommand } from './commands/model'
 import { modelsCommand } from './commands/models'
 import { serveCommand } from './commands/serve'
 
-export const commands: readonly Command[] = [infoCommand, modelsCommand, modelCommand, serveCommand]
+export const commands: readonly Command[] = [
+  infoCommand,
+  modelsCommand,
+  modelCommand,
+  exportCommand,
+  serveCommand,
+]
 
 const EXIT_USAGE = 2
 

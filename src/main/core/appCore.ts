@@ -4,18 +4,20 @@
  */
 import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
-import { APP_NAME, readAppInfo, type Host } from '../app/appInfo'
+import { APP_NAME, APP_VERSION, readAppInfo, type Host } from '../app/appInfo'
 import { ensureDataDir } from '../app/dataDir'
 import { resolveResourcesDir } from '../app/resourcesDir'
 import { readCatalogBundle } from '../catalog/catalogBundle'
 import { CatalogService } from '../catalog/catalogService'
-import { syncCatalog, type SyncReport } from '../catalog/catalogSync'
+import { loadedCatalogSources, syncCatalog, type SyncReport } from '../catalog/catalogSync'
+import { exportChart, type ChartData } from '../export/chartExport'
 import { openDatabase } from '../db/openDatabase'
 import type { MigrationReport } from '../db/migrate'
 import { EventBus } from '../events/eventBus'
 import { SettingsStore } from '../settings/settingsStore'
 import { createDispatch, type Dispatch } from './dispatch'
 import type { Handlers } from './handlers'
+import { catalogListInput } from '../../shared/contract'
 
 export interface AppCoreOptions {
   dataDir: string
@@ -37,6 +39,8 @@ export interface AppCore {
   readonly catalogSync: SyncReport | { error: string }
   readonly migration: MigrationReport
   readonly dispatch: Dispatch
+  /** Everything a chart export needs from the catalog. */
+  chartData(): ChartData
   close(): void
 }
 
@@ -63,6 +67,13 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     log(`${APP_NAME}: ${catalogSync.error}`)
   }
   let pingSeq = 0
+  const chartData = (): ChartData => ({
+    rows: catalog.list(catalogListInput.parse({})).rows,
+    seriesOrder: catalog.series().map((series) => series.id),
+    catalogVersion: catalog.version(),
+    appVersion: APP_VERSION,
+    sources: loadedCatalogSources(db),
+  })
 
   const handlers: Handlers = {
     'app.info': () => readAppInfo({ host: options.host, dataDir, databasePath, db }),
@@ -81,6 +92,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'catalog.get': ({ id }) => catalog.get(id),
     'catalog.series': () => catalog.series(),
     'catalog.platforms': () => catalog.platforms(),
+    'chart.export': (request) => exportChart(chartData(), request),
   }
 
   const dispatch = createDispatch(handlers, (channel, error) => {
@@ -100,6 +112,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     catalogSync,
     migration,
     dispatch,
+    chartData,
     close() {
       if (closed) return
       closed = true

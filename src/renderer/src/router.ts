@@ -24,7 +24,7 @@ const pending = () => import('./views/PendingView.vue')
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/explore' },
   { path: '/explore', name: 'explore', component: pending },
-  { path: '/models', name: 'models', component: pending },
+  { path: '/models', name: 'models', component: () => import('./views/ModelsView.vue') },
   { path: '/compare', name: 'compare', component: pending },
   { path: '/classify', name: 'classify', component: pending },
   { path: '/batch', name: 'batch', component: pending },

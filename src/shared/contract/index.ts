@@ -13,6 +13,7 @@ import {
   type PlatformSummary,
   type SeriesSummary,
 } from './catalog'
+import { chartExportInput, type ChartExportResult } from './charts'
 import { uiSettingsPatch, type UiSettings } from './settings'
 
 /** Marks the type a channel returns; outputs are produced by our own code, so no runtime schema. */
@@ -31,6 +32,7 @@ export const requestChannels = {
   'catalog.get': { input: catalogGetInput, output: returns<CatalogModelDetail>() },
   'catalog.series': { input: noInput, output: returns<SeriesSummary[]>() },
   'catalog.platforms': { input: noInput, output: returns<PlatformSummary[]>() },
+  'chart.export': { input: chartExportInput, output: returns<ChartExportResult>() },
 } satisfies Record<string, { input: z.ZodType; output: unknown }>
 
 export const eventChannels = {
@@ -58,4 +60,5 @@ export function isEventChannel(name: string): name is EventChannel {
 
 export * from './app'
 export * from './catalog'
+export * from './charts'
 export * from './settings'

@@ -3,7 +3,7 @@
  * decimals its numbers get. Fixed decimals per column keep right-aligned numbers lined up on the
  * decimal point; the detail panel shows every figure at full precision.
  */
-import type { ModelRow, SortField } from '@shared/contract'
+import type { LatencyKey, ModelRow, SortField } from '@shared/contract'
 import type { ColumnId, SortDirection } from './modelsViewState'
 import { toPercent } from './figureFormat'
 
@@ -56,19 +56,19 @@ export const columnDefs: readonly ColumnDef[] = [
     digits: 0,
     unit: null,
   },
-  number('top1', 68, 2, 'percent', 'desc'),
-  number('top5', 68, 2, 'percent', 'desc'),
+  number('top1', 66, 2, 'percent', 'desc'),
+  number('top5', 66, 2, 'percent', 'desc'),
   number('paramsM', 76, 2, 'paramsM'),
-  number('flopsG', 72, 3, 'flopsG'),
-  number('sizeMB', 64, 1, 'sizeMB'),
+  number('flopsG', 80, 3, 'flopsG'),
+  number('sizeMB', 60, 1, 'sizeMB'),
   number('inputSize', 60, 0, 'px'),
-  number('latency', 132, 2, 'ms'),
+  number('latency', 136, 2, 'ms'),
   {
     id: 'download',
     sortField: null,
     firstDirection: 'asc',
     numeric: false,
-    width: 84,
+    width: 92,
     digits: 0,
     unit: null,
   },
@@ -91,6 +91,33 @@ export function cellNumber(row: ModelRow, id: ColumnDef['id']): number | null {
       return row.inputSize
     case 'latency':
       return row.latencyMs
+    default:
+      return null
+  }
+}
+
+/** The model-list line a cell's figure was read from, for its tooltip; null when not a figure. */
+export function cellSourceLine(
+  row: ModelRow,
+  id: ColumnDef['id'],
+  latency: LatencyKey,
+): number | null {
+  switch (id) {
+    case 'top1':
+    case 'top5':
+    case 'paramsM':
+    case 'flopsG':
+    case 'sizeMB':
+      return row.sourceLines[id] ?? null
+    case 'latency':
+      return (
+        row.latencies.find(
+          (l) =>
+            l.platform === latency.platform &&
+            l.batchSize === latency.batchSize &&
+            l.threads === latency.threads,
+        )?.line ?? null
+      )
     default:
       return null
   }

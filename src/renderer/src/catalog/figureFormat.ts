@@ -55,3 +55,30 @@ export function isSafeLink(url: string | null | undefined): url is string {
     return false
   }
 }
+
+function close(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
+}
+
+/**
+ * How many decimals the source published a figure with, in the unit it is shown in: raw "0.8300"
+ * shown as a percent (scale 100) has 2, so 83 is shown "83.00" and not "83". Null when the raw text
+ * is in another unit (FLOPs written "46M" but shown in G): then the value speaks for itself.
+ */
+export function publishedDigits(value: number, raw: string, scale = 1): number | null {
+  const match = /-?\d+(?:\.(\d+))?/.exec(raw.replace(/,/g, ''))
+  if (!match) return null
+  const written = Number(match[0])
+  const decimals = match[1]?.length ?? 0
+  const shown = value * scale
+  if (close(written, shown)) return decimals
+  if (close(written * scale, shown)) return Math.max(0, decimals - Math.round(Math.log10(scale)))
+  return null
+}
+
+/** A figure in its display unit, at the precision it was published with. */
+export function formatPublished(value: number, raw: string, scale: number, locale: string): string {
+  const shown = scale === 100 ? toPercent(value) : value * scale
+  const digits = publishedDigits(value, raw, scale)
+  return digits === null ? formatFull(shown, locale) : formatFixed(shown, digits, locale)
+}

@@ -10,9 +10,9 @@ import {
   sortFields,
   type CatalogListInput,
   type LatencyKey,
-  type PlatformId,
   type SortField,
 } from '@shared/contract'
+import type { PlatformId } from '@shared/catalog/types'
 
 /** Table columns the user can show or hide; the model column is always shown. */
 export const columnIds = [

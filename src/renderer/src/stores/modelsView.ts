@@ -6,12 +6,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
-import type {
-  CatalogModelDetail,
-  ModelRow,
-  PlatformSummary,
-  SeriesSummary,
-} from '@shared/contract'
+import type { CatalogModelDetail, ModelRow, PlatformSummary, SeriesSummary } from '@shared/contract'
 import { api } from '../api'
 import {
   defaultViewState,

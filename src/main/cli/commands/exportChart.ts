@@ -1,0 +1,215 @@
+import { renameSync, writeFileSync } from 'node:fs'
+import { extname, resolve } from 'node:path'
+import { chartFieldIds, type ChartFieldId } from '../../../shared/charts/chartFields'
+import { chartPresets, findPreset } from '../../../shared/charts/chartPresets'
+import {
+  axis,
+  chartStateSchema,
+  defaultChartState,
+  type ChartAxis,
+  type ChartState,
+} from '../../../shared/charts/chartState'
+import {
+  chartExportInput,
+  chartFormats,
+  platformIds,
+  type ChartExportResult,
+} from '../../../shared/contract'
+import { UsageError, type Command, type ParsedArgs } from '../command'
+import { withCore } from '../withCore'
+
+const list = (value: unknown) =>
+  ((value as string[] | undefined) ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean)
+
+function numberFlag(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const number = Number(value)
+  if (String(value).trim() === '' || !Number.isFinite(number)) {
+    throw new UsageError(`${flag} must be a number, got "${String(value)}".`)
+  }
+  return number
+}
+
+function oneOf<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  flag: string,
+): T | undefined {
+  if (value === undefined) return undefined
+  if (!(allowed as readonly string[]).includes(String(value))) {
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${String(value)}".`)
+  }
+  return value as T
+}
+
+/** Command-line flags → chart state: a preset (or the default) with the flags applied on top. */
+export function chartStateFromArgs({ values }: ParsedArgs): ChartState {
+  const presetId = values.preset as string | undefined
+  const preset = presetId ? findPreset(presetId) : undefined
+  if (presetId && !preset) {
+    throw new UsageError(
+      `unknown --preset "${presetId}"; presets: ${chartPresets.map((p) => p.id).join(', ')}.`,
+    )
+  }
+  const start = preset?.state ?? defaultChartState
+  const platform = oneOf(values.platform, platformIds, '--platform')
+  const batch = numberFlag(values.batch, '--batch')
+  const threads = numberFlag(values.threads, '--threads')
+
+  const readAxis = (key: 'x' | 'y'): ChartAxis => {
+    const field = oneOf<ChartFieldId>(values[key], chartFieldIds, `--${key}`)
+    let result = field && field !== start[key].field ? axis(field) : start[key]
+    const scale = oneOf(values[`${key}-scale`], ['linear', 'log'] as const, `--${key}-scale`)
+    if (scale) result = { ...result, scale, min: null, max: null }
+    if (field && field !== start[key].field) result = { ...result, min: null, max: null }
+    if (result.field === 'latency' && (platform || batch !== undefined || threads !== undefined)) {
+      const current = result.latency ?? {
+        platform: 'v100-trt-fp32' as const,
+        batchSize: 1,
+        threads: null,
+      }
+      const chosen = platform ?? current.platform
+      result = {
+        ...result,
+        latency: {
+          platform: chosen,
+          batchSize: batch ?? (platform ? 1 : current.batchSize),
+          threads:
+            threads ??
+            (chosen === 'sd855-arm-fp32' ? (platform ? 1 : (current.threads ?? 1)) : null),
+        },
+      }
+    }
+    return result
+  }
+
+  const candidate = {
+    ...start,
+    x: readAxis('x'),
+    y: readAxis('y'),
+    ...(values.series !== undefined ? { series: list(values.series), ids: [] } : {}),
+    ...(values.models !== undefined ? { ids: list(values.models) } : {}),
+    ...(values.hide !== undefined ? { hidden: list(values.hide) } : {}),
+    ...(values.budget !== undefined ? { budget: numberFlag(values.budget, '--budget') } : {}),
+    ...(values['no-frontier'] ? { frontier: false } : {}),
+    ...(values['no-families'] ? { families: false } : {}),
+    ...(values.labels !== undefined
+      ? { labels: oneOf(values.labels, ['none', 'frontier', 'all'] as const, '--labels') }
+      : {}),
+    ...(values.title !== undefined ? { title: String(values.title) } : {}),
+    preset: preset ? preset.id : null,
+  }
+  const parsed = chartStateSchema.safeParse(candidate)
+  if (!parsed.success) {
+    throw new UsageError(
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    )
+  }
+  return parsed.data
+}
+
+function writeAtomically(path: string, bytes: Buffer): void {
+  const temporary = `${path}.${process.pid}.partial`
+  writeFileSync(temporary, bytes)
+  renameSync(temporary, path)
+}
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'export a chart as SVG, PNG (2×) or the CSV of its points',
+  usage: `export chart --out FILE [--format svg|png|csv] [--preset ID]
+            [--x FIELD] [--y FIELD] [--x-scale log|linear] [--y-scale log|linear]
+            [--platform P] [--batch N] [--threads N] [--series S,…] [--models ID,…]
+            [--hide S,…] [--budget N] [--no-frontier] [--no-families] [--labels none|frontier|all]
+            [--title TEXT] [--width N] [--height N] [--theme light|dark] [--locale en|zh-CN]
+            [--pixel-ratio N]
+
+Draws the same chart the Explore view draws for the same state, with its metadata (title, axes,
+filters, catalog and app version, date, sources) in the SVG <metadata>, the PNG text chunks or the
+CSV's leading "#" lines.
+
+Options:
+  --out FILE        where to write (the format follows its extension unless --format is given)
+  --preset ID       start from an official chart: ${chartPresets.map((p) => p.id).join(', ')}
+  --x, --y FIELD    ${chartFieldIds.join(', ')}
+  --platform P      latency platform for a latency axis: ${platformIds.join(', ')}
+  --batch N         latency batch size; --threads N: thread count (SD855)
+  --series S,…      plot these series (all when omitted); --models ID,… plot these models
+  --budget N        grey out models whose x value is over N (e.g. ms)
+  --width, --height size in CSS pixels (default 1280×800); PNG is --pixel-ratio (2) times larger`,
+  options: {
+    out: { type: 'string' },
+    format: { type: 'string' },
+    preset: { type: 'string' },
+    x: { type: 'string' },
+    y: { type: 'string' },
+    'x-scale': { type: 'string' },
+    'y-scale': { type: 'string' },
+    platform: { type: 'string' },
+    batch: { type: 'string' },
+    threads: { type: 'string' },
+    series: { type: 'string', multiple: true },
+    models: { type: 'string', multiple: true },
+    hide: { type: 'string', multiple: true },
+    budget: { type: 'string' },
+    'no-frontier': { type: 'boolean' },
+    'no-families': { type: 'boolean' },
+    labels: { type: 'string' },
+    title: { type: 'string' },
+    width: { type: 'string' },
+    height: { type: 'string' },
+    theme: { type: 'string' },
+    locale: { type: 'string' },
+    'pixel-ratio': { type: 'string' },
+  },
+  positionals: { min: 1, max: 1 },
+  run(args, io) {
+    if (args.positionals[0] !== 'chart')
+      throw new UsageError(`"zoo export" exports a chart: use "zoo export chart …".`)
+    const out = args.values.out as string | undefined
+    if (!out) throw new UsageError('--out FILE is required.')
+    const format =
+      oneOf(args.values.format, chartFormats, '--format') ??
+      oneOf(extname(out).slice(1).toLowerCase(), chartFormats, '--out extension (or give --format)')
+    const state = chartStateFromArgs(args)
+    const request = chartExportInput.safeParse({
+      state,
+      format,
+      ...(args.values.width !== undefined
+        ? { width: numberFlag(args.values.width, '--width') }
+        : {}),
+      ...(args.values.height !== undefined
+        ? { height: numberFlag(args.values.height, '--height') }
+        : {}),
+      ...(args.values.theme !== undefined ? { theme: args.values.theme } : {}),
+      ...(args.values.locale !== undefined ? { locale: args.values.locale } : {}),
+      ...(args.values['pixel-ratio'] !== undefined
+        ? { pixelRatio: numberFlag(args.values['pixel-ratio'], '--pixel-ratio') }
+        : {}),
+    })
+    if (!request.success) {
+      throw new UsageError(
+        request.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      )
+    }
+    return withCore(args, io, async (core) => {
+      const result = await core.dispatch('chart.export', request.data, { face: 'cli' })
+      if (!result.ok) {
+        io.err(`zoo export: ${result.error.message}`)
+        return 1
+      }
+      const exported = result.value as ChartExportResult
+      const path = resolve(out)
+      writeAtomically(path, Buffer.from(exported.base64, 'base64'))
+      io.out(
+        `Wrote ${path}: ${exported.points} models` +
+          (exported.missing ? `, ${exported.missing} without a figure on an axis left out` : '') +
+          ` (${request.data.format.toUpperCase()}, ${request.data.width}×${request.data.height}${request.data.format === 'png' ? ` at ${request.data.pixelRatio}×` : ''}).`,
+      )
+      return 0
+    })
+  },
+}

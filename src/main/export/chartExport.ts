@@ -1,0 +1,139 @@
+/**
+ * The export engine shared by the app and the CLI: a chart state in, an SVG, a 2× PNG or the CSV
+ * of exactly the plotted points out, each carrying the chart's metadata.
+ */
+import sharp from 'sharp'
+import type { ModelRow } from '../../shared/contract'
+import type { ChartExportRequest, ChartExportResult } from '../../shared/contract/charts'
+import { chartCsv } from '../../shared/charts/chartCsv'
+import {
+  describeAxis,
+  describeFilters,
+  pngTextEntries,
+  withSvgMetadata,
+  type ChartMetadata,
+} from '../../shared/charts/chartMetadata'
+import { chartModel, type ChartModel } from '../../shared/charts/chartModel'
+import { autoTitle, axisTitle, buildChartOption } from '../../shared/charts/chartOption'
+import { findPreset } from '../../shared/charts/chartPresets'
+import type { ChartState } from '../../shared/charts/chartState'
+import type { Locale } from '../../shared/contract/settings'
+import { addPngText } from './pngTextChunks'
+import { renderChartSvg } from './renderChartSvg'
+
+export interface ChartData {
+  rows: readonly ModelRow[]
+  seriesOrder: readonly string[]
+  catalogVersion: string
+  appVersion: string
+  sources: string[]
+}
+
+const MISSING = {
+  en: (n: number, axis: string) =>
+    `${n} model${n === 1 ? '' : 's'} without a ${axis} figure not shown`,
+  'zh-CN': (n: number, axis: string) => `${n} 个模型缺少${axis}数据，未显示`,
+}
+
+export function chartTitle(
+  state: ChartState,
+  locale: Locale,
+): { title: string; subtitle: string | null } {
+  const preset = state.preset ? findPreset(state.preset) : undefined
+  const title =
+    state.title ??
+    preset?.title[locale] ??
+    `${axisTitle(state.y, locale)} · ${axisTitle(state.x, locale)}`
+  return { title, subtitle: preset?.caveat?.[locale] ?? null }
+}
+
+/** The subtitle also says how many chosen models have no figure on an axis. */
+export function chartSubtitle(
+  model: ChartModel,
+  state: ChartState,
+  locale: Locale,
+  caveat: string | null,
+): string | null {
+  const byAxis = (axis: 'x' | 'y') => model.missing.filter((m) => m.axis === axis).length
+  const notes = (['x', 'y'] as const)
+    .filter((axis) => byAxis(axis) > 0)
+    .map((axis) => MISSING[locale](byAxis(axis), axisTitle(state[axis], locale).split(' (')[0]!))
+  const parts = [caveat, ...notes].filter((part): part is string => Boolean(part))
+  return parts.length ? parts.join(' · ') : null
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'chart'
+  )
+}
+
+/** zrender numbers its elements per process; make ids stable so one state gives one file. */
+function stableIds(svg: string): string {
+  return svg.replace(/\bzr\d+-/g, 'zr-')
+}
+
+export async function exportChart(
+  data: ChartData,
+  request: ChartExportRequest,
+  now: Date = new Date(),
+): Promise<ChartExportResult> {
+  const { state, locale } = request
+  const model = chartModel(data.rows, state, data.seriesOrder)
+  const { title, subtitle: caveat } = chartTitle(state, locale)
+  const subtitle = chartSubtitle(model, state, locale, caveat)
+  const hidden = new Set(state.hidden)
+  const metadata: ChartMetadata = {
+    title,
+    x: describeAxis(state.x, locale),
+    y: describeAxis(state.y, locale),
+    filters: describeFilters(state),
+    points: model.points.filter((p) => !hidden.has(p.series)).length,
+    catalogVersion: data.catalogVersion,
+    appVersion: data.appVersion,
+    generatedAt: now.toISOString(),
+    sources: data.sources,
+    state,
+  }
+  const base = `zoo-${slug(state.preset ?? `${state.y.field}-vs-${state.x.field}`)}`
+  const result = (fileName: string, mime: string, bytes: Buffer): ChartExportResult => ({
+    fileName,
+    mime,
+    base64: bytes.toString('base64'),
+    points: metadata.points,
+    missing: model.missing.length,
+  })
+
+  if (request.format === 'csv') {
+    return result(
+      `${base}.csv`,
+      'text/csv; charset=utf-8',
+      Buffer.from(chartCsv(model, state, metadata), 'utf8'),
+    )
+  }
+  const option = buildChartOption({
+    model,
+    state,
+    locale,
+    theme: request.theme,
+    title,
+    subtitle,
+    interactive: false,
+  })
+  const svg = withSvgMetadata(
+    stableIds(renderChartSvg(option, request.width, request.height)),
+    metadata,
+  )
+  if (request.format === 'svg')
+    return result(`${base}.svg`, 'image/svg+xml', Buffer.from(svg, 'utf8'))
+
+  // Render the SVG at `pixelRatio` × its size: 72 dpi is one SVG pixel per PNG pixel.
+  const png = await sharp(Buffer.from(svg, 'utf8'), { density: 72 * request.pixelRatio })
+    .png({ compressionLevel: 9 })
+    .toBuffer()
+  return result(`${base}.png`, 'image/png', addPngText(png, pngTextEntries(metadata)))
+}

@@ -1,0 +1,36 @@
+/**
+ * Server-side ECharts: the chart option rendered to an SVG string under Node, with only the
+ * chart types and components our charts use.
+ */
+import { LineChart, ScatterChart } from 'echarts/charts'
+import {
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  TitleComponent,
+} from 'echarts/components'
+import { init, use } from 'echarts/core'
+import { SVGRenderer } from 'echarts/renderers'
+import type { EChartsOption } from 'echarts'
+
+use([
+  ScatterChart,
+  LineChart,
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  MarkLineComponent,
+  MarkAreaComponent,
+  SVGRenderer,
+])
+
+export function renderChartSvg(option: EChartsOption, width: number, height: number): string {
+  const chart = init(null, null, { renderer: 'svg', ssr: true, width, height })
+  try {
+    chart.setOption({ ...option, animation: false })
+    return chart.renderToSVGString()
+  } finally {
+    chart.dispose()
+  }
+}
