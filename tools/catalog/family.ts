@@ -1,7 +1,8 @@
 /**
  * A model's family: its id with the size tokens removed, so that ResNet18…ResNet152 form
  * "ResNet" while ResNet50_vd forms "ResNet_vd" and MobileNetV3_large stays apart from _small.
- * Charts join a family's points with a line, as PaddleClas's own charts do.
+ * Transformers keep patch, window and resolution: ViT base/large at 384 px are one family, not
+ * one with the 224 px models. Charts join a family's points with a line, as PaddleClas's do.
  */
 const RULES: [RegExp, string][] = [
   // PaddleClas's charts draw GoogLeNet and InceptionV3/V4 as one "Inception" line.
@@ -14,8 +15,6 @@ const RULES: [RegExp, string][] = [
   // Named sizes, except where they name different architectures (MobileNetV3 large/small) or
   // a reduced variant (EfficientNetB0_small).
   [/(?<!MobileNetV3|EfficientNet)_(tiny|small|base|large)(?=_|$)/g, ''],
-  [/_patch\d+|_window\d+/g, ''],
-  [/_(224|256|384)(?=_|$)/g, ''],
   // ResNeXt cardinality × width, Res2Net width × scale, HRNet width.
   [/_\d+x\d+d/g, ''],
   [/_\d+w_\d+s/g, ''],
@@ -26,7 +25,7 @@ const RULES: [RegExp, string][] = [
   [/_\d+GF$/, ''],
   [/_\d+_\d+$/, ''],
   [/_(XXS|XS|S|M|L)$/, ''],
-  [/_\d+S?$/, ''],
+  [/^LeViT_\d+S?$/, 'LeViT'],
 ]
 
 /** Depth digits at the end of a name token (ResNet50, DLA102x2, VGG16), not versions (V2). */
@@ -37,6 +36,6 @@ export function familyOf(id: string): string {
   for (const [pattern, replacement] of RULES) family = family.replace(pattern, replacement)
   return family
     .split('_')
-    .map((token) => token.replace(DEPTH, '$1'))
+    .map((token) => (/^(patch|window)\d+$/.test(token) ? token : token.replace(DEPTH, '$1')))
     .join('_')
 }

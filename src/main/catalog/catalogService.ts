@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3'
-import type { CatalogModel, Platform, PlatformId, Series } from '../../shared/catalog/types'
+import type { CatalogModel, Platform, Series } from '../../shared/catalog/types'
 import type {
   CatalogListResult,
   CatalogModelDetail,

@@ -40,10 +40,7 @@ export function chartTitle(
   locale: Locale,
 ): { title: string; subtitle: string | null } {
   const preset = state.preset ? findPreset(state.preset) : undefined
-  const title =
-    state.title ??
-    preset?.title[locale] ??
-    `${axisTitle(state.y, locale)} · ${axisTitle(state.x, locale)}`
+  const title = state.title ?? preset?.title[locale] ?? autoTitle(state.x, state.y, locale)
   return { title, subtitle: preset?.caveat?.[locale] ?? null }
 }
 
