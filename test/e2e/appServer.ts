@@ -66,3 +66,25 @@ export const test = base.extend<object, { app: AppServer }>({
 })
 
 export { expect } from '@playwright/test'
+
+/** Calls the API from the test process (Node's fetch), with the launch token. */
+export async function invokeFromTest<T>(
+  app: AppServer,
+  channel: string,
+  input: unknown,
+): Promise<T> {
+  const response = await fetch(`${app.origin}/api/invoke/${channel}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  })
+  const body = (await response.json()) as
+    { ok: true; value: T } | { ok: false; error: { message: string } }
+  if (!body.ok) throw new Error(`${channel} failed: ${body.error.message}`)
+  return body.value
+}
+
+/** Tests share one server per worker: forget the views' remembered state between them. */
+export function forgetRememberedViews(app: AppServer): Promise<unknown> {
+  return invokeFromTest(app, 'settings.update', { views: { models: '', explore: '' } })
+}

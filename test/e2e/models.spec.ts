@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { test, expect, type AppServer } from './appServer'
+import { expect, forgetRememberedViews, invokeFromTest, test, type AppServer } from './appServer'
 
 /*
  * The parts of the API's answers this spec reads. Declared here rather than imported from
@@ -66,6 +66,40 @@ function fileName(path: string): string {
 }
 
 test.describe('models view', () => {
+  test.beforeEach(async ({ app }) => {
+    await forgetRememberedViews(app)
+  })
+
+  test('remembers the view across restarts, but not an open detail panel', async ({
+    page,
+    app,
+    browser,
+  }) => {
+    await page.goto(`${app.url}#/models?sort=top1&dir=desc&q=mobilenet&model=MobileNetV2`)
+    await expect(page.getByTestId('model-detail')).toBeVisible()
+    const count = page.getByTestId('models-count')
+    await expect(count).toContainText('of')
+    const shown = await count.textContent()
+    // The view's state is written to the data folder shortly after it changes.
+    await expect
+      .poll(
+        async () =>
+          (await invokeFromTest<{ views: { models?: string } }>(app, 'settings.get', {})).views
+            .models,
+      )
+      .toContain('q=mobilenet')
+
+    // A new browser context has no page state at all: only the data folder remembers.
+    const context = await browser.newContext()
+    const fresh = await context.newPage()
+    await fresh.goto(`${app.url}#/models`)
+    await expect(fresh).toHaveURL(/q=mobilenet/)
+    await expect(fresh.getByTestId('models-count')).toHaveText(shown!)
+    await expect(fresh.getByTestId('models-search')).toHaveValue('mobilenet')
+    await expect(fresh.getByTestId('model-detail')).toHaveCount(0)
+    await context.close()
+  })
+
   test('sorts, searches, filters, chooses columns, and keeps it all in the URL', async ({
     page,
     app,

@@ -113,7 +113,7 @@ describe('settings', () => {
   it('starts from the defaults', async () => {
     const { core } = openTestCore()
     const settings = valueOf<UiSettings>(await core.dispatch('settings.get', {}, context))
-    expect(settings).toEqual({ locale: null, theme: 'system' })
+    expect(settings).toEqual({ locale: null, theme: 'system', views: {} })
   })
 
   it('persists an update across closing and reopening the core', async () => {
@@ -122,14 +122,18 @@ describe('settings', () => {
     const changes: unknown[] = []
     first.events.subscribe((event, payload) => changes.push([event, payload]))
     const updated = valueOf<UiSettings>(
-      await first.dispatch('settings.update', { theme: 'dark', locale: 'zh-CN' }, context),
+      await first.dispatch(
+        'settings.update',
+        { theme: 'dark', locale: 'zh-CN', views: {} },
+        context,
+      ),
     )
     first.close()
 
     const second = openAppCore({ dataDir, host: 'cli' })
     try {
       const read = valueOf<UiSettings>(await second.dispatch('settings.get', {}, context))
-      expect(updated).toEqual({ theme: 'dark', locale: 'zh-CN' })
+      expect(updated).toEqual({ theme: 'dark', locale: 'zh-CN', views: {} })
       expect(read).toEqual(updated)
       expect(changes).toEqual([['settings.changed', updated]])
     } finally {
@@ -141,14 +145,27 @@ describe('settings', () => {
     [
       'one field keeps the other',
       [{ theme: 'light' }, { locale: 'en' }],
-      { theme: 'light', locale: 'en' },
+      { theme: 'light', locale: 'en', views: {} },
     ],
     [
       'locale back to null',
       [{ locale: 'zh-CN' }, { locale: null }],
-      { theme: 'system', locale: null },
+      { theme: 'system', locale: null, views: {} },
     ],
-    ['an empty patch changes nothing', [{ theme: 'dark' }, {}], { theme: 'dark', locale: null }],
+    [
+      'an empty patch changes nothing',
+      [{ theme: 'dark' }, {}],
+      { theme: 'dark', locale: null, views: {} },
+    ],
+    [
+      'view states merge per view, and an empty string forgets one',
+      [
+        { views: { models: 'sort=top1' } },
+        { views: { explore: 'x=flopsG' } },
+        { views: { models: '' } },
+      ],
+      { theme: 'system', locale: null, views: { explore: 'x=flopsG' } },
+    ],
   ])('merges patches: %s', async (_label, patches, expected) => {
     const { core } = openTestCore()
     const changes: unknown[] = []
@@ -162,25 +179,30 @@ describe('settings', () => {
     expect(changes.at(-1)).toEqual(expected)
   })
 
-  it.each([{ theme: 'blue' }, { locale: 'fr' }, { theme: 'dark', extra: 1 }, { theme: null }])(
-    'refuses %j with INVALID_INPUT and stores nothing',
-    async (patch) => {
-      const { core } = openTestCore()
-      let emitted = 0
-      core.events.subscribe(() => emitted++)
+  it.each([
+    { theme: 'blue' },
+    { locale: 'fr' },
+    { theme: 'dark', extra: 1 },
+    { theme: null },
+    { views: { compare: 'x=1' } },
+    { views: { models: 'x'.repeat(8001) } },
+  ])('refuses %j with INVALID_INPUT and stores nothing', async (patch) => {
+    const { core } = openTestCore()
+    let emitted = 0
+    core.events.subscribe(() => emitted++)
 
-      const result = await core.dispatch('settings.update', patch, context)
+    const result = await core.dispatch('settings.update', patch, context)
 
-      expect(result.ok).toBe(false)
-      if (!result.ok) expect(result.error.code).toBe('INVALID_INPUT')
-      expect(storedSettingsRows(core)).toBe(0)
-      expect(emitted).toBe(0)
-      expect(valueOf(await core.dispatch('settings.get', {}, context))).toEqual({
-        locale: null,
-        theme: 'system',
-      })
-    },
-  )
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.error.code).toBe('INVALID_INPUT')
+    expect(storedSettingsRows(core)).toBe(0)
+    expect(emitted).toBe(0)
+    expect(valueOf(await core.dispatch('settings.get', {}, context))).toEqual({
+      locale: null,
+      theme: 'system',
+      views: {},
+    })
+  })
 
   it('keeps the previous value when a later update is invalid', async () => {
     const { core } = openTestCore()
@@ -190,19 +212,20 @@ describe('settings', () => {
     expect(valueOf(await core.dispatch('settings.get', {}, context))).toEqual({
       locale: null,
       theme: 'dark',
+      views: {},
     })
   })
 
   it.each<[string, UiSettings]>([
-    ['{not json', { locale: null, theme: 'system' }],
-    ['', { locale: null, theme: 'system' }],
-    ['42', { locale: null, theme: 'system' }],
-    ['null', { locale: null, theme: 'system' }],
-    ['"dark"', { locale: null, theme: 'system' }],
-    ['["dark"]', { locale: null, theme: 'system' }],
-    ['{"theme":"blue","locale":"fr"}', { locale: null, theme: 'system' }],
-    ['{"theme":"dark","locale":"xx"}', { locale: null, theme: 'dark' }],
-    ['{"theme":7,"locale":"zh-CN"}', { locale: 'zh-CN', theme: 'system' }],
+    ['{not json', { locale: null, theme: 'system', views: {} }],
+    ['', { locale: null, theme: 'system', views: {} }],
+    ['42', { locale: null, theme: 'system', views: {} }],
+    ['null', { locale: null, theme: 'system', views: {} }],
+    ['"dark"', { locale: null, theme: 'system', views: {} }],
+    ['["dark"]', { locale: null, theme: 'system', views: {} }],
+    ['{"theme":"blue","locale":"fr"}', { locale: null, theme: 'system', views: {} }],
+    ['{"theme":"dark","locale":"xx"}', { locale: null, theme: 'dark', views: {} }],
+    ['{"theme":7,"locale":"zh-CN"}', { locale: 'zh-CN', theme: 'system', views: {} }],
   ])('falls back to defaults for a corrupt stored value %j', async (raw, expected) => {
     const { core } = openTestCore()
     core.db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('ui', ?, 'x')").run(raw)

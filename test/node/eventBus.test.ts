@@ -11,7 +11,7 @@ describe('EventBus', () => {
     bus.subscribe((event, payload) => seen.push(['b', event, payload]))
 
     bus.emit('app.ping', ping)
-    bus.emit('settings.changed', { locale: 'zh-CN', theme: 'dark' })
+    bus.emit('settings.changed', { locale: 'zh-CN', theme: 'dark', views: {} })
 
     expect(seen).toEqual([
       ['a', 'app.ping', ping],

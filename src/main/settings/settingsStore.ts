@@ -2,7 +2,9 @@ import type { Database } from 'better-sqlite3'
 import {
   defaultUiSettings,
   locales,
+  rememberedViews,
   themes,
+  type RememberedView,
   type UiSettings,
   type UiSettingsPatch,
 } from '../../shared/contract'
@@ -43,7 +45,11 @@ export class SettingsStore {
   }
 
   updateUi(patch: UiSettingsPatch): UiSettings {
-    const next = { ...this.ui(), ...patch }
+    const current = this.ui()
+    const views = { ...current.views, ...patch.views }
+    for (const [view, query] of Object.entries(views))
+      if (query === '') delete views[view as RememberedView]
+    const next = sanitizeUiSettings({ ...current, ...patch, views })
     this.write(UI_KEY, next)
     return next
   }
@@ -57,5 +63,12 @@ export function sanitizeUiSettings(raw: unknown): UiSettings {
   const theme = (themes as readonly unknown[]).includes(value.theme)
     ? (value.theme as UiSettings['theme'])
     : defaultUiSettings.theme
-  return { locale, theme }
+  const views: UiSettings['views'] = {}
+  if (typeof value.views === 'object' && value.views !== null) {
+    for (const view of rememberedViews) {
+      const query = (value.views as Record<string, unknown>)[view]
+      if (typeof query === 'string' && query !== '') views[view] = query
+    }
+  }
+  return { locale, theme, views }
 }

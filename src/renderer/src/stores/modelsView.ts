@@ -18,8 +18,6 @@ import {
 
 export const useModelsViewStore = defineStore('modelsView', () => {
   const state = ref<ModelsViewState>(defaultViewState())
-  /** The query of the last visit, so that coming back through the sidebar restores the view. */
-  const lastQuery = ref<LocationQueryRaw>({})
 
   const rows = shallowRef<ModelRow[]>([])
   const total = ref(0)
@@ -108,7 +106,6 @@ export const useModelsViewStore = defineStore('modelsView', () => {
   function applyQuery(query: LocationQuery): void {
     const next = parseViewQuery(query)
     state.value = next
-    lastQuery.value = toViewQuery({ ...next, model: null })
     void loadMeta()
     if (JSON.stringify(listInputFor(next)) !== loadedListKey || listError.value) void fetchList()
     const shownId = detail.value?.model.id ?? null
@@ -128,7 +125,6 @@ export const useModelsViewStore = defineStore('modelsView', () => {
 
   return {
     state,
-    lastQuery,
     rows,
     total,
     listLoading,

@@ -1,6 +1,11 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watchEffect } from 'vue'
-import { defaultUiSettings, type UiSettings, type UiSettingsPatch } from '@shared/contract'
+import {
+  defaultUiSettings,
+  type RememberedView,
+  type UiSettings,
+  type UiSettingsPatch,
+} from '@shared/contract'
 import { api } from '../api'
 import { applyLocale, systemLocale } from '../i18n'
 
@@ -30,6 +35,10 @@ export const useSettingsStore = defineStore('settings', () => {
   // Another window (or the CLI) may change settings; follow it.
   api.on('settings.changed', (next) => (settings.value = next))
 
+  let markReady: () => void = () => {}
+  /** Resolves once the stored settings have been read (or failed to be), for views restoring state. */
+  const ready = new Promise<void>((resolve) => (markReady = resolve))
+
   async function load(): Promise<void> {
     const result = await api.invoke('settings.get', {})
     if (result.ok) {
@@ -37,6 +46,22 @@ export const useSettingsStore = defineStore('settings', () => {
       error.value = null
     } else error.value = result.error.message
     loaded.value = true
+    markReady()
+  }
+
+  const pendingViews: Partial<Record<RememberedView, string>> = {}
+  let viewTimer: ReturnType<typeof setTimeout> | undefined
+  /** Remembers a view's query string; writes are batched so typing in a search box is one write. */
+  function rememberView(view: RememberedView, query: string): void {
+    if (settings.value.views[view] === query) return
+    settings.value = { ...settings.value, views: { ...settings.value.views, [view]: query } }
+    pendingViews[view] = query
+    clearTimeout(viewTimer)
+    viewTimer = setTimeout(() => {
+      const views = { ...pendingViews }
+      for (const key of Object.keys(pendingViews)) delete pendingViews[key as RememberedView]
+      void api.invoke('settings.update', { views })
+    }, 600)
   }
 
   async function update(patch: UiSettingsPatch): Promise<boolean> {
@@ -53,5 +78,15 @@ export const useSettingsStore = defineStore('settings', () => {
     return false
   }
 
-  return { settings, loaded, error, effectiveTheme, effectiveLocale, load, update }
+  return {
+    settings,
+    loaded,
+    ready,
+    error,
+    effectiveTheme,
+    effectiveLocale,
+    load,
+    update,
+    rememberView,
+  }
 })
