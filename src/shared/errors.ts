@@ -11,6 +11,17 @@ export const errorCodes = [
   'CANCELLED',
   'UNAVAILABLE',
   'INTERNAL',
+  // Images
+  'IMAGE_EMPTY',
+  'IMAGE_UNSUPPORTED',
+  'IMAGE_CORRUPT',
+  'IMAGE_TOO_LARGE',
+  // Models
+  'MODEL_INVALID',
+  'MODEL_INPUT_UNSUPPORTED',
+  'MODEL_NOT_AVAILABLE',
+  'MODEL_FAILED',
+  'MODEL_CRASHED',
 ] as const
 
 export type ErrorCode = (typeof errorCodes)[number]

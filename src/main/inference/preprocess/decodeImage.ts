@@ -1,0 +1,69 @@
+/**
+ * Image bytes → 8-bit RGB pixels, as PaddleClas's `cv2.imdecode(…, IMREAD_COLOR)` sees them:
+ * EXIF orientation applied, alpha dropped, greyscale/CMYK/16-bit turned into 8-bit sRGB. Bad
+ * input becomes a typed error that says what is wrong, never a grey image.
+ */
+import sharp from 'sharp'
+import { AppError } from '../../../shared/errors'
+import type { RawImage } from './cvResizeLinear'
+
+/** 64 megapixels: a 12 MP phone photo passes; a 20000×20000 (400 MP) image is refused. */
+export const MAX_INPUT_PIXELS = 64_000_000
+
+export interface DecodedImage extends RawImage {
+  /** Format sharp recognised (jpeg, png, webp…), and the stored size before orientation. */
+  format: string
+  originalWidth: number
+  originalHeight: number
+}
+
+function classify(error: unknown, what: string): AppError {
+  const message = error instanceof Error ? error.message : String(error)
+  if (/unsupported image format|bad seek|not a known file format/i.test(message)) {
+    return new AppError(
+      'IMAGE_UNSUPPORTED',
+      `${what} is not an image Zoo Explorer can read (JPEG, PNG, WebP, TIFF, GIF, AVIF).`,
+    )
+  }
+  if (/pixel limit/i.test(message)) {
+    return new AppError(
+      'IMAGE_TOO_LARGE',
+      `${what} is larger than ${MAX_INPUT_PIXELS / 1e6} megapixels; scale it down first.`,
+    )
+  }
+  return new AppError(
+    'IMAGE_CORRUPT',
+    `${what} could not be decoded (${message.split('\n')[0]}): the file is damaged or truncated.`,
+  )
+}
+
+export async function decodeImage(bytes: Uint8Array, what = 'The image'): Promise<DecodedImage> {
+  if (bytes.length === 0) throw new AppError('IMAGE_EMPTY', `${what} is empty (0 bytes).`)
+  try {
+    // OpenCV ignores embedded ICC profiles; so must we, or the model sees other colours.
+    const input = sharp(bytes, {
+      failOn: 'warning',
+      limitInputPixels: MAX_INPUT_PIXELS,
+      ignoreIcc: true,
+    })
+    const meta = await input.metadata()
+    const { data, info } = await input
+      .rotate()
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true })
+    if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`)
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      channels: 3,
+      format: meta.format ?? 'unknown',
+      originalWidth: meta.width ?? info.width,
+      originalHeight: meta.height ?? info.height,
+    }
+  } catch (error) {
+    throw error instanceof AppError ? error : classify(error, what)
+  }
+}

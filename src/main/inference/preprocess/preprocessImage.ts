@@ -1,0 +1,141 @@
+/**
+ * The PaddleClas inference preprocessing on decoded pixels: resize (short side or exact), centre
+ * crop, scale, mean/std, HWC → CHW, in float32 arithmetic like NumPy's. OpenCV-bilinear plans
+ * are reproduced bit for bit; other resamplers are approximated with libvips and say so.
+ */
+import sharp from 'sharp'
+import type { Interpolation } from '../../../shared/catalog/types'
+import { AppError } from '../../../shared/errors'
+import { cvResizeLinear, type RawImage, type Region } from './cvResizeLinear'
+import { isExactResize, type PreprocessPlan } from './preprocessPlan'
+
+/** Python's round(): half to even. PaddleClas sizes with int(round(w * percent)). */
+export function roundHalfEven(value: number): number {
+  const floor = Math.floor(value)
+  const diff = value - floor
+  if (Math.abs(diff - 0.5) > 1e-9) return Math.round(value)
+  return floor % 2 === 0 ? floor : floor + 1
+}
+
+/** PaddleClas ResizeImage: the size the image is resized to. */
+export function resizedSize(
+  width: number,
+  height: number,
+  plan: PreprocessPlan,
+): { width: number; height: number } {
+  if (plan.resize.mode === 'exact') return { width: plan.resize.size, height: plan.resize.size }
+  const percent = plan.resize.size / Math.min(width, height)
+  return { width: roundHalfEven(width * percent), height: roundHalfEven(height * percent) }
+}
+
+/** PaddleClas CropImage: a centre crop, offsets rounded down. */
+export function centreCrop(width: number, height: number, size: number | null): Region {
+  if (size === null) return { x: 0, y: 0, width, height }
+  if (width < size || height < size) {
+    throw new AppError(
+      'MODEL_INPUT_UNSUPPORTED',
+      `The crop (${size}px) is larger than the resized image (${width}×${height}).`,
+    )
+  }
+  return {
+    x: Math.floor((width - size) / 2),
+    y: Math.floor((height - size) / 2),
+    width: size,
+    height: size,
+  }
+}
+
+type Kernel = 'nearest' | 'linear' | 'cubic' | 'lanczos3'
+
+/** libvips kernels closest to each resampler (approximations: libvips filters when shrinking). */
+const KERNELS: Record<Interpolation, Kernel> = {
+  nearest: 'nearest',
+  bilinear: 'linear',
+  bicubic: 'cubic',
+  area: 'linear',
+  lanczos: 'lanczos3',
+}
+
+async function approximateResize(
+  image: RawImage,
+  width: number,
+  height: number,
+  region: Region,
+  interpolation: Interpolation,
+): Promise<RawImage> {
+  const { data, info } = await sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: 3 },
+  })
+    .resize(width, height, { fit: 'fill', kernel: KERNELS[interpolation] })
+    .extract({ left: region.x, top: region.y, width: region.width, height: region.height })
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+    channels: 3,
+  }
+}
+
+/** (x · scale − mean) / std per channel, each step rounded to float32; HWC → CHW. */
+export function normalizeToChw(
+  image: RawImage,
+  plan: PreprocessPlan,
+  out?: Float32Array,
+  offset = 0,
+): Float32Array {
+  const { width, height, data } = image
+  const plane = width * height
+  const tensor = out ?? new Float32Array(3 * plane)
+  const f = Math.fround
+  const scale = f(plan.scale)
+  for (let c = 0; c < 3; c++) {
+    // PaddleClas normalises the decoded channels in their order: RGB, or BGR when to_rgb is off.
+    const source = plan.colorOrder === 'RGB' ? c : 2 - c
+    const mean = f(plan.mean[c]!)
+    const std = f(plan.std[c]!)
+    const base = offset + c * plane
+    for (let i = 0; i < plane; i++)
+      tensor[base + i] = f(f(f(data[i * 3 + source]! * scale) - mean) / std)
+  }
+  return tensor
+}
+
+export interface PreprocessedImage {
+  tensor: Float32Array
+  /** True when the resize is reproduced exactly (OpenCV bilinear), false when approximated. */
+  exact: boolean
+  resizedWidth: number
+  resizedHeight: number
+}
+
+export async function preprocessImage(
+  image: RawImage,
+  plan: PreprocessPlan,
+): Promise<PreprocessedImage> {
+  const resized = resizedSize(image.width, image.height, plan)
+  const region = centreCrop(resized.width, resized.height, plan.cropSize)
+  if (region.width !== plan.inputSize || region.height !== plan.inputSize) {
+    throw new AppError(
+      'MODEL_INPUT_UNSUPPORTED',
+      `The preprocessing makes ${region.width}×${region.height} images, but the model takes ${plan.inputSize}×${plan.inputSize}.`,
+    )
+  }
+  const exact = isExactResize(plan)
+  const cropped = exact
+    ? cvResizeLinear(image, resized.width, resized.height, region)
+    : await approximateResize(
+        image,
+        resized.width,
+        resized.height,
+        region,
+        plan.resize.interpolation,
+      )
+  return {
+    tensor: normalizeToChw(cropped, plan),
+    exact,
+    resizedWidth: resized.width,
+    resizedHeight: resized.height,
+  }
+}
