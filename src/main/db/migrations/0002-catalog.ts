@@ -45,14 +45,6 @@ export const catalog: Migration = {
         size_mb REAL,
         pretrained_url TEXT,
         inference_url TEXT,
-        -- The list row (figures, latencies, source lines) as JSON: what a list shows, without a join.
-        row_json TEXT NOT NULL
-      ) STRICT;
-
-      -- The full record with every source, read one model at a time; kept out of "models" so
-      -- that list queries scan a compact table.
-      CREATE TABLE model_documents (
-        id TEXT PRIMARY KEY REFERENCES models (id) ON DELETE CASCADE,
         json TEXT NOT NULL
       ) STRICT;
       CREATE INDEX models_series ON models (series_id, position);
