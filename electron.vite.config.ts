@@ -13,6 +13,8 @@ export default defineConfig({
         input: {
           index: resolve('src/main/electron/main.ts'),
           cli: resolve('src/main/cli/main.ts'),
+          // The model host runs as its own process (one per loaded model).
+          inferenceHost: resolve('src/main/inference/host/inferenceHost.ts'),
         },
       },
     },

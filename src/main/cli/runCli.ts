@@ -7,6 +7,8 @@ import {
   type CliIo,
   type Command,
 } from './command'
+import { attachCommand } from './commands/attach'
+import { classifyCommand } from './commands/classify'
 import { exportCommand } from './commands/exportChart'
 import { infoCommand } from './commands/info'
 import { modelCommand } from './commands/model'
@@ -17,6 +19,8 @@ export const commands: readonly Command[] = [
   infoCommand,
   modelsCommand,
   modelCommand,
+  classifyCommand,
+  attachCommand,
   exportCommand,
   serveCommand,
 ]

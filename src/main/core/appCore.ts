@@ -7,7 +7,10 @@ import type { Database } from 'better-sqlite3'
 import { APP_NAME, APP_VERSION, readAppInfo, type Host } from '../app/appInfo'
 import { ensureDataDir } from '../app/dataDir'
 import { resolveResourcesDir } from '../app/resourcesDir'
-import { readCatalogBundle } from '../catalog/catalogBundle'
+import { readCatalogBundle, readLabels } from '../catalog/catalogBundle'
+import { InferenceService } from '../inference/inferenceService'
+import { ModelStore } from '../inference/modelStore'
+import { UploadStore } from '../uploads/uploadStore'
 import { CatalogService } from '../catalog/catalogService'
 import { loadedCatalogSources, syncCatalog, type SyncReport } from '../catalog/catalogSync'
 import { exportChart, type ChartData } from '../export/chartExport'
@@ -34,6 +37,8 @@ export interface AppCore {
   readonly events: EventBus
   readonly settings: SettingsStore
   readonly catalog: CatalogService
+  readonly inference: InferenceService
+  readonly uploads: UploadStore
   readonly resourcesDir: string
   /** How the shipped catalog was loaded, or why it could not be. */
   readonly catalogSync: SyncReport | { error: string }
@@ -66,6 +71,23 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     catalogSync = { error: error instanceof Error ? error.message : String(error) }
     log(`${APP_NAME}: ${catalogSync.error}`)
   }
+  const uploads = new UploadStore(dataDir)
+  const catalogEntry = (id: string) => {
+    try {
+      const { model } = catalog.get(id)
+      return { name: model.displayName, inputSize: model.inputSize, classes: model.classes }
+    } catch {
+      return null
+    }
+  }
+  let imagenetLabels: string[] | null = null
+  const inference = new InferenceService({
+    dataDir,
+    catalog,
+    uploads,
+    store: new ModelStore(dataDir, db, catalogEntry),
+    imagenetLabels: () => (imagenetLabels ??= readLabels(resourcesDir)),
+  })
   let pingSeq = 0
   const chartData = (): ChartData => ({
     rows: catalog.list(catalogListInput.parse({})).rows,
@@ -93,6 +115,10 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'catalog.series': () => catalog.series(),
     'catalog.platforms': () => catalog.platforms(),
     'chart.export': (request) => exportChart(chartData(), request),
+    'inference.models': () => inference.models(),
+    'inference.attach': (request) => inference.attach(request),
+    'inference.detach': ({ model }) => ({ removed: inference.detach(model) }),
+    'inference.classify': (request) => inference.classify(request),
   }
 
   const dispatch = createDispatch(handlers, (channel, error) => {
@@ -108,6 +134,8 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     events,
     settings,
     catalog,
+    inference,
+    uploads,
     resourcesDir,
     catalogSync,
     migration,
@@ -116,6 +144,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     close() {
       if (closed) return
       closed = true
+      inference.dispose()
       db.close()
     },
   }

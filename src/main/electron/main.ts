@@ -33,8 +33,10 @@ function electronSqliteBinding(): string | undefined {
 }
 
 function hardenSessions(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
-    callback(false),
+  // Every permission is refused except writing to the clipboard ("Copy as PNG" in Explore);
+  // reading the clipboard, camera, notifications and the rest stay denied.
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
+    callback(permission === 'clipboard-sanitized-write'),
   )
   if (devRendererUrl) {
     const csp = contentSecurityPolicy({

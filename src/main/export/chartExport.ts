@@ -13,13 +13,14 @@ import {
   withSvgMetadata,
   type ChartMetadata,
 } from '../../shared/charts/chartMetadata'
-import { chartModel, type ChartModel } from '../../shared/charts/chartModel'
-import { autoTitle, axisTitle, buildChartOption } from '../../shared/charts/chartOption'
-import { findPreset } from '../../shared/charts/chartPresets'
-import type { ChartState } from '../../shared/charts/chartState'
-import type { Locale } from '../../shared/contract/settings'
+import { chartModel } from '../../shared/charts/chartModel'
+import { buildChartOption } from '../../shared/charts/chartOption'
+import { chartSubtitle, chartTitle } from '../../shared/charts/chartTitle'
 import { addPngText } from './pngTextChunks'
 import { renderChartSvg } from './renderChartSvg'
+
+/** Title and subtitle live in src/shared so the Explore view says the same; re-exported for callers here. */
+export { chartSubtitle, chartTitle }
 
 export interface ChartData {
   rows: readonly ModelRow[]
@@ -27,36 +28,6 @@ export interface ChartData {
   catalogVersion: string
   appVersion: string
   sources: string[]
-}
-
-const MISSING = {
-  en: (n: number, axis: string) =>
-    `${n} model${n === 1 ? '' : 's'} without a ${axis} figure not shown`,
-  'zh-CN': (n: number, axis: string) => `${n} 个模型缺少${axis}数据，未显示`,
-}
-
-export function chartTitle(
-  state: ChartState,
-  locale: Locale,
-): { title: string; subtitle: string | null } {
-  const preset = state.preset ? findPreset(state.preset) : undefined
-  const title = state.title ?? preset?.title[locale] ?? autoTitle(state.x, state.y, locale)
-  return { title, subtitle: preset?.caveat?.[locale] ?? null }
-}
-
-/** The subtitle also says how many chosen models have no figure on an axis. */
-export function chartSubtitle(
-  model: ChartModel,
-  state: ChartState,
-  locale: Locale,
-  caveat: string | null,
-): string | null {
-  const byAxis = (axis: 'x' | 'y') => model.missing.filter((m) => m.axis === axis).length
-  const notes = (['x', 'y'] as const)
-    .filter((axis) => byAxis(axis) > 0)
-    .map((axis) => MISSING[locale](byAxis(axis), axisTitle(state[axis], locale).split(' (')[0]!))
-  const parts = [caveat, ...notes].filter((part): part is string => Boolean(part))
-  return parts.length ? parts.join(' · ') : null
 }
 
 function slug(text: string): string {

@@ -11,6 +11,7 @@ import {
   TitleComponent,
 } from 'echarts/components'
 import { init, use } from 'echarts/core'
+import { LabelLayout } from 'echarts/features'
 import { SVGRenderer } from 'echarts/renderers'
 import type { EChartsOption } from 'echarts'
 
@@ -22,6 +23,8 @@ use([
   TitleComponent,
   MarkLineComponent,
   MarkAreaComponent,
+  // `labelLayout: { hideOverlap }` (frontier labels) is a feature of its own in tree-shaken builds.
+  LabelLayout,
   SVGRenderer,
 ])
 

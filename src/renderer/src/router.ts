@@ -23,9 +23,9 @@ const pending = () => import('./views/PendingView.vue')
 
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/explore' },
-  { path: '/explore', name: 'explore', component: pending },
+  { path: '/explore', name: 'explore', component: () => import('./views/ExploreView.vue') },
   { path: '/models', name: 'models', component: () => import('./views/ModelsView.vue') },
-  { path: '/compare', name: 'compare', component: pending },
+  { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
   { path: '/classify', name: 'classify', component: pending },
   { path: '/batch', name: 'batch', component: pending },
   { path: '/downloads', name: 'downloads', component: pending },

@@ -2,7 +2,12 @@
  * One ECharts option from a chart model and state. Pure, so the Explore view (canvas, with
  * tooltips, zoom and brush) and the export engine (server-side SVG) draw the same picture.
  */
-import type { EChartsOption, LineSeriesOption, ScatterSeriesOption } from 'echarts'
+import type {
+  EChartsOption,
+  LabelLayoutOptionCallback,
+  LineSeriesOption,
+  ScatterSeriesOption,
+} from 'echarts'
 import type { Locale } from '../contract/settings'
 import { chartFields } from './chartFields'
 import type { ChartModel, PlottedPoint } from './chartModel'
@@ -96,6 +101,23 @@ function legendWidth(names: readonly string[]): number {
   return Math.min(240, Math.round(longest * 7 + 44))
 }
 
+const GRID_LEFT = 72
+
+/**
+ * Labels sit left of their point (the stepped frontier leaves each point to the right). One that
+ * would cross the y axis, at the cheap end of the frontier, goes above and right of its point.
+ */
+const labelLayout: LabelLayoutOptionCallback = ({ rect, labelRect }) =>
+  labelRect.x < GRID_LEFT + 2
+    ? {
+        x: rect.x + rect.width + 2,
+        y: rect.y,
+        align: 'left',
+        verticalAlign: 'bottom',
+        hideOverlap: true,
+      }
+    : { hideOverlap: true }
+
 export function buildChartOption(input: ChartOptionInput): EChartsOption {
   const { model, state, locale, interactive } = input
   const theme = chartThemes[input.theme]
@@ -114,7 +136,7 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
       symbolSize: 9,
       itemStyle: { color: style.color, borderColor: style.color, borderWidth: 0 },
       emphasis: { focus: 'series', scale: 1.4 },
-      labelLayout: { hideOverlap: true },
+      labelLayout,
       z: 3,
       data: model.points
         .filter((p) => p.series === name)
@@ -238,7 +260,7 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
       itemHeight: 10,
     },
     grid: {
-      left: 72,
+      left: GRID_LEFT,
       right: legendWidth(legendNames) + 16,
       top: input.subtitle ? 80 : 64,
       bottom: 64,
@@ -254,6 +276,10 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
       trigger: 'item',
       confine: true,
       enterable: false,
+      backgroundColor: theme.background,
+      borderColor: theme.axis,
+      textStyle: { color: theme.text, fontSize: 12 },
+      extraCssText: 'max-width: 360px; white-space: normal;',
       formatter: (params) => {
         const name = (params as { name?: string }).name
         const point = name ? pointsById.get(name) : undefined

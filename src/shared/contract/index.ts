@@ -14,6 +14,13 @@ import {
   type SeriesSummary,
 } from './catalog'
 import { chartExportInput, type ChartExportResult } from './charts'
+import {
+  attachInput,
+  classifyInput,
+  detachInput,
+  type ClassifyResult,
+  type LocalModel,
+} from './inference'
 import { uiSettingsPatch, type UiSettings } from './settings'
 
 /** Marks the type a channel returns; outputs are produced by our own code, so no runtime schema. */
@@ -33,6 +40,10 @@ export const requestChannels = {
   'catalog.series': { input: noInput, output: returns<SeriesSummary[]>() },
   'catalog.platforms': { input: noInput, output: returns<PlatformSummary[]>() },
   'chart.export': { input: chartExportInput, output: returns<ChartExportResult>() },
+  'inference.models': { input: noInput, output: returns<LocalModel[]>() },
+  'inference.attach': { input: attachInput, output: returns<LocalModel>() },
+  'inference.detach': { input: detachInput, output: returns<{ removed: boolean }>() },
+  'inference.classify': { input: classifyInput, output: returns<ClassifyResult>() },
 } satisfies Record<string, { input: z.ZodType; output: unknown }>
 
 export const eventChannels = {
@@ -61,4 +72,5 @@ export function isEventChannel(name: string): name is EventChannel {
 export * from './app'
 export * from './catalog'
 export * from './charts'
+export * from './inference'
 export * from './settings'

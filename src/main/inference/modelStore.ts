@@ -1,0 +1,177 @@
+/**
+ * Local ONNX models: the files (content-addressed in <data>/models/<sha256>.onnx, written under a
+ * temporary name and renamed, so a half-copied file never counts) and their records: a link to a
+ * catalog entry in model_files, or a custom model with its class names and preprocessing.
+ */
+import { createHash } from 'node:crypto'
+import {
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
+import { join } from 'node:path'
+import type { Database } from 'better-sqlite3'
+import type { LocalModel } from '../../shared/contract'
+import { AppError } from '../../shared/errors'
+import type { PreprocessPlan } from './preprocess/preprocessPlan'
+
+export interface StoredModel extends LocalModel {
+  path: string
+  /** Custom models only: their preprocessing and class names. */
+  plan: PreprocessPlan | null
+  labelNames: string[] | null
+}
+
+export function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256')
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')))
+  })
+}
+
+interface Row {
+  model_id: string
+  sha256: string
+  path: string
+  added_at: string
+  name: string | null
+  classes: number | null
+  labels_json: string | null
+  preprocess_json: string | null
+}
+
+export class ModelStore {
+  readonly dir: string
+
+  constructor(
+    dataDir: string,
+    private readonly db: Database,
+    private readonly catalogName: (
+      id: string,
+    ) => { name: string; inputSize: number | null; classes: number } | null,
+  ) {
+    this.dir = join(dataDir, 'models')
+    mkdirSync(this.dir, { recursive: true })
+  }
+
+  /** Copies a file into the store under its hash; returns the stored path. */
+  async importFile(source: string): Promise<{ sha256: string; path: string; sizeBytes: number }> {
+    let sizeBytes: number
+    try {
+      sizeBytes = statSync(source).size
+    } catch {
+      throw new AppError('NOT_FOUND', `There is no file "${source}".`)
+    }
+    if (sizeBytes === 0)
+      throw new AppError('MODEL_INVALID', `"${source}" is empty (0 bytes), not an ONNX model.`)
+    const sha256 = await sha256File(source)
+    const path = join(this.dir, `${sha256}.onnx`)
+    if (!existsSync(path)) {
+      const temporary = `${path}.${process.pid}.partial`
+      copyFileSync(source, temporary)
+      renameSync(temporary, path)
+    }
+    return { sha256, path, sizeBytes }
+  }
+
+  private rows(): Row[] {
+    return this.db
+      .prepare(
+        `SELECT f.model_id, f.sha256, f.path, f.added_at, c.name, c.classes, c.labels_json, c.preprocess_json
+         FROM model_files f LEFT JOIN custom_models c ON c.id = f.model_id
+         WHERE f.kind = 'onnx' ORDER BY f.added_at`,
+      )
+      .all() as Row[]
+  }
+
+  private toModel(row: Row): StoredModel | null {
+    const custom = row.model_id.startsWith('custom:')
+    const catalog = custom ? null : this.catalogName(row.model_id)
+    if (!custom && !catalog) return null
+    const plan = row.preprocess_json ? (JSON.parse(row.preprocess_json) as PreprocessPlan) : null
+    const labelNames = row.labels_json ? (JSON.parse(row.labels_json) as string[]) : null
+    const sizeBytes = existsSync(row.path) ? statSync(row.path).size : 0
+    return {
+      id: row.model_id,
+      ref: custom ? { customId: row.model_id } : { catalogId: row.model_id },
+      name: custom ? (row.name ?? row.model_id) : catalog!.name,
+      source: custom ? 'custom' : 'catalog',
+      sha256: row.sha256,
+      sizeBytes,
+      inputSize: custom ? (plan?.inputSize ?? null) : catalog!.inputSize,
+      classes: custom ? row.classes : catalog!.classes,
+      labels: custom ? (labelNames ? 'custom' : 'none') : 'imagenet',
+      addedAt: row.added_at,
+      path: row.path,
+      plan,
+      labelNames,
+    }
+  }
+
+  list(): StoredModel[] {
+    return this.rows().flatMap((row) => this.toModel(row) ?? [])
+  }
+
+  get(id: string): StoredModel | null {
+    return this.list().find((model) => model.id === id) ?? null
+  }
+
+  linkCatalog(catalogId: string, file: { sha256: string; path: string }): void {
+    this.db
+      .prepare(
+        `INSERT INTO model_files (model_id, kind, sha256, path, added_at) VALUES (?, 'onnx', ?, ?, ?)
+         ON CONFLICT (model_id, kind) DO UPDATE SET sha256 = excluded.sha256, path = excluded.path, added_at = excluded.added_at`,
+      )
+      .run(catalogId, file.sha256, file.path, new Date().toISOString())
+  }
+
+  addCustom(
+    model: { name: string; classes: number; labels: string[] | null; plan: PreprocessPlan },
+    file: { sha256: string; path: string },
+  ): string {
+    const id = `custom:${file.sha256.slice(0, 12)}`
+    const now = new Date().toISOString()
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO custom_models (id, name, sha256, classes, labels_json, preprocess_json, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET name = excluded.name, classes = excluded.classes,
+             labels_json = excluded.labels_json, preprocess_json = excluded.preprocess_json`,
+        )
+        .run(
+          id,
+          model.name,
+          file.sha256,
+          model.classes,
+          model.labels ? JSON.stringify(model.labels) : null,
+          JSON.stringify(model.plan),
+          now,
+        )
+      this.linkCatalog(id, file)
+    })()
+    return id
+  }
+
+  /** Forgets a model; deletes its file when no other record uses it. */
+  remove(id: string): boolean {
+    const row = this.db
+      .prepare(`SELECT path FROM model_files WHERE model_id = ? AND kind = 'onnx'`)
+      .get(id) as { path: string } | undefined
+    if (!row) return false
+    this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM model_files WHERE model_id = ? AND kind = 'onnx'`).run(id)
+      this.db.prepare('DELETE FROM custom_models WHERE id = ?').run(id)
+    })()
+    const stillUsed = this.db.prepare('SELECT 1 FROM model_files WHERE path = ?').get(row.path)
+    if (!stillUsed) rmSync(row.path, { force: true })
+    return true
+  }
+}

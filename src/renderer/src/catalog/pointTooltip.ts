@@ -1,0 +1,140 @@
+/**
+ * The HTML of a chart point's tooltip: every figure of the model, each with the model-list line it
+ * was read from, the plotted two marked. Pure and given its words, so it is the same in both
+ * languages and testable without a browser. Everything from the catalog is escaped: ECharts puts
+ * the string into the page as HTML.
+ */
+import type { PlottedPoint } from '@shared/charts/chartModel'
+import type { ChartAxis } from '@shared/charts/chartState'
+import type { PlatformId } from '@shared/catalog/types'
+import type { ModelRow } from '@shared/contract'
+import { formatFull, toPercent } from './figureFormat'
+
+/** Every `sourceLines` and latency `line` of a list row points into this document. */
+export const MODEL_LIST_FILE = 'model_list.zh_CN.md'
+
+export const tooltipFields = ['top1', 'top5', 'paramsM', 'flopsG', 'sizeMB', 'inputSize'] as const
+export type TooltipField = (typeof tooltipFields)[number]
+
+export interface TooltipText {
+  /** Name and unit of each figure ("Top-1 accuracy", "%"). */
+  figures: Record<TooltipField, { label: string; unit: string }>
+  latency: string
+  /** "V100 · batch 1". */
+  latencyKey: (key: { platform: PlatformId; batchSize: number; threads: number | null }) => string
+  notPublished: string
+  tables: string
+  onFrontier: string
+  overBudget: string
+  selected: string
+  open: string
+}
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+}
+
+const platformOrder: PlatformId[] = [
+  'v100-trt-fp32',
+  'sd855-arm-fp32',
+  'xeon6148-paddle-fp32',
+  'xeon6271c-openvino-fp32',
+]
+
+function figureValue(row: ModelRow, field: TooltipField, locale: string): string | null {
+  const value = row[field]
+  if (value === null) return null
+  return field === 'top1' || field === 'top5'
+    ? formatFull(toPercent(value), locale)
+    : formatFull(value, locale)
+}
+
+function sourceCell(line: number | undefined): string {
+  return line === undefined ? '' : escapeHtml(`${MODEL_LIST_FILE}:${line}`)
+}
+
+function plottedLatency(a: ChartAxis, latency: ModelRow['latencies'][number]): boolean {
+  return (
+    a.field === 'latency' &&
+    a.latency !== null &&
+    a.latency.platform === latency.platform &&
+    a.latency.batchSize === latency.batchSize &&
+    a.latency.threads === latency.threads
+  )
+}
+
+export function pointTooltipHtml(
+  point: PlottedPoint,
+  axes: { x: ChartAxis; y: ChartAxis },
+  text: TooltipText,
+  locale: string,
+): string {
+  const { row } = point
+  const plotted = (field: string) => axes.x.field === field || axes.y.field === field
+  const line = (label: string, value: string | null, unit: string, source: string, on: boolean) =>
+    `<tr${on ? ' class="zt-on"' : ''}><th>${escapeHtml(label)}</th>` +
+    (value === null
+      ? `<td class="zt-none">${escapeHtml(text.notPublished)}</td>`
+      : `<td>${escapeHtml(value)}${unit ? `&#8239;${escapeHtml(unit)}` : ''}</td>`) +
+    `<td class="zt-src">${source}</td></tr>`
+
+  const figures = tooltipFields.map((field) =>
+    line(
+      text.figures[field].label,
+      figureValue(row, field, locale),
+      text.figures[field].unit,
+      sourceCell(field === 'inputSize' ? undefined : row.sourceLines[field]),
+      plotted(field),
+    ),
+  )
+  const latencies = [...row.latencies]
+    .sort(
+      (a, b) =>
+        platformOrder.indexOf(a.platform) - platformOrder.indexOf(b.platform) ||
+        a.batchSize - b.batchSize ||
+        (a.threads ?? 0) - (b.threads ?? 0),
+    )
+    .map((latency) =>
+      line(
+        `${text.latency} · ${text.latencyKey(latency)}`,
+        formatFull(latency.ms, locale),
+        'ms',
+        sourceCell(latency.line),
+        plottedLatency(axes.x, latency) || plottedLatency(axes.y, latency),
+      ),
+    )
+
+  const flags = [
+    point.onFrontier ? text.onFrontier : null,
+    point.withinBudget ? null : text.overBudget,
+    point.selected ? text.selected : null,
+  ].filter((flag): flag is string => flag !== null)
+  const tables = row.tables
+    .map(
+      (table) =>
+        `${escapeHtml(table.section)} <span class="zt-src">${sourceCell(table.line)}</span>`,
+    )
+    .join('<br>')
+
+  return [
+    `<div class="zt">`,
+    `<div class="zt-head"><b>${escapeHtml(row.id)}</b>`,
+    row.displayName !== row.id
+      ? ` <span class="zt-muted">${escapeHtml(row.displayName)}</span>`
+      : '',
+    `</div>`,
+    `<div class="zt-muted">${escapeHtml(row.series)} · ${escapeHtml(row.family)}</div>`,
+    flags.length ? `<div class="zt-flags">${flags.map(escapeHtml).join(' · ')}</div>` : '',
+    `<table>${figures.join('')}${latencies.join('')}</table>`,
+    tables
+      ? `<div class="zt-tables"><span class="zt-muted">${escapeHtml(text.tables)}</span><br>${tables}</div>`
+      : '',
+    `<div class="zt-hint">${escapeHtml(text.open)}</div>`,
+    `</div>`,
+  ].join('')
+}

@@ -1,0 +1,130 @@
+/**
+ * Saves and copies the current chart through the shared export engine (`chart.export`), so a file
+ * saved here is the file `zoo export chart` writes for the same state: same size (the CLI's default
+ * 1280×800), same theme and language handling, same metadata.
+ *
+ * Saving is an `<a download>` of a Blob: Electron turns it into its native "Save As" dialog, a
+ * browser into a download. Copying writes a PNG ClipboardItem; the Electron shell allows exactly
+ * that permission ('clipboard-sanitized-write').
+ */
+import { ref, type Ref } from 'vue'
+import { useI18n } from 'vue-i18n'
+import type { ChartState } from '@shared/charts/chartState'
+import type { ChartExportResult, ChartFormat, Locale } from '@shared/contract'
+import { api } from '../api'
+
+/** The CLI's defaults (`zoo export chart`), so UI and CLI exports of one state are the same file. */
+export const EXPORT_WIDTH = 1280
+export const EXPORT_HEIGHT = 800
+export const EXPORT_PIXEL_RATIO = 2
+
+export interface ChartExportSource {
+  state: ChartState
+  theme: 'light' | 'dark'
+  locale: Locale
+}
+
+export type ExportAction = ChartFormat | 'copy'
+
+export interface ChartExport {
+  busy: Ref<ExportAction | null>
+  message: Ref<{ kind: 'ok' | 'error'; text: string } | null>
+  save: (format: ChartFormat) => Promise<void>
+  copyPng: () => Promise<void>
+}
+
+function blobOf(result: ChartExportResult): Blob {
+  const binary = atob(result.base64)
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return new Blob([bytes], { type: result.mime })
+}
+
+function download(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = url
+  link.download = fileName
+  link.style.display = 'none'
+  document.body.append(link)
+  link.click()
+  link.remove()
+  // The download (or the save dialog) has read the Blob by then.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+export function useChartExport(source: () => ChartExportSource): ChartExport {
+  const { t } = useI18n()
+  const busy = ref<ExportAction | null>(null)
+  const message = ref<{ kind: 'ok' | 'error'; text: string } | null>(null)
+
+  async function render(format: ChartFormat): Promise<ChartExportResult> {
+    const { state, theme, locale } = source()
+    const result = await api.invoke('chart.export', {
+      state,
+      format,
+      width: EXPORT_WIDTH,
+      height: EXPORT_HEIGHT,
+      theme,
+      locale,
+      pixelRatio: EXPORT_PIXEL_RATIO,
+    })
+    if (!result.ok) throw new Error(result.error.message)
+    return result.value
+  }
+
+  async function save(format: ChartFormat): Promise<void> {
+    if (busy.value) return
+    busy.value = format
+    message.value = null
+    try {
+      const result = await render(format)
+      download(blobOf(result), result.fileName)
+      message.value = {
+        kind: 'ok',
+        text: t('explore.export.saved', { file: result.fileName, n: result.points }),
+      }
+    } catch (error) {
+      message.value = {
+        kind: 'error',
+        text: t('explore.export.failed', { message: (error as Error).message }),
+      }
+    } finally {
+      busy.value = null
+    }
+  }
+
+  async function copyPng(): Promise<void> {
+    if (busy.value) return
+    message.value = null
+    if (typeof ClipboardItem === 'undefined' || !navigator.clipboard?.write) {
+      message.value = { kind: 'error', text: t('explore.export.clipboardMissing') }
+      return
+    }
+    busy.value = 'copy'
+    // The item is handed to the clipboard at once (inside the click) with a promise of the PNG:
+    // browsers may refuse a write that starts after an await.
+    const png = render('png').then(blobOf)
+    png.catch(() => {}) // handled below; keeps the console free of an "unhandled rejection"
+    try {
+      await navigator.clipboard.write([new ClipboardItem({ 'image/png': png })])
+      message.value = { kind: 'ok', text: t('explore.export.copied') }
+    } catch (error) {
+      // The export itself failing says so; anything else is the clipboard refusing.
+      const exportFailed = await png.then(
+        () => null,
+        (cause: Error) => cause,
+      )
+      message.value = {
+        kind: 'error',
+        text: exportFailed
+          ? t('explore.export.failed', { message: exportFailed.message })
+          : t('explore.export.clipboardRefused', { message: (error as Error).message }),
+      }
+    } finally {
+      busy.value = null
+    }
+  }
+
+  return { busy, message, save, copyPng }
+}

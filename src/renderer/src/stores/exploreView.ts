@@ -1,0 +1,108 @@
+/**
+ * The Explore view: its state (parsed from the route query, the source of truth) and the catalog
+ * data the chart is drawn from. The whole catalog is fetched once: every chart state is a pure
+ * function of those rows (chartModel), so changing axes, filters or the selection costs no request.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { LocationQuery, LocationQueryRaw } from 'vue-router'
+import type { ChartState } from '@shared/charts/chartState'
+import type { ModelRow, PlatformSummary, SeriesSummary } from '@shared/contract'
+import { api } from '../api'
+import {
+  parseExploreQuery,
+  patchChart,
+  toExploreQuery,
+  type ExploreViewState,
+} from '../catalog/exploreViewState'
+import { useModelDetail } from '../composables/useModelDetail'
+
+export const useExploreViewStore = defineStore('exploreView', () => {
+  const state = shallowRef<ExploreViewState>(parseExploreQuery({}))
+
+  const rows = shallowRef<ModelRow[]>([])
+  const series = shallowRef<SeriesSummary[]>([])
+  const platforms = shallowRef<PlatformSummary[]>([])
+  const catalogVersion = ref<string | null>(null)
+  const loading = ref(false)
+  const loaded = ref(false)
+  const error = ref<string | null>(null)
+
+  const detail = useModelDetail()
+
+  /** Legend order: the catalog's series order (the order of the PaddleClas model list). */
+  const seriesOrder = computed(() => series.value.map((s) => s.id))
+
+  let request = 0
+  async function load(): Promise<void> {
+    const current = ++request
+    loading.value = true
+    const [list, seriesResult, platformResult] = await Promise.all([
+      api.invoke('catalog.list', {}),
+      api.invoke('catalog.series', {}),
+      api.invoke('catalog.platforms', {}),
+    ])
+    if (current !== request) return
+    loading.value = false
+    const failure = [list, seriesResult, platformResult].find((result) => !result.ok)
+    if (failure && !failure.ok) {
+      error.value = failure.error.message
+      return
+    }
+    if (list.ok && seriesResult.ok && platformResult.ok) {
+      rows.value = list.value.rows
+      catalogVersion.value = list.value.catalogVersion
+      series.value = seriesResult.value
+      platforms.value = platformResult.value
+      error.value = null
+      loaded.value = true
+    }
+  }
+
+  /** Starts loading the catalog unless it is loaded, loading, or failed (then `retry`). */
+  function prefetch(): void {
+    if (!loaded.value && !loading.value && !error.value) void load()
+  }
+
+  /** Adopts the route's query; loads the catalog on first use and the detail when it changed. */
+  function applyQuery(query: LocationQuery): void {
+    state.value = parseExploreQuery(query)
+    prefetch()
+    void detail.show(state.value.model)
+  }
+
+  /** The query for the current state with a chart patch (and the detail panel) applied. */
+  function queryWith(patch: Partial<ChartState>, model = state.value.model): LocationQueryRaw {
+    return toExploreQuery({ chart: patchChart(state.value.chart, patch), model })
+  }
+
+  /** The query that replaces the chart state entirely (a preset), keeping the detail panel. */
+  function queryFor(chart: ChartState, model = state.value.model): LocationQueryRaw {
+    return toExploreQuery({ chart, model })
+  }
+
+  function retry(): Promise<void> {
+    error.value = null
+    return load()
+  }
+
+  return {
+    state,
+    rows,
+    series,
+    platforms,
+    catalogVersion,
+    seriesOrder,
+    loading,
+    loaded,
+    error,
+    detail: detail.detail,
+    detailLoading: detail.loading,
+    detailError: detail.error,
+    prefetch,
+    applyQuery,
+    queryWith,
+    queryFor,
+    retry,
+  }
+})
