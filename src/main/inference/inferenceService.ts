@@ -22,7 +22,7 @@ import type { UploadStore } from '../uploads/uploadStore'
 import type { HostImage, ModelInfo } from './host/hostProtocol'
 import { ModelHost } from './host/modelHost'
 import { imageModelShape, type ImageModelShape } from './host/validateModel'
-import { ModelStore, sha256File, type StoredModel } from './modelStore'
+import { type ModelStore, sha256File, type StoredModel } from './modelStore'
 import { parseLabelFile, toProbabilities, topK } from './postprocess'
 import {
   planFromCatalog,
