@@ -3,7 +3,7 @@
  * and nothing else of Electron or Node.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { IPC_EVENT, IPC_INVOKE } from '../shared/api/bridgeChannels'
+import { IPC_EVENT, IPC_INVOKE, IPC_UPLOAD } from '../shared/api/bridgeChannels'
 import type { Result } from '../shared/errors'
 import type { ZooBridge } from '../shared/api/transport'
 
@@ -19,6 +19,8 @@ const bridge: ZooBridge = {
       ipcRenderer.removeListener(IPC_EVENT, handler)
     }
   },
+  upload: (bytes) =>
+    ipcRenderer.invoke(IPC_UPLOAD, new Uint8Array(bytes)) as ReturnType<ZooBridge['upload']>,
   versions: {
     electron: process.versions.electron ?? '',
     chrome: process.versions.chrome ?? '',

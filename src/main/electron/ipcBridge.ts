@@ -1,5 +1,5 @@
 import { ipcMain, type WebContents } from 'electron'
-import { IPC_EVENT, IPC_INVOKE } from '../../shared/api/bridgeChannels'
+import { IPC_EVENT, IPC_INVOKE, IPC_UPLOAD } from '../../shared/api/bridgeChannels'
 import { fail } from '../../shared/errors'
 import type { AppCore } from '../core/appCore'
 import { isTrustedSender } from './navigationPolicy'
@@ -14,7 +14,24 @@ export function connectIpc(core: AppCore, appOrigin: string): () => void {
       return fail('INVALID_INPUT', 'The channel name must be a string.')
     return core.dispatch(channel, input, { face: 'ipc' })
   })
-  return () => ipcMain.removeHandler(IPC_INVOKE)
+  ipcMain.handle(IPC_UPLOAD, async (event, bytes: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url, appOrigin)) {
+      return fail('FORBIDDEN', 'IPC refused: the calling frame is not Zoo Explorer’s own page.')
+    }
+    if (!(bytes instanceof Uint8Array)) return fail('INVALID_INPUT', 'An upload must be bytes.')
+    try {
+      return { ok: true, value: await core.uploads.fromBytes(bytes) }
+    } catch (error) {
+      return fail(
+        'INTERNAL',
+        `The upload failed: ${error instanceof Error ? error.message : String(error)}`,
+      )
+    }
+  })
+  return () => {
+    ipcMain.removeHandler(IPC_INVOKE)
+    ipcMain.removeHandler(IPC_UPLOAD)
+  }
 }
 
 /** Sends every core event to one window until it closes. */

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { fail, type ErrorCode, type Result } from '../../shared/errors'
+import { AppError, fail, type ErrorCode, type Result } from '../../shared/errors'
 import { formatSseEvent } from '../../shared/api/sseParser'
 import type { AppCore } from '../core/appCore'
 import { contentSecurityPolicy } from '../security/contentSecurityPolicy'
@@ -15,7 +15,7 @@ import { bearerToken, isAllowedHost, isAllowedOrigin, tokensEqual } from './loop
 import { resolveInside, sendFile } from './staticFiles'
 
 export interface HttpServerOptions {
-  core: Pick<AppCore, 'dispatch' | 'events'>
+  core: Pick<AppCore, 'dispatch' | 'events' | 'uploads'>
   /** Folder with the built renderer (`out/renderer`). */
   rendererDir: string
   port?: number
@@ -155,6 +155,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
           'Missing or wrong token: every API call needs "Authorization: Bearer <token>".',
         ),
       )
+    }
+    if (url.pathname === '/api/upload') {
+      if (request.method !== 'POST') {
+        return sendResult(
+          response,
+          fail('INVALID_INPUT', 'Use POST with the file as the body for /api/upload.'),
+        )
+      }
+      // The body is the file itself, streamed to disk: no size limit but the upload store's.
+      try {
+        return sendResult(response, {
+          ok: true,
+          value: await options.core.uploads.fromStream(request),
+        })
+      } catch (error) {
+        const e = error instanceof AppError ? error : new AppError('INTERNAL', String(error))
+        response.setHeader('connection', 'close')
+        return sendResult(response, fail(e.code, e.message))
+      }
     }
     if (url.pathname === '/api/events') {
       if (request.method !== 'GET')

@@ -23,7 +23,15 @@ const pending = () => import('./views/PendingView.vue')
 
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/explore' },
-  { path: '/explore', name: 'explore', component: () => import('./views/ExploreView.vue') },
+  {
+    path: '/explore',
+    name: 'explore',
+    // ECharts is a chunk of its own (ScatterChart loads it on mount): fetch it alongside the view.
+    component: () => {
+      void import('./charts/echarts')
+      return import('./views/ExploreView.vue')
+    },
+  },
   { path: '/models', name: 'models', component: () => import('./views/ModelsView.vue') },
   { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
   { path: '/classify', name: 'classify', component: pending },

@@ -3,6 +3,7 @@
  * arrive over one streamed `GET /api/events`. Both carry the per-launch token as a Bearer header,
  * so the token never has to live in a cookie.
  */
+import type { UploadResult } from '../contract/inference'
 import { fail, type Result } from '../errors'
 import { createSseParser } from './sseParser'
 import type { Transport } from './transport'
@@ -104,8 +105,30 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     streamingNow = new Promise<void>((resolve) => (markStreaming = resolve))
   }
 
+  async function upload(bytes: ArrayBuffer): Promise<Result<UploadResult>> {
+    let response: Response
+    try {
+      response = await doFetch(`${base}/api/upload`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/octet-stream' },
+        body: bytes,
+      })
+    } catch (error) {
+      return fail(
+        'UNAVAILABLE',
+        `Cannot reach Zoo Explorer at ${base} (${describe(error)}). Is it still running?`,
+      )
+    }
+    try {
+      return (await response.json()) as Result<UploadResult>
+    } catch {
+      return fail('INTERNAL', `The server answered ${response.status} without a JSON result.`)
+    }
+  }
+
   return {
     invoke,
+    upload,
     on(event, listener) {
       let set = listeners.get(event)
       if (!set) listeners.set(event, (set = new Set()))

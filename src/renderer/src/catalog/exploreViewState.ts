@@ -98,12 +98,17 @@ export function presetChart(id: string): ChartState | null {
   return preset ? structuredClone(preset.state) : null
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>()
+
 /** A plotted value in its axis unit: accuracies as percent ("79.12 %"), others as they are. */
 export function formatAxisValue(value: number, field: ChartFieldId, locale: string): string {
   const def = chartFields[field]
+  const key = `${locale}/${def.percent}`
+  let format = numberFormats.get(key)
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { maximumFractionDigits: def.percent ? 2 : 3 })
+    numberFormats.set(key, format)
+  }
   const shown = def.percent ? Math.round(value * 1e6) / 1e4 : value
-  const text = new Intl.NumberFormat(locale, { maximumFractionDigits: def.percent ? 2 : 3 }).format(
-    shown,
-  )
-  return `${text} ${def.unit}`
+  return `${format.format(shown)} ${def.unit}`
 }
