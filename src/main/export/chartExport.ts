@@ -42,7 +42,13 @@ function slug(text: string): string {
 
 /** zrender numbers its elements per process; make ids stable so one state gives one file. */
 function stableIds(svg: string): string {
-  return svg.replace(/\bzr\d+-/g, 'zr-')
+  // zrender also numbers CSS classes from a process-wide counter: renumber them by first use.
+  const classes = new Map<string, string>()
+  return svg.replace(/\bzr\d+-/g, 'zr-').replace(/\bzr-cls-\d+\b/g, (name) => {
+    let stable = classes.get(name)
+    if (!stable) classes.set(name, (stable = `zr-cls-${classes.size}`))
+    return stable
+  })
 }
 
 export async function exportChart(

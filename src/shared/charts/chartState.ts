@@ -46,7 +46,13 @@ export const chartStateSchema = z
     labels: z.enum(['none', 'frontier', 'all']).default('frontier'),
     selection: z.array(name).max(10_000).default([]),
     preset: z.string().max(100).nullable().default(null),
-    title: z.string().max(200).nullable().default(null),
+    /** An empty title counts as none: the chart then titles itself. */
+    title: z
+      .string()
+      .max(200)
+      .nullable()
+      .default(null)
+      .transform((title) => (title === null || title.trim() === '' ? null : title)),
   })
   .strict()
 export type ChartState = z.output<typeof chartStateSchema>

@@ -171,10 +171,12 @@ describe('encodeChartState → decodeChartState', () => {
     expect(viaUrl(s)).toEqual(s)
   })
 
-  it('keeps an empty title empty (an empty title is not "no title")', () => {
-    // chartTitle() draws '' as no title at all but null as the automatic one, so the two differ.
-    const s = state({ title: '' })
-    expect(viaUrl(s).title).toBe('')
+  it.each(['', '   '])('treats a blank title %j as none, before and after the URL', (title) => {
+    // A blank title would draw a chart without one; it means "no title of my own", so the
+    // chart titles itself, and the URL cannot tell the two apart either.
+    const s = state({ title })
+    expect(s.title).toBeNull()
+    expect(viaUrl(s).title).toBeNull()
   })
 })
 

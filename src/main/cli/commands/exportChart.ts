@@ -203,7 +203,12 @@ Options:
       }
       const exported = result.value as ChartExportResult
       const path = resolve(out)
-      writeAtomically(path, Buffer.from(exported.base64, 'base64'))
+      try {
+        writeAtomically(path, Buffer.from(exported.base64, 'base64'))
+      } catch (error) {
+        io.err(`zoo export: cannot write ${path}: ${(error as Error).message}`)
+        return 1
+      }
       io.out(
         `Wrote ${path}: ${exported.points} models` +
           (exported.missing ? `, ${exported.missing} without a figure on an axis left out` : '') +
