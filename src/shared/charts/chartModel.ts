@@ -29,8 +29,10 @@ export interface ChartModel {
   lines: FamilyLine[]
   /** Series that have points, in catalog order (legend order). */
   series: string[]
-  /** Models of the chosen series/ids left out because an axis has no figure for them. */
+  /** Models of the chosen (visible) series left out because an axis has no figure for them. */
   missing: { id: string; axis: 'x' | 'y' }[]
+  /** Models left out because they lie outside an axis's fixed min/max. */
+  outOfRange: string[]
 }
 
 const usable = (value: number | null, scale: 'linear' | 'log'): value is number =>
@@ -46,6 +48,9 @@ export function chartModel(
   const hidden = new Set(state.hidden)
   const selected = new Set(state.selection)
   const missing: ChartModel['missing'] = []
+  const outOfRange: string[] = []
+  const inRange = (value: number, axis: ChartState['x']) =>
+    (axis.min === null || value >= axis.min) && (axis.max === null || value <= axis.max)
   const candidates = rows.filter(
     (row) =>
       (seriesFilter.size === 0 || seriesFilter.has(row.series)) &&
@@ -55,12 +60,18 @@ export function chartModel(
   for (const row of candidates) {
     const x = fieldValue(row, state.x.field, state.x.latency ?? undefined)
     const y = fieldValue(row, state.y.field, state.y.latency ?? undefined)
+    // Hidden series are switched off, not missing: they do not count in the notes.
     if (!usable(x, state.x.scale)) {
-      missing.push({ id: row.id, axis: 'x' })
+      if (!hidden.has(row.series)) missing.push({ id: row.id, axis: 'x' })
       continue
     }
     if (!usable(y, state.y.scale)) {
-      missing.push({ id: row.id, axis: 'y' })
+      if (!hidden.has(row.series)) missing.push({ id: row.id, axis: 'y' })
+      continue
+    }
+    // Off the fixed axis range the point would be clipped yet still count: leave it out.
+    if (!inRange(x, state.x) || !inRange(y, state.y)) {
+      if (!hidden.has(row.series)) outOfRange.push(row.id)
       continue
     }
     points.push({
@@ -88,5 +99,5 @@ export function chartModel(
   const series = [...new Set(points.map((p) => p.series))].sort(
     (a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || a.localeCompare(b),
   )
-  return { points, frontier, lines: familyLines(points), series, missing }
+  return { points, frontier, lines: familyLines(points), series, missing, outOfRange }
 }

@@ -90,7 +90,13 @@ function axisOption(
     max: positive(axis.max),
     axisLine: { show: true, lineStyle: { color: theme.axis } },
     axisTick: { lineStyle: { color: theme.axis } },
-    axisLabel: { color: theme.muted, formatter: (value: number) => formatTick(value, def.percent) },
+    axisLabel: {
+      color: theme.muted,
+      formatter: (value: number) => formatTick(value, def.percent),
+      // A fixed min/max rarely falls on the tick interval; its label would crowd the next tick.
+      showMinLabel: axis.min === null,
+      showMaxLabel: axis.max === null,
+    },
     splitLine: { lineStyle: { color: theme.grid } },
   }
 }
@@ -125,7 +131,8 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
   const xPercent = chartFields[state.x.field].percent
   const styles = new Map(model.series.map((name, index) => [name, seriesStyle(index)]))
   const showLabel = (p: PlottedPoint) =>
-    state.labels === 'all' || (state.labels === 'frontier' && p.onFrontier && state.frontier)
+    state.labels === 'all' ||
+    (state.labels === 'frontier' && p.onFrontier && state.frontier && p.withinBudget)
 
   const scatter: ScatterSeriesOption[] = model.series.map((name) => {
     const style = styles.get(name)!
@@ -158,11 +165,13 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
             : {}),
           ...(showLabel(p)
             ? {
-                // Left of the point: the stepped frontier leaves each point to the right.
+                // Above the point: the stepped frontier runs right and down from it, and a label
+                // on the left would run off the plot for the leftmost points.
                 label: {
                   show: true,
                   formatter: p.id,
-                  position: 'left' as const,
+                  position: 'top' as const,
+                  distance: 4,
                   fontSize: 10,
                   color: theme.muted,
                 },
@@ -172,22 +181,31 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
     }
   })
 
-  const lines: LineSeriesOption[] = state.families
-    ? model.lines.map((line) => ({
-        type: 'line',
-        name: line.series,
-        data: line.points,
-        symbol: 'none',
-        silent: true,
-        z: 2,
-        lineStyle: {
-          color: styles.get(line.series)?.color ?? theme.axis,
-          width: 1.6,
-          opacity: 0.85,
-        },
-        tooltip: { show: false },
-      }))
-    : []
+  /** A family line, split where it crosses the budget: the part over it is greyed like its points. */
+  const familySeries = (line: ChartModel['lines'][number]): LineSeriesOption[] => {
+    const style = styles.get(line.series)
+    const base = (points: [number, number][], over: boolean): LineSeriesOption => ({
+      type: 'line',
+      name: line.series,
+      data: points,
+      symbol: 'none',
+      silent: true,
+      z: 2,
+      lineStyle: {
+        color: over ? theme.greyed : (style?.color ?? theme.axis),
+        type: style?.dash ?? 'solid',
+        width: 1.6,
+        opacity: over ? 0.7 : 0.85,
+      },
+      tooltip: { show: false },
+    })
+    const budget = state.budget
+    const within = budget === null ? line.points : line.points.filter(([x]) => x <= budget)
+    if (within.length === line.points.length) return [base(line.points, false)]
+    const over = line.points.slice(Math.max(0, within.length - 1))
+    return [...(within.length > 1 ? [base(within, false)] : []), base(over, true)]
+  }
+  const lines: LineSeriesOption[] = state.families ? model.lines.flatMap(familySeries) : []
 
   const extras: LineSeriesOption[] = []
   const frontierVisible = state.frontier && model.frontier.length > 0

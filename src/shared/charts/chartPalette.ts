@@ -17,10 +17,26 @@ export const PALETTE = [
 
 export const SYMBOLS = ['circle', 'triangle', 'diamond', 'rect', 'pin', 'roundRect'] as const
 
-export function seriesStyle(index: number): { color: string; symbol: string } {
+/** Line dashes per round of colours, so two series sharing a colour also differ in their lines. */
+export const DASHES: ('solid' | number[])[] = [
+  'solid',
+  [7, 3],
+  [2, 3],
+  [9, 3, 2, 3],
+  [4, 4],
+  [1, 3],
+]
+
+export function seriesStyle(index: number): {
+  color: string
+  symbol: string
+  dash: 'solid' | number[]
+} {
+  const round = Math.floor(index / PALETTE.length)
   return {
     color: PALETTE[index % PALETTE.length]!,
-    symbol: SYMBOLS[Math.floor(index / PALETTE.length) % SYMBOLS.length]!,
+    symbol: SYMBOLS[round % SYMBOLS.length]!,
+    dash: DASHES[round % DASHES.length]!,
   }
 }
 

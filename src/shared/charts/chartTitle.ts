@@ -15,6 +15,11 @@ const MISSING = {
   'zh-CN': (n: number, axis: string) => `${n} 个模型缺少${axis}数据，未显示`,
 }
 
+const OUT_OF_RANGE = {
+  en: (n: number) => `${n} outside the axis range`,
+  'zh-CN': (n: number) => `${n} 个超出坐标范围`,
+}
+
 export function chartTitle(
   state: ChartState,
   locale: Locale,
@@ -24,7 +29,7 @@ export function chartTitle(
   return { title, subtitle: preset?.caveat?.[locale] ?? null }
 }
 
-/** The subtitle also says how many chosen models have no figure on an axis. */
+/** The subtitle also says how many chosen models have no figure on an axis or lie off its range. */
 export function chartSubtitle(
   model: ChartModel,
   state: ChartState,
@@ -35,6 +40,7 @@ export function chartSubtitle(
   const notes = (['x', 'y'] as const)
     .filter((axis) => byAxis(axis) > 0)
     .map((axis) => MISSING[locale](byAxis(axis), axisTitle(state[axis], locale).split(' (')[0]!))
+  if (model.outOfRange.length) notes.push(OUT_OF_RANGE[locale](model.outOfRange.length))
   const parts = [caveat, ...notes].filter((part): part is string => Boolean(part))
   return parts.length ? parts.join(' · ') : null
 }

@@ -54,13 +54,19 @@ function chosen(rows: readonly ModelRow[], s: ChartState): ModelRow[] {
 }
 
 /** O(n²): a point is on the frontier when nothing beats it and no earlier row is its twin. */
+/** Inside the axis's fixed min/max (points outside are left out, not clipped). */
+function inAxisRange(value: number, a: ChartState['x']): boolean {
+  return (a.min === null || value >= a.min) && (a.max === null || value <= a.max)
+}
+
 function bruteFrontier(rows: readonly ModelRow[], s: ChartState): string[] {
   const sx = chartFields[s.x.field].better === 'lower' ? -1 : 1
   const sy = chartFields[s.y.field].better === 'lower' ? -1 : 1
   const points = chosen(rows, s)
     .filter((r) => !s.hidden.includes(r.series))
     .map((r) => ({ id: r.id, x: valueOn(r, s.x), y: valueOn(r, s.y) }))
-    .filter((p) => plottable(p.x, s.x) && plottable(p.y, s.y)) as {
+    .filter((p) => plottable(p.x, s.x) && plottable(p.y, s.y))
+    .filter((p) => inAxisRange(p.x!, s.x) && inAxisRange(p.y!, s.y)) as {
     id: string
     x: number
     y: number
@@ -107,13 +113,17 @@ describe('chartModel on the shipped catalog', () => {
       const model = chartModel(rows, s, seriesOrder)
       const expectedPoints: string[] = []
       const expectedMissing: { id: string; axis: 'x' | 'y' }[] = []
+      const expectedOutOfRange: string[] = []
       for (const row of chosen(rows, s)) {
         if (!plottable(valueOn(row, s.x), s.x)) expectedMissing.push({ id: row.id, axis: 'x' })
         else if (!plottable(valueOn(row, s.y), s.y)) expectedMissing.push({ id: row.id, axis: 'y' })
-        else expectedPoints.push(row.id)
+        else if (!inAxisRange(valueOn(row, s.x)!, s.x) || !inAxisRange(valueOn(row, s.y)!, s.y)) {
+          expectedOutOfRange.push(row.id)
+        } else expectedPoints.push(row.id)
       }
       expect(model.points.map((p) => p.id)).toEqual(expectedPoints)
       expect(model.missing).toEqual(expectedMissing)
+      expect(model.outOfRange).toEqual(expectedOutOfRange)
       expect(model.points.length).toBeGreaterThan(0)
       for (const point of model.points) {
         expect(point.x).toBe(valueOn(point.row, s.x))
@@ -159,7 +169,11 @@ describe('chartModel on the shipped catalog', () => {
     const { rows, seriesOrder } = catalog()
     const s = state({ x: axis('flopsG'), y: axis('top1'), ...filter })
     const model = chartModel(rows, s, seriesOrder)
-    const ids = [...model.points.map((p) => p.id), ...model.missing.map((m) => m.id)]
+    const ids = [
+      ...model.points.map((p) => p.id),
+      ...model.missing.map((m) => m.id),
+      ...model.outOfRange,
+    ]
     expect(ids.sort()).toEqual(
       rows
         .filter(

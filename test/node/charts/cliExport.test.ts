@@ -130,17 +130,23 @@ describe('zoo export chart', () => {
     const file = join(tempDirForTest('zoo-export'), 'v100.svg')
     const { bytes, count } = await exportToFile(['--preset', 'v100-bs1'], file)
     const key = preset.state.x.latency!
-    const expected = bundle.models.filter(
-      (m) =>
+    const { x, y } = preset.state
+    const within = (value: number, a: typeof x) =>
+      (a.min === null || value >= a.min) && (a.max === null || value <= a.max)
+    // Models of the preset's series with both figures, inside the preset's fixed axis ranges.
+    const expected = bundle.models.filter((m) => {
+      const ms = m.latencies.find(
+        (l) =>
+          l.platform === key.platform && l.batchSize === key.batchSize && l.threads === key.threads,
+      )?.ms
+      return (
         preset.state.series.includes(m.series) &&
         m.top1 !== null &&
-        m.latencies.some(
-          (l) =>
-            l.platform === key.platform &&
-            l.batchSize === key.batchSize &&
-            l.threads === key.threads,
-        ),
-    )
+        ms !== undefined &&
+        within(ms, x) &&
+        within(m.top1.value, y)
+      )
+    })
     const meta = readSvgMetadata(bytes.toString('utf8'))
     expectChartMetadata(meta, preset.state, expected.length)
     expect(meta!.title).toBe(preset.title.en)
