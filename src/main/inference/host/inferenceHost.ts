@@ -57,6 +57,9 @@ async function load(modelPath: string, intraOpThreads: number): Promise<ModelInf
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // Spinning intra-op threads keep a core busy after each run, starving the decoder that
+      // prepares the next batch on the same cores.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
