@@ -5,8 +5,8 @@
  *
  * - Family lines: the builder draws one line series per family (what the exported SVG and its
  *   tests expect). With thousands of models that is thousands of series, each with its own model
- *   and view. Here the families of one chart series become one line series, with a gap (`'-'`)
- *   between families.
+ *   and view. Here the families of one chart series (drawn alike) become one line series, with a
+ *   gap (`'-'`) between families.
  * - Points: past `largeThreshold` points, each chart series' plain points go to a `large` scatter
  *   series (one path for all its symbols), and only the points that carry a style of their own
  *   (greyed over the budget, selected, labelled) stay as single elements, in a series of the same
@@ -23,15 +23,17 @@ export interface CanvasOptionSettings {
 
 function mergeFamilyLines(series: AnySeries[]): AnySeries[] {
   const scatterNames = new Set(series.filter((s) => s.type === 'scatter').map((s) => s.name))
-  const merged = new Map<string | number, LineSeriesOption>()
+  const merged = new Map<string, LineSeriesOption>()
   const result: AnySeries[] = []
   for (const s of series) {
     if (s.type !== 'line' || s.name === undefined || !scatterNames.has(s.name)) {
       result.push(s)
       continue
     }
+    // Lines of one series that look different (a part greyed over the budget) stay apart.
+    const key = JSON.stringify([s.name, (s as LineSeriesOption).lineStyle ?? null])
     const points = (Array.isArray(s.data) ? s.data : []) as unknown[]
-    const existing = merged.get(s.name)
+    const existing = merged.get(key)
     if (existing) {
       ;(existing.data as unknown[]).push('-', ...points)
     } else {
@@ -40,7 +42,7 @@ function mergeFamilyLines(series: AnySeries[]): AnySeries[] {
         data: [...points] as LineSeriesOption['data'],
         connectNulls: false,
       }
-      merged.set(s.name, copy)
+      merged.set(key, copy)
       result.push(copy as AnySeries)
     }
   }
@@ -87,4 +89,90 @@ export function canvasOption(option: EChartsOption, settings: CanvasOptionSettin
     .reduce((n, s) => n + (s.data as unknown[]).length, 0)
   if (points >= settings.largeThreshold) series = splitLargeScatter(series)
   return { ...option, series: series as EChartsOption['series'] }
+}
+
+/** How many lines `text` takes at `width` pixels, wrapped at spaces (`measure` gives a width). */
+export function wrappedLines(
+  text: string,
+  width: number,
+  measure: (text: string) => number,
+): number {
+  let lines = 1
+  let line = ''
+  for (const word of text.split(' ')) {
+    const candidate = line ? `${line} ${word}` : word
+    if (line && measure(candidate) > width) {
+      lines += 1
+      line = word
+    } else line = candidate
+  }
+  return lines
+}
+
+const SUBTITLE_LINE_HEIGHT = 16
+
+/**
+ * A subtitle (preset caveat, models left out) wider than the canvas wraps instead of running off
+ * both sides: the grid and legend move down by the extra lines. Exports are wide enough not to.
+ */
+export function fitSubtitle(
+  option: EChartsOption,
+  width: number,
+  measure: (text: string) => number,
+): EChartsOption {
+  const title = (Array.isArray(option.title) ? option.title[0] : option.title) as
+    { subtext?: string; subtextStyle?: object } | undefined
+  const grid = (Array.isArray(option.grid) ? option.grid[0] : option.grid) as
+    { top?: unknown } | undefined
+  const legend = (Array.isArray(option.legend) ? option.legend[0] : option.legend) as
+    { top?: unknown } | undefined
+  if (!title?.subtext) return option
+  const available = Math.max(120, width - 32)
+  const extra = (wrappedLines(title.subtext, available, measure) - 1) * SUBTITLE_LINE_HEIGHT
+  if (extra === 0) return option
+  const shift = (top: unknown) => (typeof top === 'number' ? top + extra : top)
+  return {
+    ...option,
+    title: {
+      ...title,
+      subtextStyle: {
+        ...title.subtextStyle,
+        width: available,
+        overflow: 'break',
+        lineHeight: SUBTITLE_LINE_HEIGHT,
+      },
+    },
+    ...(grid ? { grid: { ...grid, top: shift(grid.top) } } : {}),
+    ...(legend ? { legend: { ...legend, top: shift(legend.top) } } : {}),
+  } as EChartsOption
+}
+
+/**
+ * Keeps point labels inside the plot on the right: a label that would run past the plot's right
+ * edge (into the legend) is drawn ending at that edge instead. Needs the chart's width (`width`
+ * is asked at each layout), which only the renderer knows, hence here and not in the builder.
+ */
+export function fitLabels(option: EChartsOption, width: () => number): EChartsOption {
+  const grid = (Array.isArray(option.grid) ? option.grid[0] : option.grid) as
+    { right?: unknown } | undefined
+  const right = grid?.right
+  if (typeof right !== 'number') return option
+  const series = (Array.isArray(option.series) ? option.series : []) as AnySeries[]
+  return {
+    ...option,
+    series: series.map((s) => {
+      const scatter = s as ScatterSeriesOption
+      if (s.type !== 'scatter' || typeof scatter.labelLayout !== 'function') return s
+      const inner = scatter.labelLayout
+      const labelLayout: typeof inner = (params) => {
+        const base = inner(params)
+        const end =
+          (base.x === undefined ? params.labelRect.x : Number(base.x)) + params.labelRect.width
+        // The width is read at each layout: a resize lays labels out again without a new option.
+        const plotRight = width() - right
+        return end > plotRight ? { ...base, x: plotRight, align: 'right' } : base
+      }
+      return { ...scatter, labelLayout } as AnySeries
+    }) as EChartsOption['series'],
+  }
 }
