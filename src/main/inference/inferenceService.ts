@@ -3,7 +3,7 @@
  * hosts are kept for reuse and the least recently used is stopped when more than `maxHosts` are
  * loaded. ONNX Runtime gets the cores (intra-op threads), each host decodes on one extra thread.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { basename } from 'node:path'
 import type {
@@ -22,7 +22,7 @@ import type { UploadStore } from '../uploads/uploadStore'
 import type { HostImage, ModelInfo } from './host/hostProtocol'
 import { ModelHost } from './host/modelHost'
 import { imageModelShape, type ImageModelShape } from './host/validateModel'
-import { type ModelStore, sha256File, type StoredModel } from './modelStore'
+import type { ModelStore, StoredModel } from './modelStore'
 import { parseLabelFile, toProbabilities, topK } from './postprocess'
 import {
   planFromCatalog,
@@ -35,6 +35,8 @@ interface LoadedHost {
   info: ModelInfo
   shape: ImageModelShape
   lastUsed: number
+  /** Requests running on this host: a busy host is never evicted. */
+  busy: number
 }
 
 export interface InferenceServiceOptions {
@@ -89,9 +91,8 @@ export class InferenceService {
       const host = new ModelHost(label)
       try {
         const info = await host.load(path, this.threads)
-        const loaded = { host, info, shape: imageModelShape(info), lastUsed: Date.now() }
+        const loaded = { host, info, shape: imageModelShape(info), lastUsed: Date.now(), busy: 0 }
         this.hosts.set(key, loaded)
-        this.evict()
         return { loaded, loadMs: info.loadMs }
       } catch (error) {
         host.dispose()
@@ -106,12 +107,15 @@ export class InferenceService {
     }
   }
 
+  /** Stops the least recently used idle hosts beyond `maxHosts`; busy ones wait for their turn. */
   private evict(): void {
-    while (this.hosts.size > this.maxHosts) {
-      const [oldest] = [...this.hosts.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed)
-      if (!oldest) return
-      oldest[1].host.dispose()
-      this.hosts.delete(oldest[0])
+    const idle = [...this.hosts.entries()]
+      .filter(([, loaded]) => loaded.busy === 0)
+      .sort((a, b) => a[1].lastUsed - b[1].lastUsed)
+    for (const [key, loaded] of idle) {
+      if (this.hosts.size <= this.maxHosts) return
+      loaded.host.dispose()
+      this.hosts.delete(key)
     }
   }
 
@@ -196,13 +200,33 @@ export class InferenceService {
         })
       }
     })
-    const results = hostImages.length
-      ? await loaded.host.run(hostImages, plan, loaded.shape.batchSize ?? BATCH)
-      : []
-    loaded.lastUsed = Date.now()
-    const labels = target.labels(
-      loaded.shape.classes ?? results.find((r) => r.ok)?.output.length ?? 0,
-    )
+    // With a fixed class count a wrong label file is known before any image is run.
+    const knownLabels = loaded.shape.classes === null ? null : target.labels(loaded.shape.classes)
+    if (knownLabels && knownLabels.length !== loaded.shape.classes) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `The label file names ${knownLabels.length} classes, but the model has ${loaded.shape.classes}.`,
+      )
+    }
+    loaded.busy++
+    let results: Awaited<ReturnType<ModelHost['run']>>
+    try {
+      results = hostImages.length
+        ? await loaded.host.run(hostImages, plan, loaded.shape.batchSize ?? BATCH)
+        : []
+    } finally {
+      loaded.busy--
+      loaded.lastUsed = Date.now()
+      this.evict()
+    }
+    const classes = loaded.shape.classes ?? results.find((r) => r.ok)?.output.length ?? 0
+    const labels = target.labels(classes)
+    if (labels && classes && labels.length !== classes) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `The label file names ${labels.length} classes, but the model has ${classes}.`,
+      )
+    }
     const byKey = new Map(results.map((r) => [r.key, r]))
     return {
       model: {
@@ -238,13 +262,16 @@ export class InferenceService {
       'path' in input.source ? input.source.path : this.options.uploads.path(input.source.uploadId)
     const sourceName = 'path' in input.source ? basename(input.source.path) : input.source.fileName
     // Validate before keeping anything: it must load and take an image tensor.
-    const probeKey = `probe:${await sha256File(sourcePath).catch(() => {
+    // A host of its own, outside the cache: probing a file must not evict a loaded model.
+    if (!existsSync(sourcePath))
       throw new AppError('NOT_FOUND', `There is no file "${sourcePath}".`)
-    })}`
-    const { loaded } = await this.host(sourcePath, probeKey, sourceName)
-    this.hosts.delete(probeKey)
-    loaded.host.dispose()
-    const { shape } = loaded
+    const probe = new ModelHost(sourceName)
+    let shape: ImageModelShape
+    try {
+      shape = imageModelShape(await probe.load(sourcePath, 1))
+    } finally {
+      probe.dispose()
+    }
     const classes = shape.classes
 
     if (input.catalogId) {

@@ -55,12 +55,16 @@ export function parseLabelFile(text: string): string[] {
   if (lines.length === 0) throw new Error('the label file is empty')
   const indexed = lines.map((line) => /^(\d+)\s+(.+)$/.exec(line))
   if (indexed.every(Boolean)) {
-    const labels: string[] = []
-    for (const match of indexed) labels[Number(match![1])] = match![2]!.trim()
-    if (labels.length !== lines.length || labels.some((l) => l === undefined)) {
-      throw new Error('the label file numbers its classes with gaps or repeats')
+    const labels = new Array<string | undefined>(lines.length).fill(undefined)
+    for (const match of indexed) {
+      const index = Number(match![1])
+      // Every index from 0 to n-1 exactly once: a gap or a repeat means a damaged file.
+      if (index >= lines.length || labels[index] !== undefined) {
+        throw new Error('the label file numbers its classes with gaps or repeats')
+      }
+      labels[index] = match![2]!.trim()
     }
-    return labels
+    return labels as string[]
   }
   return lines
 }

@@ -4,7 +4,15 @@
  * written to a `.partial` name first so a half-received file is never used.
  */
 import { randomUUID } from 'node:crypto'
-import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import {
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -56,7 +64,8 @@ export class UploadStore {
             yield chunk
           }
         },
-        createWriteStream(partial),
+        // Opened now, not lazily: removing a failed upload must not race the file's creation.
+        createWriteStream(partial, { fd: openSync(partial, 'w') }),
       )
     } catch (error) {
       rmSync(partial, { force: true })

@@ -91,6 +91,15 @@ export class ModelHost {
   }
 
   private send<T>(body: RequestBody): Promise<T> {
+    // Only a load starts a process: work sent to a stopped host would find no model there.
+    if (!this.child && body.type !== 'load') {
+      return Promise.reject(
+        new AppError(
+          'MODEL_CRASHED',
+          this.exitReason ?? `The process running ${this.label} is not running.`,
+        ),
+      )
+    }
     const child = this.child ?? this.start()
     const id = this.nextId++
     return new Promise<T>((resolve, reject) => {

@@ -9,11 +9,14 @@ import { AppError } from '../../../shared/errors'
 import { cvResizeLinear, type RawImage, type Region } from './cvResizeLinear'
 import { isExactResize, type PreprocessPlan } from './preprocessPlan'
 
-/** Python's round(): half to even. PaddleClas sizes with int(round(w * percent)). */
+/**
+ * Python's round(): half to even, on the exact binary value (401.49999999999994 is 401, not a
+ * tie). PaddleClas sizes with int(round(w * percent)).
+ */
 export function roundHalfEven(value: number): number {
   const floor = Math.floor(value)
   const diff = value - floor
-  if (Math.abs(diff - 0.5) > 1e-9) return Math.round(value)
+  if (diff !== 0.5) return Math.round(value)
   return floor % 2 === 0 ? floor : floor + 1
 }
 

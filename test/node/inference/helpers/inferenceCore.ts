@@ -1,0 +1,73 @@
+/**
+ * A real app core shared by the tests of one file (one SQLite database, one inference service and
+ * its host processes), and ways to watch the model host processes from outside.
+ */
+import { execFileSync } from 'node:child_process'
+import type { AppCore } from '../../../../src/main/core/appCore'
+import { openAppCore } from '../../../../src/main/core/appCore'
+import type { ErrorCode, Result } from '@shared/errors'
+import { makeTempDir, removeDir } from '../../helpers/tempDir'
+
+export interface FileCore {
+  core: AppCore
+  dataDir: string
+  logs: string[]
+  close(): void
+}
+
+/** Open in beforeAll, close in afterAll: model hosts started by one test are reused by the next. */
+export function openFileCore(): FileCore {
+  const dataDir = makeTempDir('zoo-inference')
+  const logs: string[] = []
+  const core = openAppCore({ dataDir, host: 'cli', log: (message) => logs.push(message) })
+  return {
+    core,
+    dataDir,
+    logs,
+    close() {
+      core.close()
+      removeDir(dataDir)
+    },
+  }
+}
+
+/** The error of a failed result; fails the test with the value when it succeeded. */
+export function errorOf(result: Result<unknown>): { code: ErrorCode; message: string } {
+  if (result.ok) throw new Error(`Expected a failure, got ${JSON.stringify(result.value)}`)
+  return result.error
+}
+
+/** Pids of this process's model hosts (children running out/main/inferenceHost.js). */
+export function hostPids(): number[] {
+  const listing = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
+  return listing
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .filter((m) => Number(m[2]) === process.pid && m[3]!.includes('inferenceHost'))
+    .map((m) => Number(m[1]))
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Polls `check` until it returns true; fails with `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** A request through the core's dispatcher, as the faces make them (schema checks included). */
+export function call(core: AppCore, channel: string, input: unknown): Promise<Result<unknown>> {
+  return core.dispatch(channel, input, { face: 'test' })
+}
