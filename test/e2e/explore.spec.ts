@@ -1,5 +1,9 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
+import { writeSyntheticResources } from '../support/syntheticCatalog'
+import { startZooServer } from '../support/zooServer'
 import { expect, forgetRememberedViews, test, type AppServer } from './appServer'
 
 /*
@@ -465,29 +469,17 @@ test.describe('explore view', () => {
     await context.close()
   })
 
-  test('stays responsive with 5,000 points', async ({ page, app }) => {
-    // The real catalog has about 250 models: serve 5,000 made from it (each copy its own family).
-    await page.route('**/api/invoke/catalog.list', async (route) => {
-      const response = await route.fetch()
-      const body = (await response.json()) as { ok: true; value: { rows: Row[]; total: number } }
-      const source = body.value.rows
-      const rows: Row[] = []
-      for (let i = 0; rows.length < 5000; i++) {
-        const row = source[i % source.length]!
-        const copy = Math.floor(i / source.length)
-        const jitter = 1 + (((i * 7919) % 1000) - 500) / 5000
-        rows.push({
-          ...row,
-          id: `${row.id}~${copy}`,
-          family: `${row.family}~${copy}`,
-          top1: row.top1 === null ? null : Math.min(0.99, row.top1 * jitter),
-          flopsG: row.flopsG === null ? null : row.flopsG * jitter,
-        })
-      }
-      body.value.rows = rows
-      body.value.total = rows.length
-      await route.fulfill({ response, json: body })
+  test('stays responsive with 5,000 points', async ({ page }) => {
+    // The real app, serving a synthetic catalog of 5,000 models made from the shipped one.
+    const dir = mkdtempSync(join(tmpdir(), 'zoo-e2e-5000-'))
+    writeSyntheticResources(join(dir, 'resources'), 5000)
+    const big = await startZooServer(join(dir, 'data'), {
+      ZOO_RESOURCES_DIR: join(dir, 'resources'),
     })
+    test
+      .info()
+      .attachments.push({ name: 'server', contentType: 'text/plain', body: Buffer.from(big.url) })
+    const app = { url: big.url }
     const started = Date.now()
     await page.goto(`${app.url}#/explore?x=flopsG&xs=log&y=top1&ys=linear&labels=none`)
     const chart = chartOf(page)
@@ -527,6 +519,8 @@ test.describe('explore view', () => {
     )
     expect(frames.length).toBeGreaterThan(10)
     await page.screenshot({ path: 'test-results/explore-5000.png' })
+    await big.stop()
+    rmSync(dir, { recursive: true, force: true })
   })
 })
 

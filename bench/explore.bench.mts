@@ -1,0 +1,143 @@
+/**
+ * Explore view benchmark, in browser mode with Debian's Chromium:
+ *   - navigation → first painted chart (cold page each time), against navigation → the app shell
+ *     painted (the Settings view's heading), measured in the same run;
+ *   - frame times while wheel-zooming a 5,000-point chart (a synthetic catalog), against idle
+ *     frames on the same page.
+ * Targets from the issue: first chart < 800 ms; zooming without jank.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from '@playwright/test'
+import { ensureBuilt } from '../scripts/ensure-built.js'
+import { writeSyntheticResources } from '../test/support/syntheticCatalog'
+import { startZooServer, type ZooServer } from '../test/support/zooServer'
+import { findPreset } from '../src/shared/charts/chartPresets'
+import { encodeChartState } from '../src/shared/charts/chartState'
+import { summarize } from './stats'
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+const f0 = (value: number) => value.toFixed(0)
+const f1 = (value: number) => value.toFixed(1)
+
+/** ms from navigation start until `selector` exists, read from the page's own clock. */
+async function timeTo(browser: Browser, url: string, selector: string): Promise<number> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+  const page = await context.newPage()
+  await page.goto(url, { waitUntil: 'commit' })
+  await page.waitForSelector(selector, { timeout: 30_000, state: 'attached' })
+  const ms = (await page.evaluate('performance.now()')) as number
+  await context.close()
+  return ms
+}
+
+/** Animation-frame intervals while `act` runs. Page code is passed as text: tsx would wrap
+ * functions in helpers that do not exist inside the page. */
+async function frameTimes(page: Page, act: () => Promise<void>): Promise<number[]> {
+  await page.evaluate(`(() => {
+    const frames = []
+    let last = performance.now()
+    window.benchFrames = frames
+    const tick = (now) => {
+      frames.push(now - last)
+      last = now
+      if (window.benchFrames === frames) requestAnimationFrame(tick)
+    }
+    requestAnimationFrame(tick)
+  })()`)
+  await act()
+  return (await page.evaluate(`(() => {
+    const frames = window.benchFrames || []
+    window.benchFrames = undefined
+    return frames
+  })()`)) as number[]
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(executablePath)) {
+    console.log(
+      `explore benchmark skipped: no Chromium at ${executablePath} (apt-get install chromium)`,
+    )
+    return
+  }
+  ensureBuilt({ quiet: true })
+  const work = mkdtempSync(join(tmpdir(), 'zoo-bench-explore-'))
+  const servers: ZooServer[] = []
+  const browser = await chromium.launch({ executablePath, args: ARGS })
+  try {
+    const server = await startZooServer(join(work, 'data'))
+    servers.push(server)
+    const presetQuery = encodeChartState(findPreset('v100-bs1')!.state).toString()
+    const shellTimes: number[] = []
+    const chartTimes: number[] = []
+    for (let i = 0; i < 8; i++) {
+      shellTimes.push(await timeTo(browser, `${server.url}#/settings`, 'h1'))
+      chartTimes.push(
+        await timeTo(browser, `${server.url}#/explore?${presetQuery}`, '[data-painted="true"]'),
+      )
+    }
+    const shell = summarize(shellTimes.slice(1))
+    const chart = summarize(chartTimes.slice(1))
+
+    writeSyntheticResources(join(work, 'resources'), 5000)
+    const big = await startZooServer(join(work, 'data5000'), {
+      ZOO_RESOURCES_DIR: join(work, 'resources'),
+    })
+    servers.push(big)
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+    const page = await context.newPage()
+    await page.goto(`${big.url}#/explore?x=flopsG&xs=log&y=top1&ys=linear&labels=none`, {
+      waitUntil: 'commit',
+    })
+    await page.waitForSelector('[data-painted="true"]', { timeout: 60_000 })
+    const bigPaint = (await page.evaluate('performance.now()')) as number
+    const points = await page.getAttribute('[data-painted="true"]', 'data-points')
+    // data-plot is "x y width height" of the plot area, in pixels within the chart.
+    const [px, py, pw, ph] = (
+      (await page.getAttribute('[data-painted="true"]', 'data-plot')) ?? '0 0 600 400'
+    )
+      .split(' ')
+      .map(Number) as [number, number, number, number]
+    const plot = { x: px, y: py, width: pw, height: ph }
+    const box = (await page.locator('[data-painted="true"]').boundingBox())!
+    await page.mouse.move(box.x + plot.x + plot.width * 0.4, box.y + plot.y + plot.height * 0.5)
+    const idle = await frameTimes(page, () => page.waitForTimeout(1500))
+    const zoom = await frameTimes(page, async () => {
+      for (let i = 0; i < 24; i++) {
+        await page.mouse.wheel(0, i % 12 < 6 ? -160 : 160)
+        await page.waitForTimeout(50)
+      }
+    })
+    await context.close()
+    const idleS = summarize(idle)
+    const zoomS = summarize(zoom)
+
+    console.log('Explore benchmark (browser mode, Chromium, 1400×900)')
+    console.log(
+      `app shell painted            p50 ${f0(shell.p50)} ms  p95 ${f0(shell.p95)} ms after navigation (baseline)`,
+    )
+    console.log(
+      `first chart painted (V100)   p50 ${f0(chart.p50)} ms  p95 ${f0(chart.p95)} ms = ${(chart.p50 / shell.p50).toFixed(2)}× the shell; target < 800 ms: ${chart.p50 < 800 ? 'met' : 'NOT met'}`,
+    )
+    console.log(`5,000 points (${points}) first paint ${f0(bigPaint)} ms`)
+    console.log(`frames idle                  median ${f1(idleS.p50)} ms  p95 ${f1(idleS.p95)} ms`)
+    console.log(
+      `frames while zooming         median ${f1(zoomS.p50)} ms  p95 ${f1(zoomS.p95)} ms  max ${f1(Math.max(...zoom))} ms = ${(zoomS.p50 / idleS.p50).toFixed(2)}× idle median`,
+    )
+  } finally {
+    await browser.close()
+    for (const server of servers) await server.stop()
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+await main()
