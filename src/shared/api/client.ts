@@ -4,6 +4,7 @@ import type {
   RequestChannel,
   RequestInput,
   RequestOutput,
+  UploadResult,
 } from '../contract'
 import { AppError, type Result } from '../errors'
 import type { Transport } from './transport'
@@ -17,6 +18,8 @@ export interface ZooClient {
   /** Like `invoke`, but throws `AppError` on failure, for callers that let errors propagate. */
   call<C extends RequestChannel>(channel: C, input: RequestInput<C>): Promise<RequestOutput<C>>
   on<E extends EventChannel>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+  /** Hands a file's bytes to the app; requests then name the file by the answer's `uploadId`. */
+  upload(bytes: ArrayBuffer): Promise<Result<UploadResult>>
 }
 
 export function createClient(transport: Transport): ZooClient {
@@ -33,5 +36,6 @@ export function createClient(transport: Transport): ZooClient {
     on(event, listener) {
       return transport.on(event, listener as (payload: unknown) => void)
     },
+    upload: (bytes) => transport.upload(bytes),
   }
 }

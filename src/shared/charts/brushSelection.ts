@@ -42,7 +42,23 @@ function insidePolygon(x: number, y: number, polygon: readonly [number, number][
   return inside
 }
 
-function inArea(point: Pick<PlottedPoint, 'x' | 'y'>, area: BrushArea): boolean {
+export interface AxisScales {
+  x: 'linear' | 'log'
+  y: 'linear' | 'log'
+}
+
+/**
+ * Where the axis draws a value: ECharts joins lasso vertices with straight lines in pixels, which
+ * on a log axis are straight in log10 units, not in data units.
+ */
+const toAxis = (value: number, scale: 'linear' | 'log') =>
+  scale === 'log' ? Math.log10(value) : value
+
+function inArea(
+  point: Pick<PlottedPoint, 'x' | 'y'>,
+  area: BrushArea,
+  scales: AxisScales,
+): boolean {
   if (area.brushType === 'rect') {
     const [[x0, x1], [y0, y1]] = area.coordRange
     return (
@@ -52,7 +68,11 @@ function inArea(point: Pick<PlottedPoint, 'x' | 'y'>, area: BrushArea): boolean 
       point.y <= Math.max(y0, y1)
     )
   }
-  return insidePolygon(point.x, point.y, area.coordRange)
+  const polygon = area.coordRange.map(([x, y]): [number, number] => [
+    toAxis(x, scales.x),
+    toAxis(y, scales.y),
+  ])
+  return insidePolygon(toAxis(point.x, scales.x), toAxis(point.y, scales.y), polygon)
 }
 
 /** Ids of the points inside any area, in the points' order; hidden series are not selectable. */
@@ -60,10 +80,11 @@ export function pointsInBrush(
   points: readonly PlottedPoint[],
   areas: readonly BrushArea[],
   hidden: readonly string[] = [],
+  scales: AxisScales = { x: 'linear', y: 'linear' },
 ): string[] {
   if (areas.length === 0) return []
   const off = new Set(hidden)
   return points
-    .filter((p) => !off.has(p.series) && areas.some((area) => inArea(p, area)))
+    .filter((p) => !off.has(p.series) && areas.some((area) => inArea(p, area, scales)))
     .map((p) => p.id)
 }

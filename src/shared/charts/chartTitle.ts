@@ -11,7 +11,7 @@ import type { ChartState } from './chartState'
 
 const MISSING = {
   en: (n: number, axis: string) =>
-    `${n} model${n === 1 ? '' : 's'} without a ${axis} figure not shown`,
+    `${n} model${n === 1 ? '' : 's'} with no ${axis} figure not shown`,
   'zh-CN': (n: number, axis: string) => `${n} 个模型缺少${axis}数据，未显示`,
 }
 
