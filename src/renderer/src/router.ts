@@ -1,3 +1,4 @@
+import { fetchCatalogSnapshot } from './catalog/catalogSnapshot'
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
 
 /** Sidebar entries, in order, with their icon paths (24×24 strokes). */
@@ -26,7 +27,11 @@ const routes: RouteRecordRaw[] = [
   {
     path: '/explore',
     name: 'explore',
-    // ECharts is a chunk of its own (ScatterChart loads it on mount): fetch it alongside the view.
+    // ECharts is a chunk of its own (ScatterChart loads it on mount): fetch it alongside the view,
+    // and the catalog alongside both.
+    beforeEnter: () => {
+      void fetchCatalogSnapshot()
+    },
     component: () => {
       void import('./charts/echarts')
       return import('./views/ExploreView.vue')
@@ -34,7 +39,7 @@ const routes: RouteRecordRaw[] = [
   },
   { path: '/models', name: 'models', component: () => import('./views/ModelsView.vue') },
   { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
-  { path: '/classify', name: 'classify', component: pending },
+  { path: '/classify', name: 'classify', component: () => import('./views/ClassifyView.vue') },
   { path: '/batch', name: 'batch', component: pending },
   { path: '/downloads', name: 'downloads', component: pending },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },

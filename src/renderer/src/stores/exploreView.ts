@@ -8,7 +8,7 @@ import { computed, ref, shallowRef } from 'vue'
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import type { ChartState } from '@shared/charts/chartState'
 import type { ModelRow, PlatformSummary, SeriesSummary } from '@shared/contract'
-import { api } from '../api'
+import { fetchCatalogSnapshot } from '../catalog/catalogSnapshot'
 import {
   parseExploreQuery,
   patchChart,
@@ -37,11 +37,7 @@ export const useExploreViewStore = defineStore('exploreView', () => {
   async function load(): Promise<void> {
     const current = ++request
     loading.value = true
-    const [list, seriesResult, platformResult] = await Promise.all([
-      api.invoke('catalog.list', {}),
-      api.invoke('catalog.series', {}),
-      api.invoke('catalog.platforms', {}),
-    ])
+    const [list, seriesResult, platformResult] = await fetchCatalogSnapshot(error.value !== null)
     if (current !== request) return
     loading.value = false
     const failure = [list, seriesResult, platformResult].find((result) => !result.ok)
