@@ -1,4 +1,4 @@
-import { fetchCatalogSnapshot } from './catalog/catalogSnapshot'
+import { fetchCatalogSnapshot } from './stores/catalogSnapshot'
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
 
 /** Sidebar entries, in order, with their icon paths (24×24 strokes). */

@@ -8,7 +8,7 @@ import { computed, ref, shallowRef } from 'vue'
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import type { ChartState } from '@shared/charts/chartState'
 import type { ModelRow, PlatformSummary, SeriesSummary } from '@shared/contract'
-import { fetchCatalogSnapshot } from '../catalog/catalogSnapshot'
+import { fetchCatalogSnapshot } from './catalogSnapshot'
 import {
   parseExploreQuery,
   patchChart,
