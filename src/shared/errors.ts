@@ -22,6 +22,11 @@ export const errorCodes = [
   'MODEL_NOT_AVAILABLE',
   'MODEL_FAILED',
   'MODEL_CRASHED',
+  // Downloads and the weights cache
+  'DOWNLOAD_FAILED',
+  'DOWNLOAD_CORRUPT',
+  'DISK_FULL',
+  'ARCHIVE_UNSAFE',
 ] as const
 
 export type ErrorCode = (typeof errorCodes)[number]

@@ -97,7 +97,8 @@ export function buildListQuery(query: ListQuery): SqlQuery {
   }
   if (query.hasLocalWeights !== undefined) {
     where.push(
-      `${query.hasLocalWeights ? '' : 'NOT '}EXISTS (SELECT 1 FROM model_files f WHERE f.model_id = m.id)`,
+      `${query.hasLocalWeights ? '' : 'NOT '}(EXISTS (SELECT 1 FROM model_files f WHERE f.model_id = m.id)
+        OR EXISTS (SELECT 1 FROM artifacts a WHERE a.model_id = m.id))`,
     )
   }
 
@@ -113,7 +114,8 @@ export function buildListQuery(query: ListQuery): SqlQuery {
   // from its cache, so a full-catalog list costs one index-ordered scan, not 250 row objects.
   const sql = `
     SELECT m.id, ${latencyColumn} AS latency_ms,
-      EXISTS (SELECT 1 FROM model_files f WHERE f.model_id = m.id) AS has_local
+      (EXISTS (SELECT 1 FROM model_files f WHERE f.model_id = m.id)
+        OR EXISTS (SELECT 1 FROM artifacts a WHERE a.model_id = m.id)) AS has_local
       ${paged ? ', COUNT(*) OVER () AS total' : ''}
     FROM models m JOIN series s ON s.id = m.series_id
     ${where.length ? `WHERE ${where.join('\n      AND ')}` : ''}

@@ -99,7 +99,10 @@ export class CatalogService {
     const platformIds = [...new Set(model.latencies.map((latency) => latency.platform))]
     const platforms = this.platforms().filter((platform) => platformIds.includes(platform.id))
     const hasLocalWeights =
-      this.prepare('SELECT 1 FROM model_files WHERE model_id = ? LIMIT 1').get(id) !== undefined
+      this.prepare(
+        `SELECT 1 WHERE EXISTS (SELECT 1 FROM model_files WHERE model_id = @id)
+           OR EXISTS (SELECT 1 FROM artifacts WHERE model_id = @id)`,
+      ).get({ id }) !== undefined
     return { model, series: JSON.parse(series.json) as Series, platforms, hasLocalWeights }
   }
 

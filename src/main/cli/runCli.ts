@@ -14,6 +14,7 @@ import { infoCommand } from './commands/info'
 import { modelCommand } from './commands/model'
 import { modelsCommand } from './commands/models'
 import { serveCommand } from './commands/serve'
+import { cacheCommand, importCommand, pullCommand } from './commands/weights'
 
 export const commands: readonly Command[] = [
   infoCommand,
@@ -21,6 +22,9 @@ export const commands: readonly Command[] = [
   modelCommand,
   classifyCommand,
   attachCommand,
+  pullCommand,
+  importCommand,
+  cacheCommand,
   exportCommand,
   serveCommand,
 ]

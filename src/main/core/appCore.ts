@@ -11,6 +11,7 @@ import { readCatalogBundle, readLabels } from '../catalog/catalogBundle'
 import { InferenceService } from '../inference/inferenceService'
 import { ModelStore } from '../inference/modelStore'
 import { UploadStore } from '../uploads/uploadStore'
+import { WeightsService, type WeightsServiceOptions } from '../weights/weightsService'
 import { CatalogService } from '../catalog/catalogService'
 import { loadedCatalogSources, syncCatalog, type SyncReport } from '../catalog/catalogSync'
 import { exportChart, type ChartData } from '../export/chartExport'
@@ -28,6 +29,9 @@ export interface AppCoreOptions {
   nativeBinding?: string
   /** Shipped data (catalog, labels); defaults to the project's resources/ folder. */
   resourcesDir?: string
+  /** Test seams for the downloader (retry delays, a failing disk). */
+  download?: WeightsServiceOptions['download']
+  env?: NodeJS.ProcessEnv
   log?: (message: string) => void
 }
 
@@ -38,6 +42,7 @@ export interface AppCore {
   readonly settings: SettingsStore
   readonly catalog: CatalogService
   readonly inference: InferenceService
+  readonly weights: WeightsService
   readonly uploads: UploadStore
   readonly resourcesDir: string
   /** How the shipped catalog was loaded, or why it could not be. */
@@ -88,6 +93,16 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     store: new ModelStore(dataDir, db, catalogEntry),
     imagenetLabels: () => (imagenetLabels ??= readLabels(resourcesDir)),
   })
+  const weights = new WeightsService({
+    dataDir,
+    db,
+    catalog,
+    events,
+    settings,
+    uploads,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.download ? { download: options.download } : {}),
+  })
   let pingSeq = 0
   const chartData = (): ChartData => ({
     rows: catalog.list(catalogListInput.parse({})).rows,
@@ -119,6 +134,19 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'inference.attach': (request) => inference.attach(request),
     'inference.detach': ({ model }) => ({ removed: inference.detach(model) }),
     'inference.classify': (request) => inference.classify(request),
+    'weights.list': () => weights.list(),
+    'weights.pull': async (request) => {
+      const { state, done } = weights.pull(request)
+      if (!request.wait) return { ...state }
+      await done
+      return weights.list().downloads.find((d) => d.id === state.id) ?? state
+    },
+    'weights.cancel': ({ id }) => ({ cancelled: weights.cancel(id) }),
+    'weights.remove': async ({ id }) => ({ removed: await weights.remove(id) }),
+    'weights.verify': ({ id }) => weights.verify(id),
+    'weights.gc': () => weights.gc(),
+    'weights.import': (request) => weights.import(request),
+    'weights.configure': (patch) => weights.configure(patch),
   }
 
   const dispatch = createDispatch(handlers, (channel, error) => {
@@ -135,6 +163,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     settings,
     catalog,
     inference,
+    weights,
     uploads,
     resourcesDir,
     catalogSync,
@@ -145,6 +174,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
       if (closed) return
       closed = true
       inference.dispose()
+      weights.dispose()
       db.close()
     },
   }

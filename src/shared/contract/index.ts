@@ -22,6 +22,19 @@ import {
   type LocalModel,
 } from './inference'
 import { uiSettingsPatch, type UiSettings } from './settings'
+import {
+  artifactIdInput,
+  importArtifactInput,
+  pullInput,
+  verifyInput,
+  weightsSettingsPatch,
+  type Artifact,
+  type DownloadState,
+  type GcReport,
+  type VerifyReport,
+  type WeightsOverview,
+  type WeightsSettings,
+} from './weights'
 
 /** Marks the type a channel returns; outputs are produced by our own code, so no runtime schema. */
 function returns<T>(): T {
@@ -44,11 +57,21 @@ export const requestChannels = {
   'inference.attach': { input: attachInput, output: returns<LocalModel>() },
   'inference.detach': { input: detachInput, output: returns<{ removed: boolean }>() },
   'inference.classify': { input: classifyInput, output: returns<ClassifyResult>() },
+  'weights.list': { input: noInput, output: returns<WeightsOverview>() },
+  'weights.pull': { input: pullInput, output: returns<DownloadState>() },
+  'weights.cancel': { input: artifactIdInput, output: returns<{ cancelled: boolean }>() },
+  'weights.remove': { input: artifactIdInput, output: returns<{ removed: boolean }>() },
+  'weights.verify': { input: verifyInput, output: returns<VerifyReport>() },
+  'weights.gc': { input: noInput, output: returns<GcReport>() },
+  'weights.import': { input: importArtifactInput, output: returns<Artifact>() },
+  'weights.configure': { input: weightsSettingsPatch, output: returns<WeightsSettings>() },
 } satisfies Record<string, { input: z.ZodType; output: unknown }>
 
 export const eventChannels = {
   'app.ping': returns<PingEvent>(),
   'settings.changed': returns<UiSettings>(),
+  /** A download started, progressed, finished, failed or was cancelled. */
+  'downloads.progress': returns<DownloadState>(),
 } satisfies Record<string, unknown>
 
 export type RequestChannel = keyof typeof requestChannels
@@ -73,4 +96,5 @@ export * from './app'
 export * from './catalog'
 export * from './charts'
 export * from './inference'
+export * from './weights'
 export * from './settings'

@@ -3,6 +3,13 @@ import { settings } from './0001-settings'
 import { catalog } from './0002-catalog'
 import { catalogRows } from './0003-catalog-rows'
 import { customModels } from './0004-custom-models'
+import { artifacts } from './0005-artifacts'
 
 /** Every schema step, in order. Append only: a shipped migration is never edited. */
-export const migrations: readonly Migration[] = [settings, catalog, catalogRows, customModels]
+export const migrations: readonly Migration[] = [
+  settings,
+  catalog,
+  catalogRows,
+  customModels,
+  artifacts,
+]
