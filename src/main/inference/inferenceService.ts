@@ -169,7 +169,11 @@ export class InferenceService {
 
   private hostImage(image: ImageRef, index: number): HostImage {
     if ('path' in image) return { key: String(index), path: image.path }
-    return { key: String(index), path: this.options.uploads.path(image.uploadId) }
+    return {
+      key: String(index),
+      path: this.options.uploads.path(image.uploadId),
+      label: image.name ?? `upload ${image.uploadId}`,
+    }
   }
 
   async classify(rawInput: unknown): Promise<ClassifyResult> {

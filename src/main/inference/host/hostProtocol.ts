@@ -23,6 +23,8 @@ export interface HostImage {
   key: string
   path?: string
   bytes?: Uint8Array
+  /** How errors name the image (the file name a user knows, not an upload's stored path). */
+  label?: string
 }
 
 export interface StageTimings {

@@ -93,7 +93,8 @@ async function prepare(
   try {
     const t0 = performance.now()
     const bytes = image.bytes ?? (await readImageFile(image.path))
-    const decoded = await decodeImage(bytes, image.path ? `"${image.path}"` : 'The image')
+    const what = image.label ?? image.path
+    const decoded = await decodeImage(bytes, what ? `"${what}"` : 'The image')
     const t1 = performance.now()
     const { tensor, exact } = await preprocessImage(decoded, plan)
     const t2 = performance.now()
