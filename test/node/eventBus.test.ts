@@ -16,8 +16,8 @@ describe('EventBus', () => {
     expect(seen).toEqual([
       ['a', 'app.ping', ping],
       ['b', 'app.ping', ping],
-      ['a', 'settings.changed', { locale: 'zh-CN', theme: 'dark' }],
-      ['b', 'settings.changed', { locale: 'zh-CN', theme: 'dark' }],
+      ['a', 'settings.changed', { locale: 'zh-CN', theme: 'dark', views: {} }],
+      ['b', 'settings.changed', { locale: 'zh-CN', theme: 'dark', views: {} }],
     ])
   })
 

@@ -262,7 +262,10 @@ describe('the API: errors', () => {
   it('treats an empty body as {}', async () => {
     const response = await invoke('settings.get', { body: '' })
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ ok: true, value: { locale: null, theme: 'system' } })
+    expect(await response.json()).toEqual({
+      ok: true,
+      value: { locale: null, theme: 'system', views: {} },
+    })
   })
 
   it('refuses a body over maxBodyBytes with 400, and keeps serving', async () => {

@@ -68,7 +68,7 @@ describe('invoke', () => {
 
   it('ignores trailing slashes on the base URL', async () => {
     const result = await transportFor(`${t.server.origin}///`).invoke('settings.get', {})
-    expect(result).toEqual({ ok: true, value: { locale: null, theme: 'system' } })
+    expect(result).toEqual({ ok: true, value: { locale: null, theme: 'system', views: {} } })
   })
 
   it('sends undefined input as {}', async () => {
