@@ -11,6 +11,7 @@ export async function withCore<T>(
   const core = openAppCore({
     dataDir: resolveDataDir({ flag: args.values['data-dir'] as string | undefined, env: io.env }),
     host: 'cli',
+    env: io.env,
     log: (message) => io.err(message),
   })
   try {

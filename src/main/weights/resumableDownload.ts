@@ -2,9 +2,9 @@
  * One file over HTTP(S) into a `.partial` file, hashed as it streams, and resumable: a later call
  * (even after the app was killed) continues from the bytes already on disk with `Range` +
  * `If-Range`, and starts over cleanly when the server ignores the range or the file changed.
- * Dropped connections are retried with backoff. The result is checked (length; the SHA-256 when
- * one is expected; MD5 when the ETag is one), fsync'd, and only then handed back: renaming it
- * into the cache is the caller's commit.
+ * Dropped connections and temporary server errors are retried with backoff. The result is
+ * checked (length; the SHA-256 when one is expected; MD5 when the ETag is one), fsync'd, and only
+ * then handed back: renaming it into the cache is the caller's commit.
  */
 import { createHash, type Hash } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
@@ -24,7 +24,8 @@ export interface DownloadProgress {
 
 export interface DownloadResult {
   sha256: string
-  md5: string
+  /** MD5 of the file when the server's ETag is an MD5 (then it was checked), else null. */
+  md5: string | null
   size: number
   etag: string | null
   lastModified: string | null
@@ -58,7 +59,12 @@ interface PartialMeta {
   total: number | null
 }
 
+/** Writes are gathered into blocks this size, one in flight while the next is hashed. */
+const WRITE_BLOCK = 1 << 20
+
 const sidecar = (partialPath: string) => `${partialPath}.json`
+const md5OfEtag = (etag: string | null) =>
+  etag ? (/^"?([0-9a-f]{32})"?$/i.exec(etag)?.[1]?.toLowerCase() ?? null) : null
 
 async function readMeta(partialPath: string): Promise<PartialMeta | null> {
   try {
@@ -82,28 +88,75 @@ function get(
   })
 }
 
-/** A running hash of the file as it will be: the bytes on disk, then what arrives. */
+/**
+ * A running hash of the file as it will be: the bytes on disk, then what arrives. MD5 is only
+ * computed when the server's ETag is an MD5 to check it against (it costs more than SHA-256).
+ */
 class Digest {
-  sha: Hash = createHash('sha256')
-  md5: Hash = createHash('md5')
+  readonly sha: Hash = createHash('sha256')
+  readonly md5: Hash | null
   size = 0
+
+  constructor(withMd5: boolean) {
+    this.md5 = withMd5 ? createHash('md5') : null
+  }
 
   update(chunk: Buffer): void {
     this.sha.update(chunk)
-    this.md5.update(chunk)
+    this.md5?.update(chunk)
     this.size += chunk.length
   }
 
   async addFile(path: string): Promise<void> {
     if (!existsSync(path)) return
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    for await (const chunk of createReadStream(path, { highWaterMark: WRITE_BLOCK })) {
       this.update(chunk as Buffer)
     }
   }
 }
 
-/** Why an attempt ended without a file: try again (transient), or give up (fatal). */
+/** Appends to the partial file in blocks, one write in flight while the caller keeps hashing. */
+class BlockWriter {
+  private pending: Buffer[] = []
+  private pendingBytes = 0
+  private inFlight: Promise<unknown> = Promise.resolve()
+  /** Bytes known to be on disk. */
+  written: number
+
+  constructor(
+    private readonly file: FileHandle,
+    start: number,
+  ) {
+    this.written = start
+  }
+
+  async add(chunk: Buffer): Promise<void> {
+    this.pending.push(chunk)
+    this.pendingBytes += chunk.length
+    if (this.pendingBytes >= WRITE_BLOCK) await this.flush()
+  }
+
+  async flush(): Promise<void> {
+    await this.inFlight
+    if (this.pendingBytes === 0) return
+    const block = Buffer.concat(this.pending, this.pendingBytes)
+    this.pending = []
+    this.pendingBytes = 0
+    this.inFlight = this.file.write(block).then(() => {
+      this.written += block.length
+    })
+  }
+
+  async finish(): Promise<void> {
+    await this.flush()
+    await this.inFlight
+  }
+}
+
+/** Why an attempt ended without a file: worth another try. */
 class Transient extends Error {}
+
+const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504])
 
 export async function resumableDownload(options: DownloadOptions): Promise<DownloadResult> {
   const { url, partialPath, signal } = options
@@ -115,7 +168,6 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
   let transferred = 0
   let failures = 0
   let resumedFrom: number | null = null
-  let lastFailure: string
 
   const discard = async () => {
     await rm(partialPath, { force: true })
@@ -125,10 +177,8 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
   /** Checks the finished file; a wrong one is deleted so nothing bad is ever resumed. */
   const finish = async (digest: Digest, meta: PartialMeta): Promise<DownloadResult> => {
     const sha256 = digest.sha.digest('hex')
-    const md5 = digest.md5.digest('hex')
-    const etagMd5 = meta.etag
-      ? /^"?([0-9a-f]{32})"?$/i.exec(meta.etag)?.[1]?.toLowerCase()
-      : undefined
+    const md5 = digest.md5?.digest('hex') ?? null
+    const etagMd5 = md5OfEtag(meta.etag)
     if (options.expectedSha256 && options.expectedSha256 !== sha256) {
       await discard()
       throw new AppError(
@@ -136,7 +186,7 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
         `The downloaded file's SHA-256 is ${sha256}, but ${options.expectedSha256} was expected; it was discarded.`,
       )
     }
-    if (etagMd5 && etagMd5 !== md5) {
+    if (etagMd5 && md5 && etagMd5 !== md5) {
       await discard()
       throw new AppError(
         'DOWNLOAD_CORRUPT',
@@ -155,13 +205,14 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
     }
   }
 
+  /** One request; returns the result, or throws Transient (retry) or AppError (give up). */
   const attempt = async (): Promise<DownloadResult> => {
     const previous = await readMeta(partialPath)
     // A partial of another URL, or one with nothing to tell a changed file from the same one
     // (no ETag, no Last-Modified), is not continued.
     const validator = previous?.etag ?? previous?.lastModified ?? null
     if (!previous || previous.url !== url || !validator) await discard()
-    let digest = new Digest()
+    let digest = new Digest(md5OfEtag(previous?.etag ?? null) !== null)
     await digest.addFile(partialPath)
     resumedFrom ??= digest.size
     const headers: Record<string, string> = { 'accept-encoding': 'identity' }
@@ -182,6 +233,10 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
       await discard()
       throw new Transient('the server refused the resume range')
     }
+    if (RETRYABLE_STATUS.has(status)) {
+      response.resume()
+      throw new Transient(`the server answered HTTP ${status}`)
+    }
     if (status !== 200 && status !== 206) {
       response.resume()
       throw new AppError(
@@ -189,6 +244,7 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
         `${url} answered HTTP ${status}${status === 404 ? ': no such file (is the mirror complete?)' : ''}.`,
       )
     }
+    const etag = (response.headers.etag as string | undefined) ?? null
     let total: number | null
     if (status === 206) {
       const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(
@@ -207,53 +263,70 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
       if (digest.size > 0) {
         restarts++
         await discard()
-        digest = new Digest()
       }
+      digest = new Digest(md5OfEtag(etag) !== null)
       const length = response.headers['content-length']
       total = length === undefined ? null : Number(length)
     }
     const meta: PartialMeta = {
       url,
-      etag: (response.headers.etag as string | undefined) ?? null,
+      etag,
       lastModified: (response.headers['last-modified'] as string | undefined) ?? null,
       total,
     }
     await writeFile(sidecar(partialPath), JSON.stringify(meta))
     const file = await openFile(partialPath, digest.size > 0 ? 'a' : 'w')
+    const writer = new BlockWriter(file, digest.size)
+    const diskError = (error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code
+      return code === 'ENOSPC'
+        ? new AppError(
+            'DISK_FULL',
+            `The disk is full (${formatBytes(writer.written)} of the download are saved). Free some space and start the download again: it resumes from there.`,
+          )
+        : new AppError(
+            'DOWNLOAD_FAILED',
+            `Writing the download failed: ${(error as Error).message}`,
+          )
+    }
     try {
       let rate = 0
       let tick = performance.now()
       let tickBytes = digest.size
-      for await (const chunk of response as AsyncIterable<Buffer>) {
-        try {
-          await file.write(chunk)
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code
-          throw code === 'ENOSPC'
-            ? new AppError(
-                'DISK_FULL',
-                `The disk is full (${formatBytes(digest.size)} of the download are saved). Free some space and start the download again: it resumes from there.`,
-              )
-            : new AppError(
-                'DOWNLOAD_FAILED',
-                `Writing the download failed: ${(error as Error).message}`,
-              )
+      try {
+        for await (const chunk of response as AsyncIterable<Buffer>) {
+          digest.update(chunk)
+          transferred += chunk.length
+          try {
+            await writer.add(chunk)
+          } catch (error) {
+            throw diskError(error)
+          }
+          const now = performance.now()
+          if (now - tick >= 200) {
+            const instant = ((digest.size - tickBytes) * 1000) / (now - tick)
+            rate = rate === 0 ? instant : rate * 0.7 + instant * 0.3
+            tick = now
+            tickBytes = digest.size
+            options.onProgress?.({
+              received: digest.size,
+              total,
+              rate,
+              eta: total !== null && rate > 0 ? (total - digest.size) / rate : null,
+            })
+          }
         }
-        digest.update(chunk)
-        transferred += chunk.length
-        const now = performance.now()
-        if (now - tick >= 200) {
-          const instant = ((digest.size - tickBytes) * 1000) / (now - tick)
-          rate = rate === 0 ? instant : rate * 0.7 + instant * 0.3
-          tick = now
-          tickBytes = digest.size
-          options.onProgress?.({
-            received: digest.size,
-            total,
-            rate,
-            eta: total !== null && rate > 0 ? (total - digest.size) / rate : null,
-          })
-        }
+      } catch (error) {
+        if (error instanceof AppError) throw error
+        // The connection broke mid-body ("aborted", "socket hang up"): what arrived is kept.
+        throw new Transient(
+          `the connection closed after ${digest.size}${total !== null ? ` of ${total}` : ''} bytes`,
+        )
+      }
+      try {
+        await writer.finish()
+      } catch (error) {
+        throw diskError(error)
       }
       if (total !== null && digest.size !== total) {
         throw new Transient(`the connection closed after ${digest.size} of ${total} bytes`)
@@ -261,26 +334,31 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
       await file.sync()
       options.onProgress?.({ received: digest.size, total: digest.size, rate, eta: 0 })
     } finally {
+      // Whatever happened, only what is surely on disk stays for a later resume.
+      await writer.finish().catch(() => {})
       await file.close().catch(() => {})
     }
     return finish(digest, meta)
   }
 
+  let stalled = 0
   for (;;) {
     if (signal?.aborted) throw cancelled()
+    const before = transferred
     try {
       return await attempt()
     } catch (error) {
       if (signal?.aborted) throw cancelled()
       if (error instanceof AppError) throw error
-      lastFailure = (error as Error).message
+      const reason = (error as Error).message
+      // Attempts that bring no new bytes are not progress: a server that always announces more
+      // than it sends would otherwise be retried forever against a partial that cannot grow.
+      stalled = transferred === before ? stalled + 1 : 0
       if (failures >= retries) {
-        // Out of retries on a length the server keeps getting wrong: drop the partial so the
-        // next try does not trust it.
-        if (/closed after/.test(lastFailure)) await discard()
+        if (stalled > 0 && /closed after/.test(reason)) await discard()
         throw new AppError(
           'DOWNLOAD_FAILED',
-          `Downloading ${url} failed after ${failures + 1} attempts: ${lastFailure}.`,
+          `Downloading ${url} failed after ${failures + 1} attempts: ${reason}.`,
         )
       }
       failures++

@@ -260,7 +260,8 @@ export class WeightsService {
       this.running.delete(state.id)
       this.finished.set(state.id, state)
       this.emit(state)
-      await this.gc().catch(() => {})
+      // Trim to the budget, but never at the cost of what was just fetched.
+      await this.gc(new Set([state.id])).catch(() => {})
     }
   }
 
@@ -283,6 +284,8 @@ export class WeightsService {
       size: number
       onExtract?: () => void
       copy?: boolean
+      /** The file's own name when `file` is not named after it (an upload is stored by its id). */
+      fileName?: string
     },
   ): Promise<Artifact> {
     await this.dirs()
@@ -298,13 +301,22 @@ export class WeightsService {
     }
     let extractedPath: string | null = null
     let contents: Artifact['contents'] = null
-    const isTar = (meta.url ?? basename(file)).toLowerCase().endsWith('.tar')
+    const isTar = (meta.url ?? meta.fileName ?? basename(file)).toLowerCase().endsWith('.tar')
     if (meta.kind === 'inference' && isTar) {
       meta.onExtract?.()
       extractedPath = join(this.extracted, meta.sha256)
       if (!existsSync(extractedPath)) {
         const staging = `${extractedPath}.staging-${process.pid}`
-        await safeExtract(blob, staging)
+        try {
+          await safeExtract(blob, staging)
+        } catch (error) {
+          // A refused archive leaves nothing behind, unless another artifact uses the same blob.
+          const used = this.options.db
+            .prepare('SELECT 1 FROM artifacts WHERE sha256 = ?')
+            .get(meta.sha256)
+          if (!used) await rm(blob, { force: true })
+          throw error
+        }
         await rename(staging, extractedPath)
       }
       const found = await recognise(extractedPath)
@@ -384,6 +396,7 @@ export class WeightsService {
       md5: null,
       size: info.size,
       copy: true,
+      fileName: name,
     })
     if ('uploadId' in input.source) this.options.uploads.remove(input.source.uploadId)
     return artifact
@@ -434,7 +447,7 @@ export class WeightsService {
    * Keeps the cache within its budget by removing least recently used artifacts (never one being
    * downloaded), and clears files no manifest points at.
    */
-  async gc(): Promise<GcReport> {
+  async gc(keep: ReadonlySet<string> = new Set()): Promise<GcReport> {
     const removed: string[] = []
     let freedBytes = 0
     const budget = this.settings().budgetBytes
@@ -442,7 +455,7 @@ export class WeightsService {
     let total = rows.reduce((sum, row) => sum + row.size, 0)
     for (const row of rows) {
       if (total <= budget) break
-      if (this.running.has(row.id)) continue
+      if (this.running.has(row.id) || keep.has(row.id)) continue
       await this.remove(row.id)
       removed.push(row.id)
       total -= row.size
