@@ -6,12 +6,11 @@
  * checked (length; the SHA-256 when one is expected; MD5 when the ETag is one), fsync'd, and only
  * then handed back: renaming it into the cache is the caller's commit.
  */
-import { createHash, type Hash } from 'node:crypto'
-import { createReadStream, existsSync } from 'node:fs'
 import { open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
 import { AppError } from '../../shared/errors'
+import { OffThreadDigest } from './offThreadDigest'
 
 export interface DownloadProgress {
   received: number
@@ -89,33 +88,9 @@ function get(
 }
 
 /**
- * A running hash of the file as it will be: the bytes on disk, then what arrives. MD5 is only
- * computed when the server's ETag is an MD5 to check it against (it costs more than SHA-256).
+ * Appends to the partial file in blocks, each handed to the digest as it is written, one write in
+ * flight while the next block gathers.
  */
-class Digest {
-  readonly sha: Hash = createHash('sha256')
-  readonly md5: Hash | null
-  size = 0
-
-  constructor(withMd5: boolean) {
-    this.md5 = withMd5 ? createHash('md5') : null
-  }
-
-  update(chunk: Buffer): void {
-    this.sha.update(chunk)
-    this.md5?.update(chunk)
-    this.size += chunk.length
-  }
-
-  async addFile(path: string): Promise<void> {
-    if (!existsSync(path)) return
-    for await (const chunk of createReadStream(path, { highWaterMark: WRITE_BLOCK })) {
-      this.update(chunk as Buffer)
-    }
-  }
-}
-
-/** Appends to the partial file in blocks, one write in flight while the caller keeps hashing. */
 class BlockWriter {
   private pending: Buffer[] = []
   private pendingBytes = 0
@@ -125,6 +100,7 @@ class BlockWriter {
 
   constructor(
     private readonly file: FileHandle,
+    private readonly digest: OffThreadDigest,
     start: number,
   ) {
     this.written = start
@@ -142,6 +118,7 @@ class BlockWriter {
     const block = Buffer.concat(this.pending, this.pendingBytes)
     this.pending = []
     this.pendingBytes = 0
+    await this.digest.update(block)
     this.inFlight = this.file.write(block).then(() => {
       this.written += block.length
     })
@@ -175,9 +152,8 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
   }
 
   /** Checks the finished file; a wrong one is deleted so nothing bad is ever resumed. */
-  const finish = async (digest: Digest, meta: PartialMeta): Promise<DownloadResult> => {
-    const sha256 = digest.sha.digest('hex')
-    const md5 = digest.md5?.digest('hex') ?? null
+  const finish = async (digest: OffThreadDigest, meta: PartialMeta): Promise<DownloadResult> => {
+    const { sha256, md5, size } = await digest.result()
     const etagMd5 = md5OfEtag(meta.etag)
     if (options.expectedSha256 && options.expectedSha256 !== sha256) {
       await discard()
@@ -196,7 +172,7 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
     return {
       sha256,
       md5,
-      size: digest.size,
+      size,
       etag: meta.etag,
       lastModified: meta.lastModified,
       transferred,
@@ -207,12 +183,28 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
 
   /** One request; returns the result, or throws Transient (retry) or AppError (give up). */
   const attempt = async (): Promise<DownloadResult> => {
+    const digests: OffThreadDigest[] = []
+    const newDigest = (withMd5: boolean) => {
+      const digest = new OffThreadDigest(withMd5)
+      digests.push(digest)
+      return digest
+    }
+    try {
+      return await attemptWith(newDigest)
+    } finally {
+      await Promise.all(digests.map((digest) => digest.close()))
+    }
+  }
+
+  const attemptWith = async (
+    newDigest: (withMd5: boolean) => OffThreadDigest,
+  ): Promise<DownloadResult> => {
     const previous = await readMeta(partialPath)
     // A partial of another URL, or one with nothing to tell a changed file from the same one
     // (no ETag, no Last-Modified), is not continued.
     const validator = previous?.etag ?? previous?.lastModified ?? null
     if (!previous || previous.url !== url || !validator) await discard()
-    let digest = new Digest(md5OfEtag(previous?.etag ?? null) !== null)
+    let digest = newDigest(md5OfEtag(previous?.etag ?? null) !== null)
     await digest.addFile(partialPath)
     resumedFrom ??= digest.size
     const headers: Record<string, string> = { 'accept-encoding': 'identity' }
@@ -264,7 +256,7 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
         restarts++
         await discard()
       }
-      digest = new Digest(md5OfEtag(etag) !== null)
+      digest = newDigest(md5OfEtag(etag) !== null)
       const length = response.headers['content-length']
       total = length === undefined ? null : Number(length)
     }
@@ -276,7 +268,7 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
     }
     await writeFile(sidecar(partialPath), JSON.stringify(meta))
     const file = await openFile(partialPath, digest.size > 0 ? 'a' : 'w')
-    const writer = new BlockWriter(file, digest.size)
+    const writer = new BlockWriter(file, digest, digest.size)
     const diskError = (error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code
       return code === 'ENOSPC'
@@ -292,10 +284,11 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
     try {
       let rate = 0
       let tick = performance.now()
-      let tickBytes = digest.size
+      let received = digest.size
+      let tickBytes = received
       try {
         for await (const chunk of response as AsyncIterable<Buffer>) {
-          digest.update(chunk)
+          received += chunk.length
           transferred += chunk.length
           try {
             await writer.add(chunk)
@@ -304,15 +297,15 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
           }
           const now = performance.now()
           if (now - tick >= 200) {
-            const instant = ((digest.size - tickBytes) * 1000) / (now - tick)
+            const instant = ((received - tickBytes) * 1000) / (now - tick)
             rate = rate === 0 ? instant : rate * 0.7 + instant * 0.3
             tick = now
-            tickBytes = digest.size
+            tickBytes = received
             options.onProgress?.({
-              received: digest.size,
+              received,
               total,
               rate,
-              eta: total !== null && rate > 0 ? (total - digest.size) / rate : null,
+              eta: total !== null && rate > 0 ? (total - received) / rate : null,
             })
           }
         }
@@ -320,7 +313,7 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
         if (error instanceof AppError) throw error
         // The connection broke mid-body ("aborted", "socket hang up"): what arrived is kept.
         throw new Transient(
-          `the connection closed after ${digest.size}${total !== null ? ` of ${total}` : ''} bytes`,
+          `the connection closed after ${received}${total !== null ? ` of ${total}` : ''} bytes`,
         )
       }
       try {
@@ -328,11 +321,11 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
       } catch (error) {
         throw diskError(error)
       }
-      if (total !== null && digest.size !== total) {
-        throw new Transient(`the connection closed after ${digest.size} of ${total} bytes`)
+      if (total !== null && received !== total) {
+        throw new Transient(`the connection closed after ${received} of ${total} bytes`)
       }
       await file.sync()
-      options.onProgress?.({ received: digest.size, total: digest.size, rate, eta: 0 })
+      options.onProgress?.({ received, total: received, rate, eta: 0 })
     } finally {
       // Whatever happened, only what is surely on disk stays for a later resume.
       await writer.finish().catch(() => {})
