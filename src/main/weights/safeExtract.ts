@@ -108,6 +108,11 @@ export async function recognise(dir: string): Promise<ArchiveContents> {
     }
   }
   await walk('')
+  return classifyFiles(files)
+}
+
+/** The model format a list of relative file paths holds. */
+export function classifyFiles(files: string[]): ArchiveContents {
   const find = (suffix: string) => files.find((f) => f.endsWith(suffix)) ?? null
   const params = find('.pdiparams')
   if (find('.pdmodel') && params)

@@ -5,10 +5,10 @@
  * when asked for twice, and report progress as `downloads.progress` events. An LRU budget bounds
  * the cache.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
 import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import type {
   Artifact,
@@ -29,6 +29,7 @@ import type { EventBus } from '../events/eventBus'
 import type { SettingsStore } from '../settings/settingsStore'
 import type { UploadStore } from '../uploads/uploadStore'
 import { mirrored } from './mirror'
+import { packFolder } from './packFolder'
 import { resumableDownload, type DownloadOptions } from './resumableDownload'
 import { recognise, safeExtract } from './safeExtract'
 
@@ -372,15 +373,16 @@ export class WeightsService {
     } catch {
       throw new AppError('NOT_FOUND', `There is no file "${path}".`)
     }
+    if (info.isDirectory()) return this.importFolder(path, model.id, input.kind)
     if (!info.isFile())
       throw new AppError(
         'INVALID_INPUT',
-        `"${path}" is not a file: import the archive (.tar) or weights file itself.`,
+        `"${path}" is not a file: import the archive (.tar), the model folder or the weights file itself.`,
       )
     if (input.kind === 'inference' && !name.toLowerCase().endsWith('.tar')) {
       throw new AppError(
         'INVALID_INPUT',
-        `An inference artifact is a PaddleClas *_infer.tar archive; "${name}" is not a .tar file.`,
+        `An inference artifact is a PaddleClas *_infer.tar archive or its extracted folder; "${name}" is neither.`,
       )
     }
     const sha256 = await sha256Of(path)
@@ -400,6 +402,37 @@ export class WeightsService {
     })
     if ('uploadId' in input.source) this.options.uploads.remove(input.source.uploadId)
     return artifact
+  }
+
+  /** An extracted inference folder, packed into a reproducible tar and cached like an archive. */
+  private async importFolder(path: string, modelId: string, kind: ArtifactKind): Promise<Artifact> {
+    if (kind !== 'inference') {
+      throw new AppError(
+        'INVALID_INPUT',
+        `"${path}" is a folder; pretrained weights are one .pdparams file: import that file.`,
+      )
+    }
+    await this.dirs()
+    // In the blobs folder so the commit is a rename; gc clears it if the app dies midway.
+    const packed = join(this.blobs, `import-${randomUUID()}.partial`)
+    try {
+      await packFolder(path, packed)
+      return await this.store(packed, {
+        id: `${modelId}:${kind}`,
+        modelId,
+        kind,
+        source: 'import',
+        url: null,
+        etag: null,
+        lastModified: null,
+        sha256: await sha256Of(packed),
+        md5: null,
+        size: (await stat(packed)).size,
+        fileName: `${basename(resolve(path))}.tar`,
+      })
+    } finally {
+      await rm(packed, { force: true })
+    }
   }
 
   /** Deletes an artifact's manifest, then its blob and extracted folder unless others share them. */

@@ -4,8 +4,16 @@
  * good ones are extracted and recognised as Paddle 2, Paddle 3 or ONNX.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { unsafeReason } from '../../../src/main/weights/safeExtract'
 import { tempDirForTest } from '../helpers/tempDir'
@@ -321,5 +329,76 @@ describe('good archives are extracted and recognised', () => {
     const artifact = await pullNow(weights)
     expect(artifact.contents?.format).toBe('paddle3')
     expect(listTree(weights.dirs.extracted)[0]).toBe(sha256Hex(body))
+  })
+})
+
+describe('importing an extracted model folder', () => {
+  const writeFolder = (root: string, files: Record<string, string | Buffer>) => {
+    const folder = join(root, FOLDER)
+    for (const [name, body] of Object.entries(files)) {
+      mkdirSync(dirname(join(folder, name)), { recursive: true })
+      writeFileSync(join(folder, name), body)
+    }
+    return folder
+  }
+  const files = {
+    'inference.pdmodel': randomBytes(3000),
+    'inference.pdiparams': randomBytes(9000),
+    'extra/inference.yml': 'PreProcess: {}',
+  }
+
+  it('packs it into a cached archive that extracts to the same files, the same blob every time', async () => {
+    const weights = await openWeightsCore()
+    const folder = writeFolder(tempDirForTest('zoo-import'), files)
+
+    const artifact = await weights.core.weights.import({ source: { path: folder }, modelId: MODEL })
+    expect(artifact).toMatchObject({ source: 'import', kind: 'inference', url: null })
+    expect(artifact.contents).toEqual({
+      format: 'paddle2',
+      files: Object.keys(files)
+        .sort()
+        .map((name) => `${FOLDER}/${name}`),
+    })
+    const blob = join(weights.dirs.blobs, artifact.sha256)
+    expect(statSync(blob).size).toBe(artifact.size)
+    expect(sha256Hex(readFileSync(blob))).toBe(artifact.sha256)
+    for (const [name, body] of Object.entries(files))
+      expect(readFileSync(join(weights.dirs.extracted, artifact.sha256, FOLDER, name))).toEqual(
+        Buffer.from(body),
+      )
+    // Only the blob is left in the blobs folder: the packed temporary was renamed into it.
+    expect(listTree(weights.dirs.blobs)).toEqual([artifact.sha256])
+
+    // The same files elsewhere, with other times, give the same blob.
+    const again = writeFolder(tempDirForTest('zoo-import'), files)
+    const second = await weights.core.weights.import({ source: { path: again }, modelId: MODEL })
+    expect(second.sha256).toBe(artifact.sha256)
+    expect(await weights.core.weights.verify(second.id)).toEqual({
+      checked: [expect.objectContaining({ id: second.id, ok: true })],
+    })
+  })
+
+  it('refuses a folder with a link, and a folder as pretrained weights, caching nothing', async () => {
+    const weights = await openWeightsCore()
+    const root = tempDirForTest('zoo-import')
+    const folder = writeFolder(root, files)
+    writeFileSync(join(root, 'secret'), 'outside')
+    symlinkSync(join(root, 'secret'), join(folder, 'link'))
+    const importing = (kind: 'inference' | 'pretrained') =>
+      weights.core.dispatch(
+        'weights.import',
+        { source: { path: folder }, modelId: MODEL, kind },
+        { face: 'cli' },
+      )
+
+    const linked = await importing('inference')
+    expect(linked).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(JSON.stringify(linked)).toMatch(/not a plain file/)
+    expect(await importing('pretrained')).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/\.pdparams file/) },
+    })
+    expect(weights.rows()).toEqual([])
+    expect(listTree(weights.dirs.blobs)).toEqual([])
   })
 })

@@ -164,11 +164,25 @@ describe('zoo import', () => {
 
     const text = await cli.run(['import', file, '--model', MODEL])
     expect(text.out).toMatch(
-      new RegExp(`^Imported ${ID}: .* KB, sha256 ${sha256Hex(cli.archive)}$`),
+      new RegExp(
+        `^Imported ${ID}: .* KB, sha256 ${sha256Hex(cli.archive)}, paddle2 \\(\\d+ files\\)$`,
+      ),
     )
   })
 
-  it('exits 2 for a folder, a wrong kind or no --model; 1 for a missing file or an unsafe archive', async () => {
+  it('imports an extracted model folder, reporting what it holds', async () => {
+    const cli = await setup()
+    const folder = join(tempDirForTest('zoo-cli-import'), `${MODEL}_infer`)
+    mkdirSync(folder)
+    writeFileSync(join(folder, 'inference.pdmodel'), 'graph')
+    writeFileSync(join(folder, 'inference.pdiparams'), 'weights')
+    const run = await cli.run(['import', folder, '--model', MODEL])
+    expect(run).toMatchObject({ code: 0, err: '' })
+    expect(run.out).toMatch(new RegExp(`^Imported ${ID}: .*paddle2 \\(2 files\\)`))
+    expect((await cli.run(['cache', 'ls'])).out).toContain(ID)
+  })
+
+  it('exits 2 for a folder without a model, a wrong kind or no --model; 1 for a missing file or an unsafe archive', async () => {
     const cli = await setup()
     const dir = tempDirForTest('zoo-cli-import')
     const folder = join(dir, 'folder')

@@ -313,7 +313,7 @@ describe('import', () => {
     expect(existsSync(join(weights.dirs.blobs, sha256Hex(body)))).toBe(true)
   })
 
-  it('refuses a folder and a file of the wrong kind with INVALID_INPUT, a missing file with NOT_FOUND', async () => {
+  it('refuses a folder without a model and a file of the wrong kind with INVALID_INPUT, a missing file with NOT_FOUND', async () => {
     const weights = await openWeightsCore()
     const dir = tempDirForTest('zoo-import')
     const folder = join(dir, `${MODEL}_infer`)

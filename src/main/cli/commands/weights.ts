@@ -73,10 +73,7 @@ Options:
         io.out(
           args.values.json
             ? JSON.stringify(artifact, null, 2)
-            : `Cached ${artifact.id}: ${formatBytes(artifact.size)}, sha256 ${artifact.sha256}` +
-                (artifact.contents
-                  ? `, ${artifact.contents.format} (${artifact.contents.files.length} files)`
-                  : ''),
+            : `Cached ${describeArtifact(artifact)}`,
         )
         return 0
       } finally {
@@ -86,12 +83,19 @@ Options:
   },
 }
 
+const describeArtifact = (artifact: Artifact) =>
+  `${artifact.id}: ${formatBytes(artifact.size)}, sha256 ${artifact.sha256}` +
+  (artifact.contents
+    ? `, ${artifact.contents.format} (${artifact.contents.files.length} files)`
+    : '')
+
 export const importCommand: Command = {
   name: 'import',
   summary: 'add an artifact you already have (offline machines) to the cache',
   usage: `import PATH --model ID [--kind inference|pretrained] [--json]
 
-Verifies the file (an *_infer.tar is extracted safely) and caches it as if it had been downloaded.
+PATH is an *_infer.tar (extracted safely), the folder it extracts to (packed into one), or a
+.pdparams file; it is verified and cached as if it had been downloaded.
 
 Options:
   --model ID        the catalog model it belongs to
@@ -115,7 +119,7 @@ Options:
       io.out(
         args.values.json
           ? JSON.stringify(artifact, null, 2)
-          : `Imported ${artifact.id}: ${formatBytes(artifact.size)}, sha256 ${artifact.sha256}`,
+          : `Imported ${describeArtifact(artifact)}`,
       )
       return 0
     })
