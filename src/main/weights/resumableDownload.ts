@@ -19,6 +19,13 @@ export interface DownloadProgress {
   rate: number
   /** Seconds left at the current rate, when the total is known. */
   eta: number | null
+  /** Bytes already on disk from an earlier, interrupted download. */
+  resumedFrom: number
+}
+
+/** Why a failed download failed, for the UI to tell "offline" from a refused answer. */
+export interface DownloadFailureDetails {
+  reason: 'unreachable'
 }
 
 export interface DownloadResult {
@@ -134,6 +141,17 @@ class BlockWriter {
 class Transient extends Error {}
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504])
+
+/** Socket errors that mean the server cannot be reached at all. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'EHOSTDOWN',
+])
 
 export async function resumableDownload(options: DownloadOptions): Promise<DownloadResult> {
   const { url, partialPath, signal } = options
@@ -306,6 +324,7 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
               total,
               rate,
               eta: total !== null && rate > 0 ? (total - received) / rate : null,
+              resumedFrom: resumedFrom ?? 0,
             })
           }
         }
@@ -325,7 +344,13 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
         throw new Transient(`the connection closed after ${received} of ${total} bytes`)
       }
       await file.sync()
-      options.onProgress?.({ received, total: received, rate, eta: 0 })
+      options.onProgress?.({
+        received,
+        total: received,
+        rate,
+        eta: 0,
+        resumedFrom: resumedFrom ?? 0,
+      })
     } finally {
       // Whatever happened, only what is surely on disk stays for a later resume.
       await writer.finish().catch(() => {})
@@ -347,8 +372,22 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
       // Attempts that bring no new bytes are not progress: a server that always announces more
       // than it sends would otherwise be retried forever against a partial that cannot grow.
       stalled = transferred === before ? stalled + 1 : 0
-      if (failures >= retries) {
+      // No route, no name, nothing listening, and not a byte yet: the machine is offline or the
+      // mirror is wrong, which waiting through the backoff will not change. One quick retry covers
+      // a blip.
+      const socketCode = (error as NodeJS.ErrnoException).code
+      const unreachable =
+        !(error instanceof Transient) && transferred === 0 && UNREACHABLE.has(socketCode ?? '')
+      if (failures >= (unreachable ? Math.min(retries, 1) : retries)) {
         if (stalled > 0 && /closed after/.test(reason)) await discard()
+        if (!(error instanceof Transient) && transferred === 0) {
+          const details: DownloadFailureDetails = { reason: 'unreachable' }
+          throw new AppError(
+            'DOWNLOAD_FAILED',
+            `Could not reach ${new URL(url).host} (${socketCode ?? reason}): the network may be down or the mirror may be wrong; try again when it can be reached.`,
+            details,
+          )
+        }
         throw new AppError(
           'DOWNLOAD_FAILED',
           `Downloading ${url} failed after ${failures + 1} attempts: ${reason}.`,

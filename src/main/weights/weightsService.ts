@@ -255,7 +255,10 @@ export class WeightsService {
     } catch (error) {
       const e = error instanceof AppError ? error : new AppError('DOWNLOAD_FAILED', String(error))
       state.state = e.code === 'CANCELLED' ? 'cancelled' : 'failed'
-      state.error = { code: e.code, message: e.message }
+      state.error =
+        e.details === undefined
+          ? { code: e.code, message: e.message }
+          : { code: e.code, message: e.message, details: e.details }
       throw e
     } finally {
       this.running.delete(state.id)

@@ -41,7 +41,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
   { path: '/classify', name: 'classify', component: () => import('./views/ClassifyView.vue') },
   { path: '/batch', name: 'batch', component: pending },
-  { path: '/downloads', name: 'downloads', component: pending },
+  { path: '/downloads', name: 'downloads', component: () => import('./views/DownloadsView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
   { path: '/:unknown(.*)*', redirect: '/explore' },
 ]

@@ -101,10 +101,15 @@ describe('resumableDownload: resuming', () => {
     expect(kept).toBeGreaterThan(0)
     expect(kept).toBeLessThanOrEqual(700_000)
 
-    const result = await download()
+    server.fault(PATH, { throttle: { bytes: 64 * 1024, everyMs: 15 } })
+    const seen: DownloadProgress[] = []
+    const result = await download({ onProgress: (p) => seen.push(p) })
 
     expectFile(partial, body)
     expect(result).toMatchObject({ resumedFrom: kept, transferred: body.length - kept })
+    // Live, not only at the end: the view shows "resumed from" while the bytes come in.
+    expect(seen.length).toBeGreaterThanOrEqual(2)
+    expect(seen.every((p) => p.resumedFrom === kept && p.received > kept)).toBe(true)
     expect(server.log.at(-1)).toMatchObject({ status: 206, range: `bytes=${kept}-` })
   })
 

@@ -7,9 +7,9 @@
  * moved away from is dropped, never shown under the new model's name.
  */
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref } from 'vue'
 import type { LocationQuery } from 'vue-router'
-import type { ImageClassification, LocalModel, ModelRow } from '@shared/contract'
+import type { ImageClassification, LocalModel } from '@shared/contract'
 import type { ApiError } from '@shared/errors'
 import { api } from '../api'
 import {
@@ -20,6 +20,7 @@ import {
 import { withUploadName } from '../classify/uploadNames'
 import { readFile } from '../composables/useFileUpload'
 import { useModelDetail } from '../composables/useModelDetail'
+import { useCatalogEntriesStore } from './catalogEntries'
 
 export type ImageStatus = 'uploading' | 'waiting' | 'running' | 'done' | 'failed'
 
@@ -40,9 +41,6 @@ export interface ClassifyImage {
   run: number
 }
 
-/** The catalog entries an ONNX file can be linked to. */
-export type CatalogEntry = Pick<ModelRow, 'id' | 'displayName' | 'series' | 'inputSize'>
-
 export const TOP_K = 5
 /** Images per `inference.classify` call: results show up in steps on big drops. */
 const CHUNK = 16
@@ -60,8 +58,9 @@ export const useClassifyViewStore = defineStore('classifyView', () => {
   /** Time the last run needed to start its model, when it had to. */
   const loadMs = ref<number | null>(null)
 
-  const catalog = shallowRef<CatalogEntry[]>([])
-  const catalogError = ref<string | null>(null)
+  const catalogEntries = useCatalogEntriesStore()
+  const catalog = computed(() => catalogEntries.entries)
+  const catalogError = computed(() => catalogEntries.error)
 
   const detail = useModelDetail()
 
@@ -81,25 +80,9 @@ export const useClassifyViewStore = defineStore('classifyView', () => {
     modelsLoaded.value = true
   }
 
-  let catalogLoading: Promise<void> | null = null
   /** The catalog's ids and names for the "link to a catalog entry" picker; loaded once. */
   function loadCatalog(): Promise<void> {
-    catalogLoading ??= (async () => {
-      const result = await api.invoke('catalog.list', { sort: { field: 'id', direction: 'asc' } })
-      if (result.ok) {
-        catalog.value = result.value.rows.map(({ id, displayName, series, inputSize }) => ({
-          id,
-          displayName,
-          series,
-          inputSize,
-        }))
-        catalogError.value = null
-      } else {
-        catalogError.value = result.error.message
-        catalogLoading = null
-      }
-    })()
-    return catalogLoading
+    return catalogEntries.load()
   }
 
   /** Adopts the route's query; a different model runs the images again. */
