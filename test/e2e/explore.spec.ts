@@ -320,6 +320,8 @@ test.describe('explore view', () => {
     await page.mouse.up()
     const panel = page.getByTestId('model-detail')
     await expect(panel.getByTestId('detail-title')).toHaveText(id)
+    // The panel's code loads on first use; focus still moves into it, so Escape closes it.
+    await expect(panel.getByTestId('detail-title')).toBeFocused()
     await expect(page).toHaveURL(new RegExp(`model=${id}`))
     await page.keyboard.press('Escape')
     await expect(panel).toHaveCount(0)

@@ -254,7 +254,11 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
   const pointsById = new Map(model.points.map((p) => [p.id, p]))
   const option: EChartsOption = {
     backgroundColor: interactive ? 'transparent' : theme.background,
+    // Transitions help follow points when the axes change; an entrance animation only delays
+    // the first readable chart.
     animation: interactive && model.points.length < 1500,
+    animationDuration: 0,
+    animationDurationUpdate: 400,
     textStyle: { fontFamily: FONT_FAMILY, color: theme.text },
     title: {
       text: input.title,

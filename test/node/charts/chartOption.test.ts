@@ -261,6 +261,8 @@ describe('buildChartOption', () => {
     })
     expect(option.dataZoom).toHaveLength(2)
     expect(option.brush).toBeDefined()
+    expect(option).toMatchObject({ animation: true, animationDuration: 0 })
+    expect(option.animationDurationUpdate).toBeGreaterThan(0)
     const tooltip = option.tooltip as { formatter: (params: unknown) => string }
     const point = model.points[3]!
     expect(tooltip.formatter({ name: point.id })).toBe(`<b>${point.id}</b>`)
