@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'electron-vite'
+import { preloadHomeView } from './tools/vite/preloadHomeView'
 
 const shared = { '@shared': resolve('src/shared') }
 
@@ -32,7 +33,8 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     resolve: { alias: shared },
-    plugins: [vue()],
+    // Explore is the home view: its code is fetched alongside the app's, not after it.
+    plugins: [vue(), preloadHomeView([/views\/ExploreView\.vue$/, /charts\/echarts\.ts$/])],
     // Feature flags Vue and vue-i18n read at build time: only the Composition API is used.
     define: {
       __VUE_OPTIONS_API__: 'false',
