@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test as base } from '@playwright/test'
+import { test as base, type Page } from '@playwright/test'
 import { startZooServer } from '../support/zooServer'
 
 export interface AppServer {
@@ -30,6 +30,35 @@ export const test = base.extend<object, { app: AppServer }>({
 })
 
 export { expect } from '@playwright/test'
+
+/** What the specs change in the settings. */
+export interface SettingsPatch {
+  locale?: 'en' | 'zh-CN' | null
+  theme?: 'system' | 'light' | 'dark'
+}
+
+/** Calls the API from the page, with the launch token, the way the renderer does. */
+export async function invokeFromPage<T>(
+  page: Page,
+  app: AppServer,
+  channel: string,
+  input: unknown,
+): Promise<T> {
+  const body = await page.evaluate(
+    async ({ channel, input, token }) => {
+      const response = await fetch(`/api/invoke/${channel}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      })
+      return (await response.json()) as
+        { ok: true; value: unknown } | { ok: false; error: { message: string } }
+    },
+    { channel, input, token: app.token },
+  )
+  if (!body.ok) throw new Error(`${channel} failed: ${body.error.message}`)
+  return body.value as T
+}
 
 /** Calls the API from the test process (Node's fetch), with the launch token. */
 export async function invokeFromTest<T>(

@@ -2,7 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
-import { expect, forgetRememberedViews, invokeFromTest, test, type AppServer } from './appServer'
+import {
+  expect,
+  forgetRememberedViews,
+  invokeFromTest,
+  test,
+  type AppServer,
+  type SettingsPatch,
+} from './appServer'
 
 /*
  * The Classify view end to end: attach real ONNX models through the dialog, classify the ImageNet
@@ -25,10 +32,6 @@ const expected = [
 
 interface LocalModel {
   id: string
-}
-interface SettingsPatch {
-  locale?: 'en' | 'zh-CN' | null
-  theme?: 'system' | 'light' | 'dark'
 }
 
 const card = (page: Page, name: string): Locator =>

@@ -4,7 +4,14 @@ import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
 import { writeSyntheticResources } from '../support/syntheticCatalog'
 import { startZooServer } from '../support/zooServer'
-import { expect, forgetRememberedViews, test, type AppServer } from './appServer'
+import {
+  expect,
+  forgetRememberedViews,
+  invokeFromPage,
+  test,
+  type AppServer,
+  type SettingsPatch,
+} from './appServer'
 
 /*
  * The Explore chart and the Compare view, driven through the real UI in browser mode.
@@ -29,30 +36,9 @@ interface Row {
 interface ModelDetail {
   model: { id: string; top1: { value: number } | null; paramsM: { value: number } | null }
 }
-interface SettingsPatch {
-  locale?: 'en' | 'zh-CN' | null
-  theme?: 'system' | 'light' | 'dark'
-}
-
-async function invoke<T>(page: Page, app: AppServer, channel: string, input: unknown): Promise<T> {
-  const body = await page.evaluate(
-    async ({ channel, input, token }) => {
-      const response = await fetch(`/api/invoke/${channel}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(input),
-      })
-      return (await response.json()) as
-        { ok: true; value: unknown } | { ok: false; error: { message: string } }
-    },
-    { channel, input, token: app.token },
-  )
-  if (!body.ok) throw new Error(`${channel} failed: ${body.error.message}`)
-  return body.value as T
-}
 
 const allRows = async (page: Page, app: AppServer) =>
-  (await invoke<{ rows: Row[] }>(page, app, 'catalog.list', {})).rows
+  (await invokeFromPage<{ rows: Row[] }>(page, app, 'catalog.list', {})).rows
 
 const latencyOf = (row: Row, platform: string, batchSize: number, threads: number | null) =>
   row.latencies.find(
@@ -402,7 +388,7 @@ test.describe('explore view', () => {
 
   test('dark theme in Chinese', async ({ page, app }) => {
     await page.goto(`${app.url}#/explore`)
-    const update = (patch: SettingsPatch) => invoke(page, app, 'settings.update', patch)
+    const update = (patch: SettingsPatch) => invokeFromPage(page, app, 'settings.update', patch)
     try {
       await update({ locale: 'zh-CN', theme: 'dark' })
       await page.reload()
@@ -452,7 +438,7 @@ test.describe('explore view', () => {
     await expect(page.getByTestId('model-detail')).toBeVisible()
     await expect
       .poll(async () => {
-        const settings = await invoke<{ views: { explore?: string } }>(
+        const settings = await invokeFromPage<{ views: { explore?: string } }>(
           page,
           app,
           'settings.get',
@@ -538,7 +524,7 @@ test.describe('compare view', () => {
     const columns = page.locator('[data-testid^="compare-column-"]')
     await expect(columns).toHaveCount(ids.length)
     const details = await Promise.all(
-      ids.map((id) => invoke<ModelDetail>(page, app, 'catalog.get', { id })),
+      ids.map((id) => invokeFromPage<ModelDetail>(page, app, 'catalog.get', { id })),
     )
 
     // Best top-1 is the highest, best parameter count the lowest.

@@ -1,5 +1,13 @@
 import type { Page } from '@playwright/test'
-import { expect, forgetRememberedViews, invokeFromTest, test, type AppServer } from './appServer'
+import {
+  expect,
+  forgetRememberedViews,
+  invokeFromPage,
+  invokeFromTest,
+  test,
+  type AppServer,
+  type SettingsPatch,
+} from './appServer'
 
 /*
  * The parts of the API's answers this spec reads. Declared here rather than imported from
@@ -25,31 +33,9 @@ interface ModelDetail {
   model: { top1: { value: number; source: SourceRef } | null }
   platforms: { id: string; hardware: string }[]
 }
-interface SettingsPatch {
-  locale?: 'en' | 'zh-CN' | null
-  theme?: 'system' | 'light' | 'dark'
-}
-
-/** Calls the API from the page, with the launch token, the way the renderer does. */
-async function invoke<T>(page: Page, app: AppServer, channel: string, input: unknown): Promise<T> {
-  const body = await page.evaluate(
-    async ({ channel, input, token }) => {
-      const response = await fetch(`/api/invoke/${channel}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(input),
-      })
-      return (await response.json()) as
-        { ok: true; value: unknown } | { ok: false; error: { message: string } }
-    },
-    { channel, input, token: app.token },
-  )
-  if (!body.ok) throw new Error(`${channel} failed: ${body.error.message}`)
-  return body.value as T
-}
 
 const list = (page: Page, app: AppServer, input: ListInput) =>
-  invoke<ListResult>(page, app, 'catalog.list', input)
+  invokeFromPage<ListResult>(page, app, 'catalog.list', input)
 
 /** Console errors and uncaught exceptions, which no view should produce. */
 function collectErrors(page: Page): string[] {
@@ -178,7 +164,9 @@ test.describe('models view', () => {
     await expect(page).toHaveURL(/cols=/)
 
     // Detail panel: every figure with where it was read.
-    const detail = await invoke<ModelDetail>(page, app, 'catalog.get', { id: 'ResNet50_vd' })
+    const detail = await invokeFromPage<ModelDetail>(page, app, 'catalog.get', {
+      id: 'ResNet50_vd',
+    })
     const top1Figure = detail.model.top1!
     const decimals = (top1Figure.source.raw.split('.')[1] ?? '').length - 2
     const top1Text = `${(top1Figure.value * 100).toFixed(Math.max(0, decimals))} %`
@@ -317,7 +305,7 @@ test.describe('models view', () => {
 
   test('dark theme in Chinese', async ({ page, app }) => {
     await page.goto(`${app.url}#/models`)
-    const update = (patch: SettingsPatch) => invoke(page, app, 'settings.update', patch)
+    const update = (patch: SettingsPatch) => invokeFromPage(page, app, 'settings.update', patch)
     try {
       await update({ locale: 'zh-CN', theme: 'dark' })
       await page.goto(

@@ -1,18 +1,5 @@
 import type { EChartsOption } from 'echarts'
-import { LineChart, ScatterChart } from 'echarts/charts'
-import {
-  BrushComponent,
-  DataZoomComponent,
-  GridComponent,
-  LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  TitleComponent,
-  ToolboxComponent,
-  TooltipComponent,
-} from 'echarts/components'
-import { init, use } from 'echarts/core'
-import { LabelLayout } from 'echarts/features'
+import { use } from 'echarts/core'
 import { SVGRenderer } from 'echarts/renderers'
 import { describe, expect, it } from 'vitest'
 import { brushAreasOf, pointsInBrush, type BrushArea } from '@shared/charts/brushSelection'
@@ -24,23 +11,11 @@ import {
   defaultChartState,
   type ChartAxis,
 } from '@shared/charts/chartState'
+import { init } from '../../../src/renderer/src/charts/echarts'
 import { plottedPoint, realCatalog } from './exploreFixtures'
 
-use([
-  ScatterChart,
-  LineChart,
-  GridComponent,
-  LegendComponent,
-  TitleComponent,
-  TooltipComponent,
-  DataZoomComponent,
-  BrushComponent,
-  ToolboxComponent,
-  MarkLineComponent,
-  MarkAreaComponent,
-  LabelLayout,
-  SVGRenderer,
-])
+// Exactly the parts the app registers, drawn with the SVG renderer: Node has no canvas.
+use([SVGRenderer])
 
 const rect = (x: [number, number], y: [number, number]): BrushArea => ({
   brushType: 'rect',

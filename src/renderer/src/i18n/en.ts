@@ -387,8 +387,6 @@ export const en = {
       removeLabels: 'No label file',
       submit: 'Attach',
       cancel: 'Cancel',
-      reading: 'Reading {name}… {percent}',
-      sending: 'Sending {size} to the app…',
       checking: 'Checking the model…',
       failed: 'Could not attach {name}',
       needFile: 'Choose an .onnx file first.',
@@ -535,8 +533,6 @@ export const en = {
       },
       submit: 'Import',
       cancel: 'Cancel',
-      reading: 'Reading {name}… {percent}',
-      sending: 'Sending {size} to the app…',
       checking: 'Checking and adding to the cache…',
       failed: 'Could not import {name}',
       needFile: 'Choose a file first.',
@@ -571,6 +567,10 @@ export const en = {
     pingButton: 'Send ping',
     pingWaiting: 'No events received yet.',
     pingReceived: 'Event #{seq} received at {at}',
+  },
+  upload: {
+    reading: 'Reading {name}… {percent}',
+    sending: 'Sending {size} to the app…',
   },
   errors: {
     unreachable:

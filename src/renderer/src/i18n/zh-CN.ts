@@ -383,8 +383,6 @@ export const zhCN: MessageSchema = {
       removeLabels: '不用类名文件',
       submit: '添加',
       cancel: '取消',
-      reading: '正在读取 {name}… {percent}',
-      sending: '正在把 {size} 发送到应用…',
       checking: '正在检查模型…',
       failed: '无法添加 {name}',
       needFile: '请先选择一个 .onnx 文件。',
@@ -527,8 +525,6 @@ export const zhCN: MessageSchema = {
       },
       submit: '导入',
       cancel: '取消',
-      reading: '正在读取 {name}… {percent}',
-      sending: '正在把 {size} 发送给应用…',
       checking: '正在校验并加入缓存…',
       failed: '无法导入 {name}',
       needFile: '请先选择文件。',
@@ -563,6 +559,10 @@ export const zhCN: MessageSchema = {
     pingButton: '发送 ping',
     pingWaiting: '尚未收到事件。',
     pingReceived: '于 {at} 收到事件 #{seq}',
+  },
+  upload: {
+    reading: '正在读取 {name}… {percent}',
+    sending: '正在把 {size} 发送到应用…',
   },
   errors: {
     unreachable: 'Zoo Explorer 后端没有响应。如果你是用 npm run serve 启动的，请确认它仍在运行。',
