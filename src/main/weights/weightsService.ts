@@ -109,12 +109,29 @@ export class WeightsService {
   private readonly extracted: string
   private readonly running = new Map<string, Running>()
   private readonly finished = new Map<string, DownloadState>()
+  /**
+   * Names in the blobs folder that a store or an import is writing (a blob committed before its
+   * manifest row, a temporary copy or packed folder): gc must not take them for leftovers.
+   */
+  private readonly busyBlobNames = new Map<string, number>()
 
   constructor(private readonly options: WeightsServiceOptions) {
     this.root = join(options.dataDir, 'cache')
     this.blobs = join(this.root, 'blobs')
     this.partials = join(this.root, 'partial')
     this.extracted = join(this.root, 'extracted')
+  }
+
+  /** Marks blob-folder names as in use until the returned release is called. */
+  private hold(names: string[]): () => void {
+    for (const name of names) this.busyBlobNames.set(name, (this.busyBlobNames.get(name) ?? 0) + 1)
+    return () => {
+      for (const name of names) {
+        const count = this.busyBlobNames.get(name)! - 1
+        if (count === 0) this.busyBlobNames.delete(name)
+        else this.busyBlobNames.set(name, count)
+      }
+    }
   }
 
   private async dirs(): Promise<void> {
@@ -292,68 +309,73 @@ export class WeightsService {
       fileName?: string
     },
   ): Promise<Artifact> {
-    await this.dirs()
-    const blob = join(this.blobs, meta.sha256)
-    if (existsSync(blob)) {
-      if (!meta.copy) await rm(file, { force: true })
-    } else if (meta.copy) {
-      const temporary = `${blob}.${process.pid}.partial`
-      await copyFile(file, temporary)
-      await commitFile(temporary, blob)
-    } else {
-      await commitFile(file, blob)
-    }
-    let extractedPath: string | null = null
-    let contents: Artifact['contents'] = null
-    const isTar = (meta.url ?? meta.fileName ?? basename(file)).toLowerCase().endsWith('.tar')
-    if (meta.kind === 'inference' && isTar) {
-      meta.onExtract?.()
-      extractedPath = join(this.extracted, meta.sha256)
-      if (!existsSync(extractedPath)) {
-        const staging = `${extractedPath}.staging-${process.pid}`
-        try {
-          await safeExtract(blob, staging)
-        } catch (error) {
-          // A refused archive leaves nothing behind, unless another artifact uses the same blob.
-          const used = this.options.db
-            .prepare('SELECT 1 FROM artifacts WHERE sha256 = ?')
-            .get(meta.sha256)
-          if (!used) await rm(blob, { force: true })
-          throw error
-        }
-        await rename(staging, extractedPath)
+    const release = this.hold([meta.sha256, `${meta.sha256}.${process.pid}.partial`])
+    try {
+      await this.dirs()
+      const blob = join(this.blobs, meta.sha256)
+      if (existsSync(blob)) {
+        if (!meta.copy) await rm(file, { force: true })
+      } else if (meta.copy) {
+        const temporary = `${blob}.${process.pid}.partial`
+        await copyFile(file, temporary)
+        await commitFile(temporary, blob)
+      } else {
+        await commitFile(file, blob)
       }
-      const found = await recognise(extractedPath)
-      contents = { format: found.format, files: found.files }
+      let extractedPath: string | null = null
+      let contents: Artifact['contents'] = null
+      const isTar = (meta.url ?? meta.fileName ?? basename(file)).toLowerCase().endsWith('.tar')
+      if (meta.kind === 'inference' && isTar) {
+        meta.onExtract?.()
+        extractedPath = join(this.extracted, meta.sha256)
+        if (!existsSync(extractedPath)) {
+          const staging = `${extractedPath}.staging-${process.pid}`
+          try {
+            await safeExtract(blob, staging)
+          } catch (error) {
+            // A refused archive leaves nothing behind, unless another artifact uses the same blob.
+            const used = this.options.db
+              .prepare('SELECT 1 FROM artifacts WHERE sha256 = ?')
+              .get(meta.sha256)
+            if (!used) await rm(blob, { force: true })
+            throw error
+          }
+          await rename(staging, extractedPath)
+        }
+        const found = await recognise(extractedPath)
+        contents = { format: found.format, files: found.files }
+      }
+      const now = new Date().toISOString()
+      this.options.db
+        .prepare(
+          `INSERT INTO artifacts (id, model_id, kind, source, url, etag, last_modified, size, sha256, md5,
+             fetched_at, last_used_at, extracted_path, contents_json)
+           VALUES (@id, @modelId, @kind, @source, @url, @etag, @lastModified, @size, @sha256, @md5, @now, @now,
+             @extractedPath, @contents)
+           ON CONFLICT (id) DO UPDATE SET source = excluded.source, url = excluded.url, etag = excluded.etag,
+             last_modified = excluded.last_modified, size = excluded.size, sha256 = excluded.sha256,
+             md5 = excluded.md5, fetched_at = excluded.fetched_at, last_used_at = excluded.last_used_at,
+             extracted_path = excluded.extracted_path, contents_json = excluded.contents_json`,
+        )
+        .run({
+          id: meta.id,
+          modelId: meta.modelId,
+          kind: meta.kind,
+          source: meta.source,
+          url: meta.url,
+          etag: meta.etag,
+          lastModified: meta.lastModified,
+          size: meta.size,
+          sha256: meta.sha256,
+          md5: meta.md5,
+          now,
+          extractedPath,
+          contents: contents ? JSON.stringify(contents) : null,
+        })
+      return this.get(meta.id)!
+    } finally {
+      release()
     }
-    const now = new Date().toISOString()
-    this.options.db
-      .prepare(
-        `INSERT INTO artifacts (id, model_id, kind, source, url, etag, last_modified, size, sha256, md5,
-           fetched_at, last_used_at, extracted_path, contents_json)
-         VALUES (@id, @modelId, @kind, @source, @url, @etag, @lastModified, @size, @sha256, @md5, @now, @now,
-           @extractedPath, @contents)
-         ON CONFLICT (id) DO UPDATE SET source = excluded.source, url = excluded.url, etag = excluded.etag,
-           last_modified = excluded.last_modified, size = excluded.size, sha256 = excluded.sha256,
-           md5 = excluded.md5, fetched_at = excluded.fetched_at, last_used_at = excluded.last_used_at,
-           extracted_path = excluded.extracted_path, contents_json = excluded.contents_json`,
-      )
-      .run({
-        id: meta.id,
-        modelId: meta.modelId,
-        kind: meta.kind,
-        source: meta.source,
-        url: meta.url,
-        etag: meta.etag,
-        lastModified: meta.lastModified,
-        size: meta.size,
-        sha256: meta.sha256,
-        md5: meta.md5,
-        now,
-        extractedPath,
-        contents: contents ? JSON.stringify(contents) : null,
-      })
-    return this.get(meta.id)!
   }
 
   cancel(id: string): boolean {
@@ -417,7 +439,9 @@ export class WeightsService {
     }
     await this.dirs()
     // In the blobs folder so the commit is a rename; gc clears it if the app dies midway.
-    const packed = join(this.blobs, `import-${randomUUID()}.partial`)
+    const packedName = `import-${randomUUID()}.partial`
+    const packed = join(this.blobs, packedName)
+    const release = this.hold([packedName])
     try {
       await packFolder(path, packed)
       return await this.store(packed, {
@@ -435,6 +459,7 @@ export class WeightsService {
       })
     } finally {
       await rm(packed, { force: true })
+      release()
     }
   }
 
@@ -500,6 +525,7 @@ export class WeightsService {
     if (existsSync(this.blobs)) {
       const known = new Set(this.rows().map((row) => row.sha256))
       for (const name of await readdir(this.blobs)) {
+        if (this.busyBlobNames.has(name)) continue
         if (!known.has(name) && /^[0-9a-f]{64}$/.test(name)) {
           freedBytes += (await stat(join(this.blobs, name))).size
           await rm(join(this.blobs, name), { force: true })

@@ -12,6 +12,7 @@ import type { Artifact, CatalogListResult, DownloadState, WeightsOverview } from
 import { valueOf } from '../helpers/results'
 import { tempDirForTest } from '../helpers/tempDir'
 import { closedPort, sha256Hex } from './helpers/faultServer'
+import { modelArchive } from './helpers/ustar'
 import {
   MODEL,
   OTHER_MODEL,
@@ -417,6 +418,33 @@ describe('verify, rm and gc', () => {
         .map((r) => r.sha256)
         .sort(),
     )
+  })
+
+  it('gc leaves alone a blob whose import is still extracting (no manifest row yet)', async () => {
+    const weights = await openWeightsCore()
+    // Thousands of entries, so extraction lasts long enough to run gc in the middle of it.
+    const files = Object.fromEntries(
+      Array.from({ length: 3000 }, (_, i) => [`part-${i}.bin`, randomBytes(64)]),
+    )
+    const body = modelArchive(`${MODEL}_infer`, {
+      ...files,
+      'inference.pdmodel': randomBytes(1024),
+      'inference.pdiparams': randomBytes(4096),
+    })
+    const file = join(tempDirForTest('zoo-import'), `${MODEL}_infer.tar`)
+    writeFileSync(file, body)
+    const blob = join(weights.dirs.blobs, sha256Hex(body))
+
+    const importing = weights.core.weights.import({ source: { path: file }, modelId: MODEL })
+    await waitFor(() => existsSync(blob), 'the blob to be committed')
+    expect(weights.rows()).toEqual([]) // extracting: no manifest row points at the blob yet
+    await weights.core.weights.gc()
+    const artifact = await importing
+
+    expect(existsSync(blob)).toBe(true)
+    expect(await weights.core.weights.verify(artifact.id)).toEqual({
+      checked: [expect.objectContaining({ id: artifact.id, ok: true })],
+    })
   })
 
   it('gc never removes an artifact that is being downloaded', async () => {
