@@ -11,9 +11,20 @@ const onlyShellImportsElectron = {
   ],
 }
 
+/** The API's schemas (zod) run on the main side; a window loads only the plain values. */
+const rendererSkipsValidation =
+  'Import types from @shared/contract, and values from @shared/contract/values: the schemas stay out of the renderer bundle.'
+
 export default tseslint.config(
   {
-    ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'native/**'],
+    ignores: [
+      'out/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'native/**',
+      'scratch/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -40,14 +51,24 @@ export default tseslint.config(
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': [
+      // The TypeScript flavour of the rule: it can let type-only imports through.
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: onlyShellImportsElectron.paths,
+          paths: [
+            ...onlyShellImportsElectron.paths,
+            { name: 'zod', message: rendererSkipsValidation },
+            { name: '@shared/contract', allowTypeImports: true, message: rendererSkipsValidation },
+          ],
           patterns: [
             {
               group: ['**/main/**', 'node:*'],
               message: 'The renderer talks to the main side only through the typed API client.',
+            },
+            {
+              group: ['@shared/contract/*', '!@shared/contract/values'],
+              allowTypeImports: true,
+              message: rendererSkipsValidation,
             },
           ],
         },

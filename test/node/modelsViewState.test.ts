@@ -134,9 +134,9 @@ describe('figure formatting', () => {
   })
 
   it('shows a figure at its published precision', () => {
-    expect(formatPublished(0.83, '0.8300', 100, 'en')).toBe('83.00')
-    expect(formatPublished(2.6, '2.60', 1, 'en')).toBe('2.60')
-    expect(formatPublished(0.046, '46M', 1, 'en')).toBe('0.046')
+    expect(formatPublished(0.83, '0.8300', 100)).toBe('83.00')
+    expect(formatPublished(2.6, '2.60', 1)).toBe('2.60')
+    expect(formatPublished(0.046, '46M', 1)).toBe('0.046')
   })
 
   it('turns fractions into percents without float noise', () => {

@@ -1,3 +1,4 @@
+import './startupRequests'
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'

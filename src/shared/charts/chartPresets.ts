@@ -2,7 +2,7 @@
  * Chart states that reproduce PaddleClas's official overview charts, series for series, from the
  * catalog's own figures.
  */
-import { axis, chartStateSchema, type ChartState, type ChartStateInput } from './chartState'
+import { axis, chartState, type ChartState } from './chartState'
 
 export interface ChartPreset {
   id: string
@@ -14,10 +14,9 @@ export interface ChartPreset {
   state: ChartState
 }
 
-const preset = (p: Omit<ChartPreset, 'state'> & { state: ChartStateInput }): ChartPreset => ({
-  ...p,
-  state: chartStateSchema.parse({ ...p.state, preset: p.id }),
-})
+const preset = (
+  p: Omit<ChartPreset, 'state'> & { state: Parameters<typeof chartState>[0] },
+): ChartPreset => ({ ...p, state: chartState({ ...p.state, preset: p.id }) })
 
 export const chartPresets: readonly ChartPreset[] = [
   preset({

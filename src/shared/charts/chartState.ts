@@ -2,61 +2,145 @@
  * What a chart shows, as data: axes, filters, overlays and selection. The same state drives the
  * Explore view, its URL, the saved preferences and the command-line export, so one state always
  * yields one picture.
+ *
+ * Plain TypeScript with its own checks: the Explore view decodes a state from its URL on the way to
+ * its first chart, and the validation library the API uses would double the code a window loads
+ * before that. The API's schema of a state (contract/charts.ts) is built from the same limits and
+ * checked against these types at compile time.
  */
-import { z } from 'zod'
-import { platformIds } from '../contract/catalog'
+import { platformIds } from '../contract/values'
 import { chartFieldIds, chartFields, type ChartFieldId, type LatencyChoice } from './chartFields'
 
-const latencyChoice = z
-  .object({
-    platform: z.enum(platformIds),
-    batchSize: z.number().int().min(1).max(64),
-    threads: z.number().int().min(1).max(64).nullable(),
-  })
-  .strict()
+export const axisScales = ['linear', 'log'] as const
+export type AxisScale = (typeof axisScales)[number]
 
-export const chartAxis = z
-  .object({
-    field: z.enum(chartFieldIds),
-    scale: z.enum(['linear', 'log']),
-    /** Which latency figure, when `field` is latency. */
-    latency: latencyChoice.nullable().default(null),
-    min: z.number().finite().nullable().default(null),
-    max: z.number().finite().nullable().default(null),
-  })
-  .strict()
-export type ChartAxis = z.output<typeof chartAxis>
+export const labelModes = ['none', 'frontier', 'all'] as const
+export type LabelMode = (typeof labelModes)[number]
 
-const name = z.string().min(1).max(200)
+/** The bounds of a valid state. */
+export const chartStateLimits = {
+  /** Characters in a series or model name. */
+  name: 200,
+  /** Entries in the series and hidden lists. */
+  series: 200,
+  /** Entries in the model and selection lists. */
+  models: 10_000,
+  preset: 100,
+  title: 200,
+  /** Largest batch size or thread count of a latency figure. */
+  latencyRun: 64,
+} as const
 
-export const chartStateSchema = z
-  .object({
-    x: chartAxis,
-    y: chartAxis,
-    /** Series to plot; empty means every series. */
-    series: z.array(name).max(200).default([]),
-    /** Series switched off in the legend (still listed there). */
-    hidden: z.array(name).max(200).default([]),
-    /** Models to plot; empty means every model of the chosen series. */
-    ids: z.array(name).max(10_000).default([]),
-    /** Greys out models whose x value is over this (e.g. latency ≤ 5 ms). */
-    budget: z.number().positive().finite().nullable().default(null),
-    frontier: z.boolean().default(true),
-    families: z.boolean().default(true),
-    labels: z.enum(['none', 'frontier', 'all']).default('frontier'),
-    selection: z.array(name).max(10_000).default([]),
-    preset: z.string().max(100).nullable().default(null),
-    /** An empty title counts as none: the chart then titles itself. */
-    title: z
-      .string()
-      .max(200)
-      .nullable()
-      .default(null)
-      .transform((title) => (title === null || title.trim() === '' ? null : title)),
-  })
-  .strict()
-export type ChartState = z.output<typeof chartStateSchema>
-export type ChartStateInput = z.input<typeof chartStateSchema>
+export interface ChartAxis {
+  field: ChartFieldId
+  scale: AxisScale
+  /** Which latency figure, when `field` is latency. */
+  latency: LatencyChoice | null
+  min: number | null
+  max: number | null
+}
+
+export interface ChartState {
+  x: ChartAxis
+  y: ChartAxis
+  /** Series to plot; empty means every series. */
+  series: string[]
+  /** Series switched off in the legend (still listed there). */
+  hidden: string[]
+  /** Models to plot; empty means every model of the chosen series. */
+  ids: string[]
+  /** Greys out models whose x value is over this (e.g. latency ≤ 5 ms). */
+  budget: number | null
+  frontier: boolean
+  families: boolean
+  labels: LabelMode
+  selection: string[]
+  preset: string | null
+  /** An empty title counts as none: the chart then titles itself. */
+  title: string | null
+}
+
+const oneOf =
+  <T extends string>(values: readonly T[]) =>
+  (value: unknown): value is T =>
+    (values as readonly unknown[]).includes(value)
+const isRunCount = (value: unknown): value is number =>
+  Number.isInteger(value) &&
+  (value as number) >= 1 &&
+  (value as number) <= chartStateLimits.latencyRun
+const isFiniteOrNull = (value: unknown): value is number | null =>
+  value === null || (typeof value === 'number' && Number.isFinite(value))
+const isTextOrNull = (max: number) => (value: unknown) =>
+  value === null || (typeof value === 'string' && value.length <= max)
+const isNameList = (max: number) => (value: unknown) =>
+  Array.isArray(value) &&
+  value.length <= max &&
+  value.every(
+    (name) => typeof name === 'string' && name.length >= 1 && name.length <= chartStateLimits.name,
+  )
+const isBoolean = (value: unknown) => typeof value === 'boolean'
+
+export function isLatencyChoice(value: unknown): value is LatencyChoice {
+  const choice = value as Partial<LatencyChoice> | null
+  return (
+    typeof choice === 'object' &&
+    choice !== null &&
+    oneOf(platformIds)(choice.platform) &&
+    isRunCount(choice.batchSize) &&
+    (choice.threads === null || isRunCount(choice.threads))
+  )
+}
+
+function isAxis(value: unknown): value is ChartAxis {
+  const a = value as Partial<ChartAxis> | null
+  return (
+    typeof a === 'object' &&
+    a !== null &&
+    oneOf(chartFieldIds)(a.field) &&
+    oneOf(axisScales)(a.scale) &&
+    (a.latency === null || isLatencyChoice(a.latency)) &&
+    isFiniteOrNull(a.min) &&
+    isFiniteOrNull(a.max)
+  )
+}
+
+/** One check per part: a state read from outside keeps its valid parts and replaces the others. */
+const validPart: { [K in keyof ChartState]: (value: unknown) => boolean } = {
+  x: isAxis,
+  y: isAxis,
+  series: isNameList(chartStateLimits.series),
+  hidden: isNameList(chartStateLimits.series),
+  ids: isNameList(chartStateLimits.models),
+  budget: (value) => value === null || (isFiniteOrNull(value) && (value as number) > 0),
+  frontier: isBoolean,
+  families: isBoolean,
+  labels: oneOf(labelModes),
+  selection: isNameList(chartStateLimits.models),
+  preset: isTextOrNull(chartStateLimits.preset),
+  title: isTextOrNull(chartStateLimits.title),
+}
+
+export const normalizeTitle = (title: string | null): string | null =>
+  title === null || title.trim() === '' ? null : title
+
+/** A whole state from its axes and whichever other parts are given; the rest are the defaults. */
+export function chartState(
+  parts: Pick<ChartState, 'x' | 'y'> & Partial<Omit<ChartState, 'x' | 'y'>>,
+): ChartState {
+  return {
+    series: [],
+    hidden: [],
+    ids: [],
+    budget: null,
+    frontier: true,
+    families: true,
+    labels: 'frontier',
+    selection: [],
+    preset: null,
+    ...parts,
+    title: normalizeTitle(parts.title ?? null),
+  }
+}
 
 export const V100_BS1: LatencyChoice = { platform: 'v100-trt-fp32', batchSize: 1, threads: null }
 
@@ -71,10 +155,7 @@ export function axis(field: ChartFieldId, options: Partial<ChartAxis> = {}): Cha
   }
 }
 
-export const defaultChartState: ChartState = chartStateSchema.parse({
-  x: axis('latency'),
-  y: axis('top1'),
-})
+export const defaultChartState: ChartState = chartState({ x: axis('latency'), y: axis('top1') })
 
 // URL form: short keys, lists comma-separated, latency as platform.batch[.threads].
 
@@ -86,13 +167,12 @@ function encodeLatency(choice: LatencyChoice | null): string | null {
 function decodeLatency(text: string | null): LatencyChoice | null {
   if (!text) return null
   const [platform, batch, threads] = text.split('.')
-  return (
-    latencyChoice.safeParse({
-      platform,
-      batchSize: Number(batch),
-      threads: threads === undefined ? null : Number(threads),
-    }).data ?? null
-  )
+  const choice = {
+    platform,
+    batchSize: Number(batch),
+    threads: threads === undefined ? null : Number(threads),
+  }
+  return isLatencyChoice(choice) ? choice : null
 }
 
 export function encodeChartState(state: ChartState): URLSearchParams {
@@ -141,18 +221,17 @@ export function decodeChartState(
     const field = params.get(key)
     if (!field || !(chartFieldIds as readonly string[]).includes(field)) return base[key]
     const fallback = axis(field as ChartFieldId)
-    return (
-      chartAxis.safeParse({
-        field,
-        scale: params.get(`${key}s`) ?? fallback.scale,
-        latency:
-          field === 'latency' ? (decodeLatency(params.get(`${key}k`)) ?? fallback.latency) : null,
-        min: num(`${key}min`),
-        max: num(`${key}max`),
-      }).data ?? fallback
-    )
+    const candidate = {
+      field,
+      scale: params.get(`${key}s`) ?? fallback.scale,
+      latency:
+        field === 'latency' ? (decodeLatency(params.get(`${key}k`)) ?? fallback.latency) : null,
+      min: num(`${key}min`),
+      max: num(`${key}max`),
+    }
+    return isAxis(candidate) ? candidate : fallback
   }
-  const candidate = {
+  const candidate: Record<keyof ChartState, unknown> = {
     x: readAxis('x'),
     y: readAxis('y'),
     series: list('series'),
@@ -166,13 +245,11 @@ export function decodeChartState(
     preset: params.get('preset'),
     title: params.get('title'),
   }
-  const parsed = chartStateSchema.safeParse(candidate)
-  if (parsed.success) return parsed.data
-  // Keep what is valid: drop the offending keys one by one.
-  const repaired: Record<string, unknown> = { ...candidate }
-  for (const issue of parsed.error.issues) {
-    const top = issue.path[0]
-    if (typeof top === 'string') repaired[top] = (base as Record<string, unknown>)[top]
-  }
-  return chartStateSchema.safeParse(repaired).data ?? base
+  const state = Object.fromEntries(
+    (Object.keys(validPart) as (keyof ChartState)[]).map((key) => [
+      key,
+      validPart[key](candidate[key]) ? candidate[key] : base[key],
+    ]),
+  ) as unknown as ChartState
+  return { ...state, title: normalizeTitle(state.title) }
 }

@@ -3,7 +3,7 @@
  * the preset's caveat, and how many chosen models have no figure on an axis. The Explore view and
  * the export engine both call these, so the canvas and the exported file say the same.
  */
-import type { Locale } from '../contract/settings'
+import type { Locale } from '../contract/values'
 import type { ChartModel } from './chartModel'
 import { autoTitle, axisTitle } from './chartOption'
 import { findPreset } from './chartPresets'

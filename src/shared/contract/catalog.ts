@@ -8,28 +8,7 @@ import type {
   SectionId,
   Series,
 } from '../catalog/types'
-
-export const platformIds = [
-  'v100-trt-fp32',
-  'sd855-arm-fp32',
-  'xeon6148-paddle-fp32',
-  'xeon6271c-openvino-fp32',
-] as const satisfies readonly PlatformId[]
-
-/** Numeric columns a list can be filtered and sorted by. `latency` means the chosen latency key. */
-export const numericFields = [
-  'top1',
-  'top5',
-  'paramsM',
-  'flopsG',
-  'sizeMB',
-  'inputSize',
-  'latency',
-] as const
-export type NumericField = (typeof numericFields)[number]
-
-export const sortFields = ['id', 'series', ...numericFields] as const
-export type SortField = (typeof sortFields)[number]
+import { numericFields, platformIds, sortFields } from './values'
 
 /** Which latency figure "latency" refers to: a platform and its batch size / thread count. */
 export const latencyKey = z

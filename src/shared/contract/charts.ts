@@ -1,9 +1,57 @@
 import { z } from 'zod'
-import { chartStateSchema } from '../charts/chartState'
-import { locales } from './settings'
+import { chartFieldIds } from '../charts/chartFields'
+import {
+  axisScales,
+  chartStateLimits as limits,
+  labelModes,
+  normalizeTitle,
+  type ChartState,
+} from '../charts/chartState'
+import { chartFormats, locales, platformIds } from './values'
 
-export const chartFormats = ['svg', 'png', 'csv'] as const
-export type ChartFormat = (typeof chartFormats)[number]
+const latencyChoice = z
+  .object({
+    platform: z.enum(platformIds),
+    batchSize: z.number().int().min(1).max(limits.latencyRun),
+    threads: z.number().int().min(1).max(limits.latencyRun).nullable(),
+  })
+  .strict()
+
+const chartAxis = z
+  .object({
+    field: z.enum(chartFieldIds),
+    scale: z.enum(axisScales),
+    latency: latencyChoice.nullable().default(null),
+    min: z.number().finite().nullable().default(null),
+    max: z.number().finite().nullable().default(null),
+  })
+  .strict()
+
+const name = z.string().min(1).max(limits.name)
+
+/** A chart state sent to the API (the CLI and the export request), with the defaults applied. */
+export const chartStateSchema = z
+  .object({
+    x: chartAxis,
+    y: chartAxis,
+    series: z.array(name).max(limits.series).default([]),
+    hidden: z.array(name).max(limits.series).default([]),
+    ids: z.array(name).max(limits.models).default([]),
+    budget: z.number().positive().finite().nullable().default(null),
+    frontier: z.boolean().default(true),
+    families: z.boolean().default(true),
+    labels: z.enum(labelModes).default('frontier'),
+    selection: z.array(name).max(limits.models).default([]),
+    preset: z.string().max(limits.preset).nullable().default(null),
+    title: z.string().max(limits.title).nullable().default(null).transform(normalizeTitle),
+  })
+  .strict()
+export type ChartStateInput = z.input<typeof chartStateSchema>
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+type Holds<T extends true> = T
+/** Fails to compile when the schema and the state's own type (charts/chartState.ts) drift apart. */
+export type ChartStateSchemaMatchesType = Holds<Same<z.output<typeof chartStateSchema>, ChartState>>
 
 export const chartExportInput = z
   .object({

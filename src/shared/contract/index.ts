@@ -21,7 +21,8 @@ import {
   type ClassifyResult,
   type LocalModel,
 } from './inference'
-import { uiSettingsPatch, type UiSettings } from './settings'
+import { uiSettingsPatch } from './settings'
+import type { UiSettings } from './values'
 import {
   artifactIdInput,
   importArtifactInput,
@@ -98,3 +99,4 @@ export * from './charts'
 export * from './inference'
 export * from './weights'
 export * from './settings'
+export * from './values'

@@ -1,8 +1,6 @@
 import { z } from 'zod'
 import type { ApiError } from '../errors'
-
-export const artifactKinds = ['inference', 'pretrained'] as const
-export type ArtifactKind = (typeof artifactKinds)[number]
+import { artifactKinds, type ArtifactKind } from './values'
 
 const modelId = z.string().min(1).max(200)
 const httpUrl = z

@@ -5,13 +5,8 @@ import { readSvgMetadata, type ChartMetadata } from '@shared/charts/chartMetadat
 import { chartModel } from '@shared/charts/chartModel'
 import { chartThemes } from '@shared/charts/chartPalette'
 import { chartPresets } from '@shared/charts/chartPresets'
-import {
-  axis,
-  chartStateSchema,
-  defaultChartState,
-  type ChartState,
-  type ChartStateInput,
-} from '@shared/charts/chartState'
+import { axis, defaultChartState, type ChartState } from '@shared/charts/chartState'
+import { chartStateSchema, type ChartStateInput } from '@shared/contract/charts'
 import { catalogListInput, type ChartExportInput, type ChartExportResult } from '@shared/contract'
 import type { AppCore } from '../../../src/main/core/appCore'
 import { readPngText } from '../../../src/main/export/pngTextChunks'

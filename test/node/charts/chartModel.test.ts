@@ -2,14 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { chartFields } from '@shared/charts/chartFields'
 import { chartModel } from '@shared/charts/chartModel'
 import { chartPresets } from '@shared/charts/chartPresets'
-import {
-  axis,
-  chartStateSchema,
-  defaultChartState,
-  type ChartAxis,
-  type ChartState,
-  type ChartStateInput,
-} from '@shared/charts/chartState'
+import { axis, defaultChartState, type ChartAxis, type ChartState } from '@shared/charts/chartState'
+import { chartStateSchema, type ChartStateInput } from '@shared/contract/charts'
 import { catalogListInput, type ModelRow } from '@shared/contract'
 import { openTestCore } from '../helpers/testCore'
 

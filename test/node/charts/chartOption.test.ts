@@ -5,13 +5,8 @@ import { chartModel, type ChartModel, type PlottedPoint } from '@shared/charts/c
 import { buildChartOption, type ChartOptionInput } from '@shared/charts/chartOption'
 import { chartThemes } from '@shared/charts/chartPalette'
 import { chartPresets } from '@shared/charts/chartPresets'
-import {
-  axis,
-  chartStateSchema,
-  defaultChartState,
-  type ChartState,
-  type ChartStateInput,
-} from '@shared/charts/chartState'
+import { axis, defaultChartState, type ChartState } from '@shared/charts/chartState'
+import { chartStateSchema, type ChartStateInput } from '@shared/contract/charts'
 import { catalogListInput, type ModelRow } from '@shared/contract'
 import { openTestCore } from '../helpers/testCore'
 

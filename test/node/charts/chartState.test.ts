@@ -4,14 +4,13 @@ import { chartFieldIds, chartFields } from '@shared/charts/chartFields'
 import { chartPresets } from '@shared/charts/chartPresets'
 import {
   axis,
-  chartStateSchema,
   decodeChartState,
   defaultChartState,
   encodeChartState,
   V100_BS1,
   type ChartState,
-  type ChartStateInput,
 } from '@shared/charts/chartState'
+import { chartStateSchema, type ChartStateInput } from '@shared/contract/charts'
 import { platformIds } from '@shared/contract'
 import { readCatalogBundle } from '../../../src/main/catalog/catalogBundle'
 import { projectRoot } from '../helpers/paths'

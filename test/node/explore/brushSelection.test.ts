@@ -5,12 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { brushAreasOf, pointsInBrush, type BrushArea } from '@shared/charts/brushSelection'
 import { chartModel, type PlottedPoint } from '@shared/charts/chartModel'
 import { buildChartOption } from '@shared/charts/chartOption'
-import {
-  axis,
-  chartStateSchema,
-  defaultChartState,
-  type ChartAxis,
-} from '@shared/charts/chartState'
+import { axis, defaultChartState, type ChartAxis } from '@shared/charts/chartState'
+import { chartStateSchema } from '@shared/contract/charts'
 import { init } from '../../../src/renderer/src/charts/echarts'
 import { plottedPoint, realCatalog } from './exploreFixtures'
 

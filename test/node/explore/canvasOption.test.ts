@@ -8,13 +8,8 @@ import { canvasOption, fitLabels, fitSubtitle, wrappedLines } from '@shared/char
 import { chartModel, type ChartModel } from '@shared/charts/chartModel'
 import { buildChartOption } from '@shared/charts/chartOption'
 import { findPreset } from '@shared/charts/chartPresets'
-import {
-  axis,
-  chartStateSchema,
-  defaultChartState,
-  type ChartState,
-  type ChartStateInput,
-} from '@shared/charts/chartState'
+import { axis, defaultChartState, type ChartState } from '@shared/charts/chartState'
+import { chartStateSchema, type ChartStateInput } from '@shared/contract/charts'
 import type { ModelRow } from '@shared/contract'
 import { renderChartSvg } from '../../../src/main/export/renderChartSvg'
 import { manyRows, realCatalog } from './exploreFixtures'

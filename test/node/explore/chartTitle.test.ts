@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { chartModel, type ChartModel } from '@shared/charts/chartModel'
 import { chartPresets, findPreset } from '@shared/charts/chartPresets'
-import {
-  axis,
-  chartStateSchema,
-  defaultChartState,
-  type ChartState,
-  type ChartStateInput,
-} from '@shared/charts/chartState'
+import { axis, defaultChartState, type ChartState } from '@shared/charts/chartState'
+import { chartStateSchema, type ChartStateInput } from '@shared/contract/charts'
 import { chartSubtitle, chartTitle } from '@shared/charts/chartTitle'
-import type { Locale } from '@shared/contract/settings'
+import type { Locale } from '@shared/contract/values'
 import { modelRow, realCatalog } from './exploreFixtures'
 
 const state = (input: Partial<ChartStateInput> = {}): ChartState =>

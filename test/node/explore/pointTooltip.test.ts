@@ -3,7 +3,7 @@ import type { PlatformId } from '@shared/catalog/types'
 import { chartFields } from '@shared/charts/chartFields'
 import { axis, type ChartAxis } from '@shared/charts/chartState'
 import type { ModelRow } from '@shared/contract'
-import type { Locale } from '@shared/contract/settings'
+import type { Locale } from '@shared/contract/values'
 import {
   escapeHtml,
   MODEL_LIST_FILE,
@@ -249,7 +249,7 @@ const flopsTop1 = { x: axis('flopsG'), y: axis('top1') }
 
 describe('pointTooltipHtml: figures and sources', () => {
   const text = tooltipText('en')
-  const tooltip = readTooltip(pointTooltipHtml(resnetPoint, flopsTop1, text, 'en'))
+  const tooltip = readTooltip(pointTooltipHtml(resnetPoint, flopsTop1, text))
 
   it('names the model, its display name, series and family', () => {
     expect(tooltip.id).toBe('ResNet50_vd')
@@ -272,7 +272,7 @@ describe('pointTooltipHtml: figures and sources', () => {
   })
 
   it('says a figure is not published in its own style', () => {
-    const html = pointTooltipHtml(resnetPoint, flopsTop1, text, 'en')
+    const html = pointTooltipHtml(resnetPoint, flopsTop1, text)
     expect(html).toContain(`<td class="zt-none">${en.tooltip.notPublished}</td>`)
   })
 
@@ -309,7 +309,6 @@ describe('pointTooltipHtml: figures and sources', () => {
       plottedPoint('Bare', 'S', 1, 1, { row: bare }),
       flopsTop1,
       text,
-      'en',
     )
     const read = readTooltip(html)
     expect(read.displayName).toBeNull()
@@ -345,7 +344,7 @@ describe('pointTooltipHtml: the plotted figures are marked', () => {
     ['one field on both axes', axis('top1'), axis('top1'), ['Top-1 accuracy']],
   ]
   it.each(cases)('%s', (_label, x, y, plotted) => {
-    const html = pointTooltipHtml(resnetPoint, { x, y }, tooltipText('en'), 'en')
+    const html = pointTooltipHtml(resnetPoint, { x, y }, tooltipText('en'))
     const marked = readTooltip(html)
       .lines.filter((l) => l.plotted)
       .map((l) => l.label)
@@ -371,7 +370,7 @@ describe('pointTooltipHtml: flags', () => {
   ]
   it.each(cases)('%s', (_label, flags, expected) => {
     const point = { ...resnetPoint, ...flags }
-    const html = pointTooltipHtml(point, flopsTop1, tooltipText('en'), 'en')
+    const html = pointTooltipHtml(point, flopsTop1, tooltipText('en'))
     expect(readTooltip(html).flags).toEqual(expected)
     expect(html.includes('zt-flags')).toBe(expected.length > 0)
   })
@@ -398,7 +397,7 @@ describe('pointTooltipHtml: escaping', () => {
       latencies: [latency('v100-trt-fp32', 1, null, 2, 11)],
     })
     const point = plottedPoint(row.id, row.series, 2, 0.5, { row, selected: true })
-    const html = pointTooltipHtml(point, flopsTop1, tooltipText('en'), 'en')
+    const html = pointTooltipHtml(point, flopsTop1, tooltipText('en'))
     const read = readTooltip(html)
     expect(read.id).toBe(`id ${bad}`)
     expect(read.displayName).toBe(`name ${bad}`)
@@ -419,7 +418,7 @@ describe('pointTooltipHtml: escaping', () => {
       open: 'Click <here>',
     }
     const point = { ...resnetPoint, selected: true }
-    const read = readTooltip(pointTooltipHtml(point, flopsTop1, words, 'en'))
+    const read = readTooltip(pointTooltipHtml(point, flopsTop1, words))
     expect(read.lines[0]).toMatchObject({ label: 'Top-1 <b>', unit: '<%>' })
     expect(read.lines[4]).toMatchObject({ value: null })
     expect(read.lines[6]!.label).toBe('Lat & cy · <key>')
@@ -446,7 +445,7 @@ describe('pointTooltipHtml: both languages', () => {
   it.each(['en', 'zh-CN'] as const)('in %s, every word is the one given', (locale) => {
     const m = messages[locale]
     const point = { ...resnetPoint, onFrontier: true, selected: true, withinBudget: false }
-    const read = readTooltip(pointTooltipHtml(point, flopsTop1, tooltipText(locale), locale))
+    const read = readTooltip(pointTooltipHtml(point, flopsTop1, tooltipText(locale)))
     expect(read.lines.slice(0, 6).map((l) => l.label)).toEqual(tooltipFields.map((f) => m.names[f]))
     expect(read.lines.slice(6).every((l) => l.label.startsWith(`${m.tooltip.latency} · `))).toBe(
       true,
@@ -458,19 +457,14 @@ describe('pointTooltipHtml: both languages', () => {
 
   it('says the ARM latency keys in Chinese', () => {
     const read = readTooltip(
-      pointTooltipHtml(resnetPoint, flopsTop1, tooltipText('zh-CN'), 'zh-CN'),
+      pointTooltipHtml(resnetPoint, flopsTop1, tooltipText('zh-CN')),
     )
     expect(read.lines.map((l) => l.label)).toContain('耗时 · 骁龙 855 · 4 线程')
   })
 
-  it.each([
-    ['en', '1,234.5'],
-    ['zh-CN', '1,234.5'],
-    // The locale really is used: a decimal comma where the language writes one.
-    ['de', '1.234,5'],
-  ])('writes numbers the %s way', (locale, written) => {
-    const read = readTooltip(pointTooltipHtml(resnetPoint, flopsTop1, tooltipText('en'), locale))
-    expect(read.lines.find((l) => l.label.includes('Xeon 6148'))?.value).toBe(written)
+  it('writes numbers grouped by thousands, as both languages do', () => {
+    const read = readTooltip(pointTooltipHtml(resnetPoint, flopsTop1, tooltipText('en')))
+    expect(read.lines.find((l) => l.label.includes('Xeon 6148'))?.value).toBe('1,234.5')
   })
 })
 
@@ -481,7 +475,7 @@ describe('pointTooltipHtml on the real catalog', () => {
 
   function check(row: ModelRow, locale: Locale): void {
     const point = plottedPoint(row.id, row.series, 1, 1, { row, family: row.family })
-    const read = readTooltip(pointTooltipHtml(point, flopsTop1, tooltipText(locale), 'en'))
+    const read = readTooltip(pointTooltipHtml(point, flopsTop1, tooltipText(locale)))
     expect(read.id).toBe(row.id)
     expect(read.lines).toHaveLength(tooltipFields.length + row.latencies.length)
     tooltipFields.forEach((field, i) => {

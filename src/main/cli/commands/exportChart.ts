@@ -4,11 +4,11 @@ import { chartFieldIds, type ChartFieldId } from '../../../shared/charts/chartFi
 import { chartPresets, findPreset } from '../../../shared/charts/chartPresets'
 import {
   axis,
-  chartStateSchema,
   defaultChartState,
   type ChartAxis,
   type ChartState,
 } from '../../../shared/charts/chartState'
+import { chartStateSchema } from '../../../shared/contract/charts'
 import {
   chartExportInput,
   chartFormats,

@@ -7,6 +7,7 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import { chartFields, type ChartFieldId, type LatencyChoice } from '@shared/charts/chartFields'
 import { findPreset } from '@shared/charts/chartPresets'
+import { formatDecimal, toPercent } from './figureFormat'
 import {
   axis,
   decodeChartState,
@@ -98,17 +99,9 @@ export function presetChart(id: string): ChartState | null {
   return preset ? structuredClone(preset.state) : null
 }
 
-const numberFormats = new Map<string, Intl.NumberFormat>()
-
 /** A plotted value in its axis unit: accuracies as percent ("79.12 %"), others as they are. */
-export function formatAxisValue(value: number, field: ChartFieldId, locale: string): string {
+export function formatAxisValue(value: number, field: ChartFieldId): string {
   const def = chartFields[field]
-  const key = `${locale}/${def.percent}`
-  let format = numberFormats.get(key)
-  if (!format) {
-    format = new Intl.NumberFormat(locale, { maximumFractionDigits: def.percent ? 2 : 3 })
-    numberFormats.set(key, format)
-  }
-  const shown = def.percent ? Math.round(value * 1e6) / 1e4 : value
-  return `${format.format(shown)} ${def.unit}`
+  const shown = def.percent ? toPercent(value) : value
+  return `${formatDecimal(shown, 0, def.percent ? 2 : 3)} ${def.unit}`
 }

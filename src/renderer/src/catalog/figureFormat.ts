@@ -1,4 +1,4 @@
-/** Number and source formatting shared by the table and the detail panel. Pure, locale passed in. */
+/** Number and source formatting shared by the table, the detail panel, Compare and Explore. Pure. */
 import type { SourceRef } from '@shared/catalog/types'
 
 /** Accuracy is stored as a fraction; shown in percent without floating-point noise (79.12, not 79.1199…). */
@@ -6,32 +6,64 @@ export function toPercent(fraction: number): number {
   return Math.round(fraction * 1e8) / 1e6
 }
 
-const fixedFormats = new Map<string, Intl.NumberFormat>()
+/** "1.2345e+3" → digits "12345" with 4 of them before the decimal point. */
+function shortestDigits(magnitude: number): { digits: string; point: number } {
+  const [mantissa = '0', exponent = '0'] = magnitude.toExponential().split('e')
+  return { digits: mantissa.replace('.', ''), point: Number(exponent) + 1 }
+}
+
+/** Adds one in the last place of a string of digits: "0999" → "1000". */
+function incremented(digits: string): string {
+  const chars = digits.split('')
+  let i = chars.length - 1
+  while (i >= 0 && chars[i] === '9') chars[i--] = '0'
+  if (i < 0) return `1${chars.join('')}`
+  chars[i] = String(Number(chars[i]) + 1)
+  return chars.join('')
+}
+
+/**
+ * A number with `minDigits` to `maxDigits` decimals, grouped by thousands, as both of the app's
+ * languages write it ("1,234.5"), rounded half away from zero on its shortest decimal form like
+ * Intl.NumberFormat. Plain string work instead of Intl: a window's first Intl formatter costs it
+ * 15–40 ms of ICU set-up, on the way to the first chart. A test holds this to Intl's output for
+ * every language in `locales`.
+ */
+export function formatDecimal(value: number, minDigits: number, maxDigits: number): string {
+  if (!Number.isFinite(value)) return String(value)
+  let { digits, point } = shortestDigits(Math.abs(value))
+  if (point < 0) {
+    digits = '0'.repeat(-point) + digits
+    point = 0
+  }
+  const kept = point + maxDigits
+  if (digits.length > kept) {
+    const roundUp = digits.charAt(kept) >= '5'
+    digits = digits.slice(0, kept)
+    if (roundUp) {
+      const carried = incremented(digits)
+      if (carried.length > digits.length) point += 1
+      digits = carried
+    }
+  }
+  const whole = (digits.slice(0, point).padEnd(point, '0') || '0').replace(
+    /\B(?=(\d{3})+(?!\d))/g,
+    ',',
+  )
+  let fraction = digits.slice(point).padEnd(minDigits, '0')
+  while (fraction.length > minDigits && fraction.endsWith('0')) fraction = fraction.slice(0, -1)
+  const sign = value < 0 || Object.is(value, -0) ? '-' : ''
+  return `${sign}${whole}${fraction ? `.${fraction}` : ''}`
+}
 
 /** A number with exactly `digits` decimals, for aligned table columns. */
-export function formatFixed(value: number, digits: number, locale: string): string {
-  const key = `${locale}/${digits}`
-  let format = fixedFormats.get(key)
-  if (!format) {
-    format = new Intl.NumberFormat(locale, {
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    })
-    fixedFormats.set(key, format)
-  }
-  return format.format(value)
+export function formatFixed(value: number, digits: number): string {
+  return formatDecimal(value, digits, digits)
 }
 
 /** A number at the precision it has (up to 6 decimals), for the detail panel. */
-export function formatFull(value: number, locale: string): string {
-  return formatFixedRange(value, 0, 6, locale)
-}
-
-function formatFixedRange(value: number, min: number, max: number, locale: string): string {
-  return new Intl.NumberFormat(locale, {
-    minimumFractionDigits: min,
-    maximumFractionDigits: max,
-  }).format(value)
+export function formatFull(value: number): string {
+  return formatDecimal(value, 0, 6)
 }
 
 /** `reference/paddleclas/docs/model_list.zh_CN.md` → `model_list.zh_CN.md`. */
@@ -77,8 +109,8 @@ export function publishedDigits(value: number, raw: string, scale = 1): number |
 }
 
 /** A figure in its display unit, at the precision it was published with. */
-export function formatPublished(value: number, raw: string, scale: number, locale: string): string {
+export function formatPublished(value: number, raw: string, scale: number): string {
   const shown = scale === 100 ? toPercent(value) : value * scale
   const digits = publishedDigits(value, raw, scale)
-  return digits === null ? formatFull(shown, locale) : formatFixed(shown, digits, locale)
+  return digits === null ? formatFull(shown) : formatFixed(shown, digits)
 }

@@ -5,13 +5,8 @@
  * are left out, so a fresh view is plain `#/models`), and turn it into a `catalog.list` input.
  */
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
-import {
-  platformIds,
-  sortFields,
-  type CatalogListInput,
-  type LatencyKey,
-  type SortField,
-} from '@shared/contract'
+import type { CatalogListInput, LatencyKey } from '@shared/contract'
+import { platformIds, sortFields, type SortField } from '@shared/contract/values'
 import type { PlatformId } from '@shared/catalog/types'
 
 /** Table columns the user can show or hide; the model column is always shown. */

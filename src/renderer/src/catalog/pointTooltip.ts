@@ -46,12 +46,10 @@ const platformOrder: PlatformId[] = [
   'xeon6271c-openvino-fp32',
 ]
 
-function figureValue(row: ModelRow, field: TooltipField, locale: string): string | null {
+function figureValue(row: ModelRow, field: TooltipField): string | null {
   const value = row[field]
   if (value === null) return null
-  return field === 'top1' || field === 'top5'
-    ? formatFull(toPercent(value), locale)
-    : formatFull(value, locale)
+  return field === 'top1' || field === 'top5' ? formatFull(toPercent(value)) : formatFull(value)
 }
 
 function sourceCell(line: number | undefined): string {
@@ -72,7 +70,6 @@ export function pointTooltipHtml(
   point: PlottedPoint,
   axes: { x: ChartAxis; y: ChartAxis },
   text: TooltipText,
-  locale: string,
 ): string {
   const { row } = point
   const plotted = (field: string) => axes.x.field === field || axes.y.field === field
@@ -86,7 +83,7 @@ export function pointTooltipHtml(
   const figures = tooltipFields.map((field) =>
     line(
       text.figures[field].label,
-      figureValue(row, field, locale),
+      figureValue(row, field),
       text.figures[field].unit,
       sourceCell(field === 'inputSize' ? undefined : row.sourceLines[field]),
       plotted(field),
@@ -102,7 +99,7 @@ export function pointTooltipHtml(
     .map((latency) =>
       line(
         `${text.latency} · ${text.latencyKey(latency)}`,
-        formatFull(latency.ms, locale),
+        formatFull(latency.ms),
         'ms',
         sourceCell(latency.line),
         plottedLatency(axes.x, latency) || plottedLatency(axes.y, latency),

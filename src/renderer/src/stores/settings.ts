@@ -1,11 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watchEffect } from 'vue'
-import {
-  defaultUiSettings,
-  type RememberedView,
-  type UiSettings,
-  type UiSettingsPatch,
-} from '@shared/contract'
+import type { UiSettingsPatch } from '@shared/contract'
+import { defaultUiSettings, type RememberedView, type UiSettings } from '@shared/contract/values'
 import { api } from '../api'
 import { applyLocale, systemLocale } from '../i18n'
 
