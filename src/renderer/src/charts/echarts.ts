@@ -5,13 +5,12 @@
 import { LineChart, ScatterChart } from 'echarts/charts'
 import {
   BrushComponent,
-  DataZoomComponent,
+  DataZoomInsideComponent,
   GridComponent,
-  LegendComponent,
+  LegendScrollComponent,
   MarkAreaComponent,
   MarkLineComponent,
   TitleComponent,
-  ToolboxComponent,
   TooltipComponent,
 } from 'echarts/components'
 import { init, use } from 'echarts/core'
@@ -22,12 +21,13 @@ use([
   ScatterChart,
   LineChart,
   GridComponent,
-  LegendComponent,
+  LegendScrollComponent,
   TitleComponent,
   TooltipComponent,
-  DataZoomComponent,
+  // Wheel and drag zoom; it also registers the action that gives the brush the cursor, so the
+  // brush needs no toolbox (the view has its own tool buttons).
+  DataZoomInsideComponent,
   BrushComponent,
-  ToolboxComponent,
   MarkLineComponent,
   MarkAreaComponent,
   // Frontier labels use `labelLayout: { hideOverlap: true }`, a feature of its own.

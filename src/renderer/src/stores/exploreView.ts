@@ -16,6 +16,7 @@ import {
   type ExploreViewState,
 } from '../catalog/exploreViewState'
 import { useModelDetail } from '../composables/useModelDetail'
+import { markStartup } from '../startupMarks'
 
 export const useExploreViewStore = defineStore('exploreView', () => {
   const state = shallowRef<ExploreViewState>(parseExploreQuery({}))
@@ -52,6 +53,7 @@ export const useExploreViewStore = defineStore('exploreView', () => {
       platforms.value = platformResult.value
       error.value = null
       loaded.value = true
+      markStartup('zoo:catalog-ready')
     }
   }
 
