@@ -80,7 +80,7 @@ const isNameList = (max: number) => (value: unknown) =>
   )
 const isBoolean = (value: unknown) => typeof value === 'boolean'
 
-export function isLatencyChoice(value: unknown): value is LatencyChoice {
+function isLatencyChoice(value: unknown): value is LatencyChoice {
   const choice = value as Partial<LatencyChoice> | null
   return (
     typeof choice === 'object' &&

@@ -157,6 +157,11 @@ describe('encodeChartState → decodeChartState', () => {
     expect(viaUrl(s)).toEqual(s)
   })
 
+  // States are built without the schema (chartState, presets): the API must still take them as is.
+  it.each(roundTrips)('%s is a state the API schema accepts unchanged', (_label, s) => {
+    expect(chartStateSchema.parse(s)).toEqual(s)
+  })
+
   it('round-trips every series and every model id of the shipped catalog as lists', () => {
     const { models } = readCatalogBundle(join(projectRoot, 'resources'))
     const series = [...new Set(models.map((m) => m.series))]

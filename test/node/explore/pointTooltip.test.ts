@@ -305,11 +305,7 @@ describe('pointTooltipHtml: figures and sources', () => {
 
   it('leaves out the display name when it is the id, and the tables when there are none', () => {
     const bare = modelRow('Bare', { series: 'S', family: 'F' })
-    const html = pointTooltipHtml(
-      plottedPoint('Bare', 'S', 1, 1, { row: bare }),
-      flopsTop1,
-      text,
-    )
+    const html = pointTooltipHtml(plottedPoint('Bare', 'S', 1, 1, { row: bare }), flopsTop1, text)
     const read = readTooltip(html)
     expect(read.displayName).toBeNull()
     expect(read.tablesHeading).toBeNull()
@@ -456,9 +452,7 @@ describe('pointTooltipHtml: both languages', () => {
   })
 
   it('says the ARM latency keys in Chinese', () => {
-    const read = readTooltip(
-      pointTooltipHtml(resnetPoint, flopsTop1, tooltipText('zh-CN')),
-    )
+    const read = readTooltip(pointTooltipHtml(resnetPoint, flopsTop1, tooltipText('zh-CN')))
     expect(read.lines.map((l) => l.label)).toContain('耗时 · 骁龙 855 · 4 线程')
   })
 
