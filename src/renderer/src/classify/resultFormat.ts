@@ -1,34 +1,22 @@
-/** Numbers on the Classify view's cards: probabilities, stage times, file sizes. Pure, locale passed in. */
-
-const cache = new Map<string, Intl.NumberFormat>()
-function format(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = `${locale}/${JSON.stringify(options)}`
-  let formatter = cache.get(key)
-  if (!formatter) cache.set(key, (formatter = new Intl.NumberFormat(locale, options)))
-  return formatter
-}
+/** Numbers on the Classify view's cards and in upload and download progress: probabilities, stage times, file sizes. Pure. */
+import { formatDecimal, toPercent } from '../catalog/figureFormat'
 
 /** 0.8734 → "87.3%"; tiny but non-zero scores read "<0.1%" rather than a misleading "0.0%". */
-export function formatProbability(probability: number, locale: string): string {
-  const percent = format(locale, {
-    style: 'percent',
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  })
-  if (probability > 0 && probability < 0.0005) return `<${percent.format(0.001)}`
-  return percent.format(probability)
+export function formatProbability(probability: number): string {
+  if (probability > 0 && probability < 0.0005) return '<0.1%'
+  return `${formatDecimal(toPercent(probability), 1, 1)}%`
 }
 
 /** Stage times: one decimal under 100 ms, whole milliseconds above. */
-export function formatMs(ms: number, locale: string): string {
+export function formatMs(ms: number): string {
   const digits = ms < 100 ? 1 : 0
-  return `${format(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(ms)} ms`
+  return `${formatDecimal(ms, digits, digits)} ms`
 }
 
 const units = ['B', 'KB', 'MB', 'GB'] as const
 
 /** 3_482_112 → "3.3 MB" (binary multiples, as file managers show them). */
-export function formatBytes(bytes: number, locale: string): string {
+export function formatBytes(bytes: number): string {
   let value = bytes
   let unit = 0
   while (value >= 1024 && unit < units.length - 1) {
@@ -36,5 +24,5 @@ export function formatBytes(bytes: number, locale: string): string {
     unit++
   }
   const digits = unit === 0 || value >= 100 ? 0 : 1
-  return `${format(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value)} ${units[unit]}`
+  return `${formatDecimal(value, digits, digits)} ${units[unit]}`
 }

@@ -5,6 +5,7 @@
  */
 import { useI18n } from 'vue-i18n'
 import type { Artifact, ArtifactKind, DownloadState } from '@shared/contract'
+import { formatDecimal } from '../catalog/figureFormat'
 import { formatBytes } from '../classify/resultFormat'
 import {
   contentsKey,
@@ -34,14 +35,13 @@ export interface DownloadText {
 
 export function useDownloadText(): DownloadText {
   const { t, locale } = useI18n()
-  const bytes = (n: number) => formatBytes(n, locale.value)
+  const bytes = (n: number) => formatBytes(n)
 
   function percent(state: DownloadState): string | null {
     const fraction = downloadFraction(state)
     if (fraction === null) return null
-    return new Intl.NumberFormat(locale.value, { style: 'percent' }).format(
-      Math.floor(fraction * 100) / 100,
-    )
+    // Rounded down: a download never reads "100%" before it is complete.
+    return `${formatDecimal(Math.floor(fraction * 100), 0, 0)}%`
   }
 
   function rate(state: DownloadState): string | null {

@@ -1,10 +1,11 @@
 /** The short facts line of a local model ("catalog · 224 px · 1,000 classes · 3.4 MB"). */
 import type { LocalModel } from '@shared/contract'
+import { formatDecimal } from '../../catalog/figureFormat'
 import { formatBytes } from '../../classify/resultFormat'
 
 type Translate = (key: string, named?: Record<string, unknown>, plural?: number) => string
 
-export function modelFacts(model: LocalModel, t: Translate, locale: string): string[] {
+export function modelFacts(model: LocalModel, t: Translate): string[] {
   const facts = [t(`classify.model.source.${model.source}`)]
   facts.push(
     model.inputSize === null
@@ -13,9 +14,9 @@ export function modelFacts(model: LocalModel, t: Translate, locale: string): str
   )
   if (model.classes !== null)
     facts.push(
-      t('classify.model.classes', { n: model.classes.toLocaleString(locale) }, model.classes),
+      t('classify.model.classes', { n: formatDecimal(model.classes, 0, 0) }, model.classes),
     )
   facts.push(t(`classify.model.labels.${model.labels}`))
-  facts.push(formatBytes(model.sizeBytes, locale))
+  facts.push(formatBytes(model.sizeBytes))
   return facts
 }
