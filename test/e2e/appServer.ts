@@ -79,5 +79,7 @@ export async function invokeFromTest<T>(
 
 /** Tests share one server per worker: forget the views' remembered state between them. */
 export function forgetRememberedViews(app: AppServer): Promise<unknown> {
-  return invokeFromTest(app, 'settings.update', { views: { models: '', explore: '' } })
+  return invokeFromTest(app, 'settings.update', {
+    views: { models: '', explore: '', compare: '' },
+  })
 }

@@ -513,6 +513,14 @@ test.describe('explore view', () => {
 })
 
 test.describe('compare view', () => {
+  test.beforeEach(async ({ app }) => {
+    await forgetRememberedViews(app)
+  })
+  test.afterEach(async ({ app, page }) => {
+    await page.close()
+    await forgetRememberedViews(app)
+  })
+
   test('shows models side by side, marks the best, and removes a column', async ({ page, app }) => {
     const ids = [
       'ResNet50_vd',
@@ -549,5 +557,31 @@ test.describe('compare view', () => {
   test('says what to do when there is nothing to compare', async ({ page, app }) => {
     await page.goto(`${app.url}#/compare`)
     await expect(page.getByTestId('compare-empty')).toContainText('No models to compare yet')
+  })
+
+  test('remembers the last comparison across restarts', async ({ page, app, browser }) => {
+    const ids = ['ResNet50_vd', 'PPLCNet_x1_0']
+    await page.goto(`${app.url}#/compare?ids=${ids.join(',')}`)
+    await expect(page.locator('[data-testid^="compare-column-"]')).toHaveCount(2)
+    await page.getByTestId(`compare-remove-${ids[0]}`).click()
+    await expect
+      .poll(async () => {
+        const settings = await invokeFromPage<{ views: { compare?: string } }>(
+          page,
+          app,
+          'settings.get',
+          {},
+        )
+        return decodeURIComponent(settings.views.compare ?? '')
+      })
+      .toBe(`ids=${ids[1]}`)
+
+    const context = await browser.newContext()
+    const fresh = await context.newPage()
+    await fresh.goto(`${app.url}#/compare`)
+    await expect(fresh).toHaveURL(new RegExp(`ids=${ids[1]}$`))
+    await expect(fresh.locator('[data-testid^="compare-column-"]')).toHaveCount(1)
+    await expect(fresh.getByTestId(`compare-column-${ids[1]}`)).toBeVisible()
+    await context.close()
   })
 })

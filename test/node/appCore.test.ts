@@ -184,7 +184,7 @@ describe('settings', () => {
     { locale: 'fr' },
     { theme: 'dark', extra: 1 },
     { theme: null },
-    { views: { compare: 'x=1' } },
+    { views: { classify: 'x=1' } },
     { views: { models: 'x'.repeat(8001) } },
   ])('refuses %j with INVALID_INPUT and stores nothing', async (patch) => {
     const { core } = openTestCore()

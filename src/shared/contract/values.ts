@@ -34,7 +34,7 @@ export const themes = ['system', 'light', 'dark'] as const
 export type Theme = (typeof themes)[number]
 
 /** Views whose state (their URL query) is remembered across restarts. */
-export const rememberedViews = ['models', 'explore'] as const
+export const rememberedViews = ['models', 'explore', 'compare'] as const
 export type RememberedView = (typeof rememberedViews)[number]
 
 /** Preferences the renderer owns; kept in the data folder so browser mode remembers them too. */
