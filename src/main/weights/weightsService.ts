@@ -35,6 +35,12 @@ import { recognise, safeExtract } from './safeExtract'
 
 const SETTINGS_KEY = 'weights'
 const DEFAULT_BUDGET = 20 * 1024 ** 3
+/**
+ * A blob no manifest row points at, or a temporary, is left alone by gc until it is this old:
+ * another process on the same data folder (`zoo import` beside the app) may still be writing it,
+ * and its row only comes once the archive is extracted. `busyBlobNames` covers this process.
+ */
+const ORPHAN_GRACE_MS = 10 * 60 * 1000
 
 interface Row {
   id: string
@@ -506,7 +512,7 @@ export class WeightsService {
 
   /**
    * Keeps the cache within its budget by removing least recently used artifacts (never one being
-   * downloaded), and clears files no manifest points at.
+   * downloaded), and clears files no manifest points at once they are old enough to be leftovers.
    */
   async gc(keep: ReadonlySet<string> = new Set()): Promise<GcReport> {
     const removed: string[] = []
@@ -526,12 +532,12 @@ export class WeightsService {
       const known = new Set(this.rows().map((row) => row.sha256))
       for (const name of await readdir(this.blobs)) {
         if (this.busyBlobNames.has(name)) continue
-        if (!known.has(name) && /^[0-9a-f]{64}$/.test(name)) {
-          freedBytes += (await stat(join(this.blobs, name))).size
-          await rm(join(this.blobs, name), { force: true })
-        } else if (name.endsWith('.partial')) {
-          await rm(join(this.blobs, name), { force: true })
-        }
+        const orphan = !known.has(name) && /^[0-9a-f]{64}$/.test(name)
+        if (!orphan && !name.endsWith('.partial')) continue
+        const info = await stat(join(this.blobs, name)).catch(() => null)
+        if (!info || Date.now() - info.mtimeMs < ORPHAN_GRACE_MS) continue
+        if (orphan) freedBytes += info.size
+        await rm(join(this.blobs, name), { force: true })
       }
     }
     return { removed, freedBytes }

@@ -4,7 +4,7 @@
  * full disk, nothing half-written visible, imports, verify, gc, rm, and working offline.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { open, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -29,6 +29,13 @@ import {
 } from './helpers/weightsFixture'
 
 const MB = 1024 * 1024
+const HOUR = 60 * 60 * 1000
+
+/** Sets a file's times `ms` into the past, as if it had been left there that long ago. */
+function ageFile(path: string, ms: number): void {
+  const then = new Date(Date.now() - ms)
+  utimesSync(path, then, then)
+}
 const slow = { throttle: { bytes: 32 * 1024, everyMs: 15 } }
 
 function states(weights: WeightsCore, id: string): string[] {
@@ -396,6 +403,7 @@ describe('verify, rm and gc', () => {
     weights.core.weights.extractedPath(`${MODEL}:inference`)
     const orphan = join(weights.dirs.blobs, 'f'.repeat(64))
     writeFileSync(orphan, 'nobody points at me')
+    ageFile(orphan, HOUR)
     const sizes = Object.fromEntries(weights.rows().map((r) => [r.id, r.size]))
     weights.core.weights.configure({
       budgetBytes: sizes[`${MODEL}:inference`]! + sizes[`${THIRD_MODEL}:inference`]!,
@@ -418,6 +426,30 @@ describe('verify, rm and gc', () => {
         .map((r) => r.sha256)
         .sort(),
     )
+  })
+
+  it('gc leaves recent leftovers alone: another process may still be writing them', async () => {
+    const weights = await openWeightsCore()
+    serveArchive(weights, MODEL, 10_000)
+    await pullNow(weights, MODEL)
+    const file = (name: string, age: number) => {
+      const path = join(weights.dirs.blobs, name)
+      writeFileSync(path, name)
+      ageFile(path, age)
+      return path
+    }
+    // As `zoo import` in a terminal leaves them mid-way: a blob before its row, a temporary.
+    const freshBlob = file('a'.repeat(64), 0)
+    const freshTemp = file('import-1.partial', 0)
+    const staleBlob = file('b'.repeat(64), HOUR)
+    const staleTemp = file('import-2.partial', HOUR)
+
+    const report = await weights.core.weights.gc()
+
+    expect([freshBlob, freshTemp].map((path) => existsSync(path))).toEqual([true, true])
+    expect([staleBlob, staleTemp].map((path) => existsSync(path))).toEqual([false, false])
+    expect(report).toEqual({ removed: [], freedBytes: 64 })
+    expect(weights.rows().map((r) => r.id)).toEqual([`${MODEL}:inference`])
   })
 
   it('gc leaves alone a blob whose import is still extracting (no manifest row yet)', async () => {
