@@ -4,11 +4,7 @@
  * the browser's performance panel.
  */
 export type StartupMark =
-  | 'zoo:app-mounted'
-  | 'zoo:catalog-ready'
-  | 'zoo:echarts-ready'
-  | 'zoo:chart-option-set'
-  | 'zoo:chart-painted'
+  'zoo:app-mounted' | 'zoo:catalog-ready' | 'zoo:echarts-ready' | 'zoo:chart-option-set'
 
 const seen = new Set<StartupMark>()
 

@@ -4,17 +4,11 @@
  */
 import type { PlatformId } from '../catalog/types'
 import type { ModelRow } from '../contract/catalog'
+import { numericFields, type NumericField } from '../contract/values'
 
-export const chartFieldIds = [
-  'top1',
-  'top5',
-  'paramsM',
-  'flopsG',
-  'sizeMB',
-  'inputSize',
-  'latency',
-] as const
-export type ChartFieldId = (typeof chartFieldIds)[number]
+/** Any numeric field of a model, as the Models view filters and sorts them, can be an axis. */
+export const chartFieldIds = numericFields
+export type ChartFieldId = NumericField
 
 export interface LatencyChoice {
   platform: PlatformId

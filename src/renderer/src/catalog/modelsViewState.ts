@@ -6,21 +6,11 @@
  */
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import type { CatalogListInput, LatencyKey } from '@shared/contract'
-import { platformIds, sortFields, type SortField } from '@shared/contract/values'
+import { numericFields, platformIds, sortFields, type SortField } from '@shared/contract/values'
 import type { PlatformId } from '@shared/catalog/types'
 
 /** Table columns the user can show or hide; the model column is always shown. */
-export const columnIds = [
-  'series',
-  'top1',
-  'top5',
-  'paramsM',
-  'flopsG',
-  'sizeMB',
-  'inputSize',
-  'latency',
-  'download',
-] as const
+export const columnIds = ['series', ...numericFields, 'download'] as const
 export type ColumnId = (typeof columnIds)[number]
 
 export type SortDirection = 'asc' | 'desc'

@@ -35,7 +35,7 @@ export interface DownloadText {
 
 export function useDownloadText(): DownloadText {
   const { t, locale } = useI18n()
-  const bytes = (n: number) => formatBytes(n)
+  const bytes = formatBytes
 
   function percent(state: DownloadState): string | null {
     const fraction = downloadFraction(state)
