@@ -12,13 +12,35 @@ export const fixturesDir = join(sharedDir, 'fixtures')
 
 const imageDir = join(fixturesDir, 'images', 'imagenet')
 
-/** The four val images and the top-1 class PaddleClas/ONNX model zoo document for MobileNetV2. */
+/**
+ * The four val images and the top-1 class PaddleClas/ONNX model zoo document for MobileNetV2.
+ * `00010010` is ambiguous: its scores are flat (about 13 / 11 / 10 %), and which class the int8
+ * model ranks first depends on the CPU's int8 kernels (AVX2 without VNNI gives 507, combination
+ * lock; others 710). For it, tests only ask that `top1` is among the top five.
+ */
 export const valImages = [
-  { file: 'ILSVRC2012_val_00000010.jpeg', top1: 153 },
-  { file: 'ILSVRC2012_val_00010010.jpeg', top1: 710 },
-  { file: 'ILSVRC2012_val_00020010.jpeg', top1: 178 },
-  { file: 'ILSVRC2012_val_00030010.jpeg', top1: 80 },
+  { file: 'ILSVRC2012_val_00000010.jpeg', top1: 153, ambiguous: false },
+  { file: 'ILSVRC2012_val_00010010.jpeg', top1: 710, ambiguous: true },
+  { file: 'ILSVRC2012_val_00020010.jpeg', top1: 178, ambiguous: false },
+  { file: 'ILSVRC2012_val_00030010.jpeg', top1: 80, ambiguous: false },
 ].map((image) => ({ ...image, path: join(imageDir, image.file) }))
+
+/**
+ * Checks top-5 class indices (best first) of each val image against `valImages`: the documented
+ * class first, or, for the ambiguous image, among the five.
+ */
+export function expectValTop(tops: readonly (readonly number[])[]): void {
+  if (tops.length !== valImages.length)
+    throw new Error(`expected ${valImages.length} results, got ${tops.length}`)
+  valImages.forEach((image, i) => {
+    const top = tops[i]!
+    const ok = image.ambiguous ? top.slice(0, 5).includes(image.top1) : top[0] === image.top1
+    if (!ok)
+      throw new Error(
+        `${image.file}: top classes ${top.join(', ')}, expected ${image.top1} ${image.ambiguous ? 'among the first five' : 'first'}`,
+      )
+  })
+}
 
 export const mobileNetV2 = {
   path: join(fixturesDir, 'models', 'mobilenetv2-12-int8.onnx'),
