@@ -11,6 +11,13 @@ export const errorCodes = [
   'CANCELLED',
   'UNAVAILABLE',
   'INTERNAL',
+  // Files named by the caller (images, models, archives, label files)
+  /** A folder, device, FIFO or socket where a file was expected. */
+  'NOT_A_FILE',
+  /** The file exists but cannot be read (permissions, I/O error, a read that timed out). */
+  'FILE_UNREADABLE',
+  /** Over the size cap for its kind (see src/main/files/inputLimits.ts). */
+  'FILE_TOO_LARGE',
   // Images
   'IMAGE_EMPTY',
   'IMAGE_UNSUPPORTED',
@@ -27,6 +34,8 @@ export const errorCodes = [
   'DOWNLOAD_CORRUPT',
   'DISK_FULL',
   'ARCHIVE_UNSAFE',
+  /** Truncated or malformed: no tar end marker, a model that does not parse, params left over. */
+  'ARCHIVE_CORRUPT',
 ] as const
 
 export type ErrorCode = (typeof errorCodes)[number]

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { locales } from '@shared/contract/values'
-import { formatDecimal, formatFixed, formatFull } from '../../src/renderer/src/catalog/figureFormat'
+import { formatDecimal } from '@shared/format/formatDecimal'
+import { formatFixed, formatFull } from '../../src/renderer/src/catalog/figureFormat'
 
 /** What Intl.NumberFormat writes: the reference formatDecimal stands in for. */
 const intl = (locale: string, value: number, min: number, max: number) =>

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { locales } from '@shared/contract/values'
-import {
-  formatBytes,
-  formatMs,
-  formatProbability,
-} from '../../src/renderer/src/classify/resultFormat'
+import { formatBytes } from '@shared/format/formatBytes'
+import { formatMs, formatProbability } from '../../src/renderer/src/classify/resultFormat'
 
 describe('formatProbability', () => {
   it.each([

@@ -10,6 +10,7 @@ import { open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises
 import http from 'node:http'
 import https from 'node:https'
 import { AppError } from '../../shared/errors'
+import { formatBytes } from '../../shared/format/formatBytes'
 import { OffThreadDigest } from './offThreadDigest'
 
 export interface DownloadProgress {
@@ -413,15 +414,4 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       { once: true },
     )
   })
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`
 }

@@ -5,7 +5,7 @@ import type {
   VerifyReport,
   WeightsOverview,
 } from '../../../shared/contract'
-import { formatBytes } from '../../weights/resumableDownload'
+import { formatBytes } from '../../../shared/format/formatBytes'
 import { UsageError, type Command } from '../command'
 import { textTable } from '../textTable'
 import { withCore } from '../withCore'

@@ -7,7 +7,8 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import { chartFields, type ChartFieldId, type LatencyChoice } from '@shared/charts/chartFields'
 import { findPreset } from '@shared/charts/chartPresets'
-import { formatDecimal, toPercent } from './figureFormat'
+import { formatDecimal } from '@shared/format/formatDecimal'
+import { toPercent } from './figureFormat'
 import {
   axis,
   decodeChartState,

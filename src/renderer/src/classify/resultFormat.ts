@@ -1,5 +1,6 @@
 /** Numbers on the Classify view's cards and in upload and download progress: probabilities, stage times, file sizes. Pure. */
-import { formatDecimal, toPercent } from '../catalog/figureFormat'
+import { formatDecimal } from '@shared/format/formatDecimal'
+import { toPercent } from '../catalog/figureFormat'
 
 /** 0.8734 → "87.3%"; tiny but non-zero scores read "<0.1%" rather than a misleading "0.0%". */
 export function formatProbability(probability: number): string {
@@ -11,18 +12,4 @@ export function formatProbability(probability: number): string {
 export function formatMs(ms: number): string {
   const digits = ms < 100 ? 1 : 0
   return `${formatDecimal(ms, digits, digits)} ms`
-}
-
-const units = ['B', 'KB', 'MB', 'GB'] as const
-
-/** 3_482_112 → "3.3 MB" (binary multiples, as file managers show them). */
-export function formatBytes(bytes: number): string {
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1
-  return `${formatDecimal(value, digits, digits)} ${units[unit]}`
 }

@@ -5,8 +5,8 @@
  */
 import { useI18n } from 'vue-i18n'
 import type { Artifact, ArtifactKind, DownloadState } from '@shared/contract'
-import { formatDecimal } from '../catalog/figureFormat'
-import { formatBytes } from '../classify/resultFormat'
+import { formatBytes } from '@shared/format/formatBytes'
+import { formatDecimal } from '@shared/format/formatDecimal'
 import {
   contentsKey,
   downloadFraction,

@@ -1,7 +1,7 @@
 /** The short facts line of a local model ("catalog · 224 px · 1,000 classes · 3.4 MB"). */
 import type { LocalModel } from '@shared/contract'
-import { formatDecimal } from '../../catalog/figureFormat'
-import { formatBytes } from '../../classify/resultFormat'
+import { formatBytes } from '@shared/format/formatBytes'
+import { formatDecimal } from '@shared/format/formatDecimal'
 
 type Translate = (key: string, named?: Record<string, unknown>, plural?: number) => string
 
