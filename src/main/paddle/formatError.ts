@@ -31,5 +31,8 @@ export function asArchiveCorrupt(error: unknown, prefix: string): unknown {
 /** 1234 → "1,234", for byte offsets and counts in messages. */
 export const count = (n: number) => formatDecimal(n, 0, 0)
 
+/** "1 tensor", "1,234 tensors". */
+export const countOf = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`
+
 /** "1 byte", "1,234 bytes". */
-export const bytesText = (n: number) => `${count(n)} ${n === 1 ? 'byte' : 'bytes'}`
+export const bytesText = (n: number) => countOf(n, 'byte')

@@ -12,9 +12,9 @@
  * converter can stream it later.
  */
 import { type DataType, VarKind, elementSize, typeName } from './dataType'
-import { FormatError, bytesText, count as n } from './formatError'
+import { FormatError, bytesText, count as n, countOf } from './formatError'
 import { type FileCursor } from './positionalFile'
-import { type ProgramDesc, readTensorDesc } from './programDesc'
+import { type ProgramDesc, type TensorDesc, readTensorDesc } from './programDesc'
 import { ProtoReader } from './protobufReader'
 
 /** What the program expects at one position of the params file; null where it does not say. */
@@ -103,6 +103,76 @@ function u64(bytes: Uint8Array): bigint {
   return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)
 }
 
+/** One record's header, up to where its data begins. */
+interface RecordHeader {
+  desc: TensorDesc
+  lodLevels: number
+  /** Where the TensorDesc begins. */
+  descAt: number
+}
+
+/** Reads the header of the record at the cursor, which the program calls `name`. */
+async function readHeader(cursor: FileCursor, name: string): Promise<RecordHeader> {
+  const headerOffset = cursor.pos
+  const header = `the header of ${name}`
+  const version = u32(await cursor.take(4, header))
+  if (version !== 0)
+    throw new FormatError(
+      `has version ${n(version)} where ${name}'s record begins, at byte ${n(headerOffset)} (expected 0): the file is damaged, or not a Paddle params file`,
+      headerOffset,
+    )
+  const lodAt = cursor.pos
+  const lodLevels = u64(await cursor.take(8, header))
+  if (lodLevels > BigInt(MAX_LOD_LEVELS))
+    throw new FormatError(
+      `claims ${lodLevels.toString()} LoD levels for ${name} at byte ${n(lodAt)} (Paddle writes at most a few): the file is damaged`,
+      lodAt,
+    )
+  for (let level = 0; level < Number(lodLevels); level++) {
+    const levelAt = cursor.pos
+    const size = u64(await cursor.take(8, header))
+    if (size > BigInt(cursor.left))
+      throw new FormatError(
+        `ends early: LoD level ${level} of ${name} at byte ${n(levelAt)} claims ${size.toString()} bytes, but only ${n(cursor.left)} remain`,
+        levelAt,
+      )
+    // The offsets themselves are not needed: parameters have none, and a converter skips them.
+    cursor.pos += Number(size)
+  }
+  const tensorVersionAt = cursor.pos
+  const tensorVersion = u32(await cursor.take(4, header))
+  if (tensorVersion !== 0)
+    throw new FormatError(
+      `has tensor version ${n(tensorVersion)} for ${name} at byte ${n(tensorVersionAt)} (expected 0): the file is damaged`,
+      tensorVersionAt,
+    )
+  const lengthAt = cursor.pos
+  const length = u32(await cursor.take(4, header)) | 0
+  if (length > cursor.left)
+    throw new FormatError(
+      `ends early: ${name}'s TensorDesc at byte ${n(lengthAt)} claims ${bytesText(length)}, but only ${n(cursor.left)} remain`,
+      lengthAt,
+    )
+  if (length < 0 || length > MAX_TENSOR_DESC_BYTES)
+    throw new FormatError(
+      `claims a TensorDesc of ${n(length)} bytes for ${name} at byte ${n(lengthAt)}: the file is damaged`,
+      lengthAt,
+    )
+  const descAt = cursor.pos
+  const bytes = await cursor.take(length, `${name}'s TensorDesc`)
+  try {
+    const desc = readTensorDesc(new ProtoReader(bytes, 0, length, descAt), { at: 0 })
+    return { desc, lodLevels: Number(lodLevels), descAt }
+  } catch (error) {
+    if (error instanceof FormatError)
+      throw new FormatError(
+        `has a malformed TensorDesc for ${name}: ${error.message}`,
+        error.offset,
+      )
+    throw error
+  }
+}
+
 /**
  * Walks the params file under `cursor` from its start, expecting exactly `slots`, and yields
  * each tensor. Throws FormatError (phrased to follow the params file's name) at the first thing
@@ -113,71 +183,19 @@ export async function* walkParams(
   cursor: FileCursor,
   slots: readonly ParamsSlot[],
 ): AsyncGenerator<ParamsTensor> {
+  const expected = `the program's ${countOf(slots.length, 'persistable variable')}`
   for (const [index, slot] of slots.entries()) {
     const headerOffset = cursor.pos
-    const which = `${slot.name} (the ${ordinal(index)} of the program's ${n(slots.length)} persistable variables, in name order)`
-    if (cursor.left === 0) {
-      const more = slots.length - index - 1
+    const which = `${slot.name} (the ${ordinal(index)} of ${expected}, in name order)`
+    const more = slots.length - index - 1
+    if (cursor.left === 0)
       throw new FormatError(
-        `ends after ${n(index)} tensors, at byte ${n(headerOffset)}: the program expects ${n(slots.length)}, and ${which}${more > 0 ? ` and ${n(more)} more` : ''} ${more > 0 ? 'are' : 'is'} missing`,
+        `ends after ${countOf(index, 'tensor')}, at byte ${n(headerOffset)}: the program expects ${n(slots.length)}, and ${which}${more > 0 ? ` and ${n(more)} more are` : ' is'} missing`,
         headerOffset,
       )
-    }
-    const header = `the header of ${slot.name}`
-    const version = u32(await cursor.take(4, header))
-    if (version !== 0)
-      throw new FormatError(
-        `has version ${n(version)} where ${slot.name}'s record begins, at byte ${n(headerOffset)} (expected 0): the file is damaged, or not a Paddle params file`,
-        headerOffset,
-      )
-    const lodAt = cursor.pos
-    const lodLevels = u64(await cursor.take(8, header))
-    if (lodLevels > BigInt(MAX_LOD_LEVELS))
-      throw new FormatError(
-        `claims ${lodLevels.toString()} LoD levels for ${slot.name} at byte ${n(lodAt)} (Paddle writes at most a few): the file is damaged`,
-        lodAt,
-      )
-    for (let level = 0; level < Number(lodLevels); level++) {
-      const levelAt = cursor.pos
-      const size = u64(await cursor.take(8, header))
-      if (size > BigInt(cursor.left))
-        throw new FormatError(
-          `ends early: LoD level ${level} of ${slot.name} at byte ${n(levelAt)} claims ${size.toString()} bytes, but only ${n(cursor.left)} remain`,
-          levelAt,
-        )
-      cursor.pos += Number(size)
-    }
-    const tensorVersionAt = cursor.pos
-    const tensorVersion = u32(await cursor.take(4, header))
-    if (tensorVersion !== 0)
-      throw new FormatError(
-        `has tensor version ${n(tensorVersion)} for ${slot.name} at byte ${n(tensorVersionAt)} (expected 0): the file is damaged`,
-        tensorVersionAt,
-      )
-    const descLengthAt = cursor.pos
-    const descLength = u32(await cursor.take(4, header)) | 0
-    const descAt = cursor.pos
-    if (descLength < 0 || descLength > MAX_TENSOR_DESC_BYTES || descLength > cursor.left)
-      throw new FormatError(
-        descLength > cursor.left
-          ? `ends early: ${slot.name}'s TensorDesc at byte ${n(descLengthAt)} claims ${bytesText(descLength)}, but only ${n(cursor.left)} remain`
-          : `claims a TensorDesc of ${n(descLength)} bytes for ${slot.name} at byte ${n(descLengthAt)}: the file is damaged`,
-        descLengthAt,
-      )
-    const descBytes = await cursor.take(descLength, `${slot.name}'s TensorDesc`)
-    let desc: ReturnType<typeof readTensorDesc>
-    try {
-      desc = readTensorDesc(new ProtoReader(descBytes, 0, descLength, descAt), { at: 0 })
-    } catch (error) {
-      if (error instanceof FormatError)
-        throw new FormatError(
-          `has a malformed TensorDesc for ${slot.name}: ${error.message}`,
-          error.offset,
-        )
-      throw error
-    }
+    const { desc, lodLevels, descAt } = await readHeader(cursor, slot.name)
     const dataOffset = cursor.pos
-    const stored = `${describe(desc.dataType, desc.dims)}`
+    const stored = describe(desc.dataType, desc.dims)
     if (desc.dims.some((d) => d < 0))
       throw new FormatError(
         `stores ${slot.name} at byte ${n(headerOffset)} as ${stored}: a stored tensor cannot have a negative dimension`,
@@ -195,27 +213,18 @@ export async function* walkParams(
           ? `${stored}, more bytes than the file holds,`
           : `${bytesText(byteLength)} of ${typeName(desc.dataType)} data`
       const short = byteLength === null ? '' : ` ${bytesText(byteLength - cursor.left)}`
-      const more = slots.length - index - 1
+      const rest = more > 0 ? `, and ${countOf(more, 'more tensor')} should follow` : ''
       throw new FormatError(
-        `ends${short} early: ${slot.name} needs ${needs} at byte ${n(dataOffset)}${more > 0 ? `, and ${n(more)} more ${more === 1 ? 'tensor' : 'tensors'} should follow` : ''}`,
+        `ends${short} early: ${slot.name} needs ${needs} at byte ${n(dataOffset)}${rest}`,
         dataOffset,
       )
     }
     cursor.pos += byteLength
-    yield {
-      index,
-      name: slot.name,
-      dataType: desc.dataType,
-      dims: desc.dims,
-      lodLevels: Number(lodLevels),
-      headerOffset,
-      dataOffset,
-      byteLength,
-    }
+    yield { index, name: slot.name, ...desc, lodLevels, headerOffset, dataOffset, byteLength }
   }
   if (cursor.left > 0)
     throw new FormatError(
-      `has ${bytesText(cursor.left)} after its last tensor (the program's ${n(slots.length)} persistable variables end at byte ${n(cursor.pos)}): the file is damaged, or belongs to another program`,
+      `has ${bytesText(cursor.left)} after its last tensor (${expected} end at byte ${n(cursor.pos)}): the file is damaged, or belongs to another program`,
       cursor.pos,
     )
 }

@@ -67,6 +67,14 @@ export class ProtoReader {
   /** The next field's number and wire type. */
   tag(): FieldTag {
     const at = this.pos
+    const short = this.shortVarint()
+    if (short >= 0) {
+      const wire = short & 7
+      const field = short >>> 3
+      if (wire > 5) throw this.error(`invalid wire type ${wire}`, at)
+      if (field === 0) throw this.error('invalid field number 0', at)
+      return { field, wire: wire as WireType, at }
+    }
     const key = this.uint64()
     const wire = Number(key & 7n)
     const field = key >> 3n
@@ -83,6 +91,12 @@ export class ProtoReader {
         `${what} (field ${tag.field}) is ${wireNames[tag.wire]}, not ${wireNames[wire]},`,
         tag.at,
       )
+  }
+
+  /** `value`, or a FormatError "`message` at byte N" naming the message (`at`) that lacks it. */
+  required<T>(value: T | null, message: string, at: FieldTag): T {
+    if (value === null) throw this.error(message, at.at)
+    return value
   }
 
   /** An unsigned 64-bit varint. */
@@ -252,9 +266,10 @@ export class ProtoReader {
 
   private lengthDelimited(): { start: number; end: number } {
     const at = this.pos
-    const length = this.uint64()
+    const short = this.shortVarint()
+    const length = short >= 0 ? short : this.uint64()
     const left = this.end - this.pos
-    if (length > BigInt(left))
+    if (length > left)
       throw this.error(
         `length ${length.toString()} runs past the end of its message (${count(left)} bytes left)`,
         at,
@@ -262,6 +277,25 @@ export class ProtoReader {
     const start = this.pos
     this.pos += Number(length)
     return { start, end: this.pos }
+  }
+
+  /**
+   * The common case of tags and lengths without bigint: a varint of at most four bytes (below
+   * 2^28) as a number, the cursor past it; -1, the cursor unmoved, for anything else.
+   */
+  private shortVarint(): number {
+    const b = this.bytes
+    const p = this.pos
+    let value = 0
+    for (let i = 0; i < 4 && p + i < this.end; i++) {
+      const byte = b[p + i]!
+      value |= (byte & 0x7f) << (7 * i)
+      if (byte < 0x80) {
+        this.pos = p + i + 1
+        return value
+      }
+    }
+    return -1
   }
 
   /** Claims `n` bytes and returns where they start. */

@@ -389,6 +389,14 @@ const pirSummary: ModelCheckSummary = {
   paramBytes: 432 + 6 + 96,
 }
 
+/** A program whose every op holds a region with the next op in it, `depth` ops in all. */
+function nestedPir(depth: number): string {
+  const open = '{"#": "1.if", "I": [], "O": [], "A": [], "regions": [{"blocks": [{"ops": ['
+  const innermost = '{"#": "1.relu", "I": [], "O": [], "A": []}'
+  const close = ']}]}]}'
+  return `{"base_code": {"magic": "pir", "version": 1}, "program": {"regions": [{"blocks": [{"ops": [${open.repeat(depth - 1)}${innermost}${close.repeat(depth - 1)}]}]}]}}`
+}
+
 const paddle3: Case[] = [
   {
     name: 'a good Paddle 3 program',
@@ -407,6 +415,19 @@ const paddle3: Case[] = [
     files: with3(pirJson(pirParams, { untyped: true })),
     input: P3,
     expected: pirSummary,
+  },
+  {
+    name: 'regions nested 5,000 deep (walked without recursion)',
+    files: with3(nestedPir(5000), new Uint8Array(0)),
+    input: P3,
+    expected: { ...pirSummary, ops: 5000, params: 0, paramBytes: 0 },
+  },
+  {
+    name: 'an operator that is not an object',
+    files: with3(pirJson(pirParams).replace('"ops":[', '"ops":[7,')),
+    input: P3,
+    expected:
+      'inference.json is not a Paddle 3 program: program.regions[0].blocks[0].ops[0] is not an operator (no "#" name)',
   },
   {
     name: 'JSON without the pir magic',

@@ -151,6 +151,18 @@ describe('parseProgramDesc', () => {
     expect(p.blocks[0]!.ops[0]!.type).toBe('scale')
   })
 
+  it('skips unknown messages nested 10,000 deep without recursing', () => {
+    let nested: Uint8Array = new Uint8Array(0)
+    for (let i = 0; i < 10_000; i++) nested = new ProtoWriter().bytes(99, nested).encode()
+    const block = new ProtoWriter()
+      .int(1, 0)
+      .int(2, -1)
+      .raw(nested)
+      .message(4, new ProtoWriter().string(3, 'relu'))
+    const p = parseProgramDesc(new ProtoWriter().message(1, block).encode())
+    expect(p.blocks[0]!.ops.map((op) => op.type)).toEqual(['relu'])
+  })
+
   const whole = program(tinyModel().spec)
   const refused: [string, Uint8Array, RegExp][] = [
     ['an empty file', new Uint8Array(0), /^the file is empty$/],

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DataType, VarKind, elementSize } from '../../../../src/main/paddle/dataType'
-import { AttrType } from '../../../../src/main/paddle/programDesc'
+import { AttrType } from '../../../../src/main/paddle/opAttributes'
 import { ProtoWriter, concat } from './protobufWriter'
 
 export { AttrType, DataType, VarKind }
