@@ -4,8 +4,6 @@
  * (`paramsFile(tensors)`, Paddle's save_combine layout), Paddle 3 PIR JSON (`pirJson`) and
  * pickles. Each writer has knobs for writing a file wrong in one precise way.
  */
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { DataType, VarKind, elementSize } from '../../../../src/main/paddle/dataType'
 import { AttrType } from '../../../../src/main/paddle/opAttributes'
 import { ProtoWriter, concat } from './protobufWriter'
@@ -313,19 +311,6 @@ export function tinyModel(): { spec: ProgramSpec; vars: VarSpec[] } {
     { type: 'relu', inputs: { X: ['batch_norm_0.tmp_2'] }, outputs: { Out: ['relu_0.tmp_0'] } },
   ]
   return { spec: { vars, ops }, vars }
-}
-
-/** Writes `inference.pdmodel` and `inference.pdiparams` into `dir`; returns their paths. */
-export function writePaddle2(
-  dir: string,
-  pdmodel: Uint8Array,
-  pdiparams: Uint8Array,
-): { model: string; params: string } {
-  const model = join(dir, 'inference.pdmodel')
-  const params = join(dir, 'inference.pdiparams')
-  writeFileSync(model, pdmodel)
-  writeFileSync(params, pdiparams)
-  return { model, params }
 }
 
 export interface PirParamSpec {
