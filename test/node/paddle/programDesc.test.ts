@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { FormatError } from '../../../src/main/paddle/formatError'
 import { opAttr, opInputs, opOutputs, parseProgramDesc } from '../../../src/main/paddle/programDesc'
 import { DataType, VarKind, attr, program, tinyModel } from './helpers/paddleWriter'
-import { ProtoWriter } from './helpers/protobufWriter'
+import { LEN, ProtoWriter, concat, varint } from './helpers/protobufWriter'
 
 function parseError(bytes: Uint8Array): string {
   try {
@@ -152,8 +152,16 @@ describe('parseProgramDesc', () => {
   })
 
   it('skips unknown messages nested 10,000 deep without recursing', () => {
-    let nested: Uint8Array = new Uint8Array(0)
-    for (let i = 0; i < 10_000; i++) nested = new ProtoWriter().bytes(99, nested).encode()
+    // Field 99 holding field 99 holding …: the headers, outermost first, then nothing.
+    const lengths = [0]
+    for (let i = 0; i < 10_000; i++) lengths.push(2 + varint(lengths[i]!).length + lengths[i]!)
+    const tag = varint(99 * 8 + LEN)
+    const nested = concat(
+      lengths
+        .slice(0, -1)
+        .reverse()
+        .flatMap((inner) => [tag, varint(inner)]),
+    )
     const block = new ProtoWriter()
       .int(1, 0)
       .int(2, -1)
