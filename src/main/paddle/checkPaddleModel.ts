@@ -13,7 +13,7 @@ import { formatBytes } from '../../shared/format/formatBytes'
 import { fileError, openRegularFile, readRegularFile } from '../files/regularFile'
 import { asArchiveCorrupt, FormatError } from './formatError'
 import { checkOnnxTopLevel } from './onnxCheck'
-import { type ParamsSlot, programParams, walkParams } from './paramsFile'
+import { type ParamsSlot, byName, programParams, walkParams } from './paramsFile'
 import { checkPickle } from './pickleCheck'
 import { parsePirProgram } from './pirProgram'
 import { FileCursor, type PositionalFile, positionalFile } from './positionalFile'
@@ -95,10 +95,8 @@ async function checkPaddle3(model: string, params: string): Promise<ModelCheckSu
     throw asArchiveCorrupt(error, `${name} `)
   }
   // Paddle saves the parameters sorted by name, each name once (pir_io.save_vars_pir).
-  const byName = new Map(program.parameters.map((p) => [p.name, p]))
-  const slots = [...byName.values()].sort((a, b) =>
-    Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')),
-  )
+  const unique = new Map(program.parameters.map((p) => [p.name, p]))
+  const slots = [...unique.values()].sort(byName)
   const { count, bytes: paramBytes } = await walkParamsFile(params, slots)
   return { format: 'paddle3', paddleVersion: null, ops: program.ops, params: count, paramBytes }
 }

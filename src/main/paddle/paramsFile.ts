@@ -51,8 +51,11 @@ function ordinal(i: number): string {
   return `${n(k)}${suffix}`
 }
 
-/** Byte order of UTF-8, which is how Python's sorted() orders the names Paddle saves. */
-function byName(a: ParamsSlot, b: ParamsSlot): number {
+/**
+ * Sorts by name in UTF-8 byte order (code point order), which is how Python's sorted() orders
+ * the names Paddle saves; JavaScript's default sort (UTF-16 units) differs past U+FFFF.
+ */
+export function byName(a: { name: string }, b: { name: string }): number {
   return Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8'))
 }
 
