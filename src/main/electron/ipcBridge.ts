@@ -1,6 +1,6 @@
 import { ipcMain, type WebContents } from 'electron'
 import { IPC_EVENT, IPC_INVOKE, IPC_UPLOAD } from '../../shared/api/bridgeChannels'
-import { fail } from '../../shared/errors'
+import { fail, failureOf } from '../../shared/errors'
 import type { AppCore } from '../core/appCore'
 import { isTrustedSender } from './navigationPolicy'
 
@@ -22,10 +22,7 @@ export function connectIpc(core: AppCore, appOrigin: string): () => void {
     try {
       return { ok: true, value: await core.uploads.fromBytes(bytes) }
     } catch (error) {
-      return fail(
-        'INTERNAL',
-        `The upload failed: ${error instanceof Error ? error.message : String(error)}`,
-      )
+      return failureOf(error, 'The upload')
     }
   })
   return () => {
