@@ -1,6 +1,6 @@
 import { ipcMain, type WebContents } from 'electron'
 import { IPC_EVENT, IPC_INVOKE, IPC_UPLOAD } from '../../shared/api/bridgeChannels'
-import { fail, failureOf } from '../../shared/errors'
+import { fail } from '../../shared/errors'
 import type { AppCore } from '../core/appCore'
 import { isTrustedSender } from './navigationPolicy'
 
@@ -19,11 +19,8 @@ export function connectIpc(core: AppCore, appOrigin: string): () => void {
       return fail('FORBIDDEN', 'IPC refused: the calling frame is not Zoo Explorer’s own page.')
     }
     if (!(bytes instanceof Uint8Array)) return fail('INVALID_INPUT', 'An upload must be bytes.')
-    try {
-      return { ok: true, value: await core.uploads.fromBytes(bytes) }
-    } catch (error) {
-      return failureOf(error, 'The upload')
-    }
+    // The same call as the HTTP route's: the same codes and details on both faces.
+    return core.uploads.receive(bytes)
   })
   return () => {
     ipcMain.removeHandler(IPC_INVOKE)
