@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { ensureBuilt, root } from './ensure-built.js'
+import { describeFuses, hardenElectronBinary } from './flip-fuses.js'
 import {
   buildElectronSqlite,
   electronSqliteBinding,
@@ -87,6 +88,23 @@ function forwardSignals(child, onExit = (code) => process.exit(code ?? 0)) {
   child.on('exit', onExit)
 }
 
+/**
+ * Sets the runtime's fuses (scripts/electron-fuses.js) before it first runs, and again after a
+ * fresh download replaced it. A runtime whose fuses cannot be set still starts, with a warning:
+ * the app does not rely on them, they only take powers away from an attacker.
+ */
+async function hardenRuntime(binary) {
+  try {
+    const { changed, states } = await hardenElectronBinary(binary)
+    if (changed) console.log(`Set the Electron runtime's fuses: ${describeFuses(states)}.`)
+  } catch (error) {
+    console.warn(`Could not set the Electron runtime's fuses (${error.message}); starting anyway.`)
+  }
+}
+
 const electron = await electronOrBlocker()
 if (typeof electron === 'string') startBrowserMode(electron)
-else startElectron(electron.binary)
+else {
+  await hardenRuntime(electron.binary)
+  startElectron(electron.binary)
+}

@@ -53,7 +53,7 @@ export interface Failure {
 
 export type Result<T> = { ok: true; value: T } | Failure
 
-/** Thrown by services; the dispatcher turns it into `{ ok: false, error }` unchanged. */
+/** Thrown by services; every face turns it into `{ ok: false, error }` unchanged (`failureOf`). */
 export class AppError extends Error {
   readonly code: ErrorCode
   readonly details?: unknown
@@ -78,4 +78,15 @@ export function fail(code: ErrorCode, message: string, details?: unknown): Failu
   return details === undefined
     ? { ok: false, error: { code, message } }
     : { ok: false, error: { code, message, details } }
+}
+
+/**
+ * The one way any thrown value becomes a result, for every face (dispatcher, HTTP, IPC, CLI): an
+ * `AppError` keeps its code, message and details; anything else is a bug and becomes INTERNAL,
+ * saying what failed (`what`, e.g. the channel) and with what message.
+ */
+export function failureOf(error: unknown, what = 'The request'): Failure {
+  if (error instanceof AppError) return fail(error.code, error.message, error.details)
+  const message = error instanceof Error ? error.message : String(error)
+  return fail('INTERNAL', `${what} failed unexpectedly: ${message}`)
 }

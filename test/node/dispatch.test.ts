@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { requestChannels } from '@shared/contract'
-import { AppError, type ErrorCode } from '@shared/errors'
+import { AppError, failureOf, type ErrorCode } from '@shared/errors'
 import { createDispatch } from '../../src/main/core/dispatch'
 import type { CallContext, Handlers } from '../../src/main/core/handlers'
 import { openTestCore } from './helpers/testCore'
@@ -208,6 +208,65 @@ describe('createDispatch: handler failures', () => {
       ok: false,
       error: { code: 'INTERNAL' },
     })
+  })
+})
+
+describe('failureOf: any thrown value as a result, the same for every face', () => {
+  it.each<[string, unknown]>([
+    ['details', { path: '/x', tried: [1, 2] }],
+    ['null details', null],
+    ['zero as details', 0],
+  ])("keeps an AppError's code, message and %s", (_label, details) => {
+    expect(failureOf(new AppError('DISK_FULL', 'No room.', details), 'ignored')).toStrictEqual({
+      ok: false,
+      error: { code: 'DISK_FULL', message: 'No room.', details },
+    })
+  })
+
+  it('adds no details key when an AppError has none', () => {
+    expect(failureOf(new AppError('NOT_FOUND', 'Gone.'))).toStrictEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'Gone.' },
+    })
+  })
+
+  it.each<[string, unknown, string]>([
+    ['an Error', new Error('disk on fire'), 'The upload failed unexpectedly: disk on fire'],
+    [
+      'a TypeError',
+      new TypeError('x is undefined'),
+      'The upload failed unexpectedly: x is undefined',
+    ],
+    ['a string', 'plain string', 'The upload failed unexpectedly: plain string'],
+    ['a number', 42, 'The upload failed unexpectedly: 42'],
+    ['undefined', undefined, 'The upload failed unexpectedly: undefined'],
+    [
+      'an object that only looks like an AppError',
+      { code: 'NOT_FOUND', message: 'fake' },
+      'The upload failed unexpectedly: [object Object]',
+    ],
+  ])('turns %s into INTERNAL, saying what failed', (_label, thrown, message) => {
+    expect(failureOf(thrown, 'The upload')).toStrictEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message },
+    })
+  })
+
+  it('says "The request" when not told what failed', () => {
+    expect(failureOf(new Error('x')).error.message).toBe('The request failed unexpectedly: x')
+  })
+
+  it.each<[string, unknown]>([
+    ['an AppError with details', new AppError('UNAVAILABLE', 'Later.', { retryIn: 5 })],
+    ['a plain Error', new Error('boom')],
+  ])('is exactly what the dispatcher answers for %s', async (_label, thrown) => {
+    const { handlers } = recordingHandlers({
+      'app.info': () => {
+        throw thrown
+      },
+    })
+    const result = await createDispatch(handlers)('app.info', {}, context)
+    expect(result).toStrictEqual(failureOf(thrown, 'app.info'))
   })
 })
 

@@ -6,6 +6,7 @@ import {
   isTrustedSender,
   originOf,
 } from '../../src/main/electron/navigationPolicy'
+import { GRANTED_PERMISSIONS, isPermissionGranted } from '../../src/main/electron/permissionPolicy'
 import { createWindowOptions, MIN_WINDOW_SIZE } from '../../src/main/electron/windowOptions'
 import {
   DEFAULT_WINDOW_STATE,
@@ -132,6 +133,76 @@ describe('navigationPolicy', () => {
     [`${DEV_ORIGIN}/index.html`, APP_ORIGIN, false],
   ])('isTrustedSender(%j, %j) is %s', (frameUrl, origin, expected) => {
     expect(isTrustedSender(frameUrl, origin)).toBe(expected)
+  })
+})
+
+describe('isPermissionGranted (the check handler and the request handler both ask it)', () => {
+  const CLIP = 'clipboard-sanitized-write'
+
+  it('grants exactly one permission', () => {
+    expect(GRANTED_PERMISSIONS).toEqual([CLIP])
+  })
+
+  // The app's page, as each hook names it: the request handler a URL, the check handler an origin
+  // (which Chromium may write with a trailing slash).
+  it.each([
+    ['the request handler (a URL)', `${APP_ORIGIN}/index.html`, APP_ORIGIN],
+    ['the check handler (an origin)', APP_ORIGIN, APP_ORIGIN],
+    ['the check handler (an origin with a slash)', `${APP_ORIGIN}/`, APP_ORIGIN],
+    ['the dev server in development', `${DEV_ORIGIN}/`, DEV_ORIGIN],
+  ])('grants the clipboard write to our own page through %s', (_label, requesting, origin) => {
+    expect(isPermissionGranted({ permission: CLIP, requesting }, origin)).toBe(true)
+  })
+
+  it.each([
+    'clipboard-read',
+    'deprecated-sync-clipboard-read',
+    'media',
+    'geolocation',
+    'notifications',
+    'fullscreen',
+    'openExternal',
+    'pointerLock',
+    'hid',
+    'serial',
+    'usb',
+    'fileSystem',
+    'display-capture',
+    'window-management',
+    'storage-access',
+    'unknown',
+    '',
+    'CLIPBOARD-SANITIZED-WRITE',
+  ])('denies %j even to our own page', (permission) => {
+    expect(
+      isPermissionGranted({ permission, requesting: `${APP_ORIGIN}/index.html` }, APP_ORIGIN),
+    ).toBe(false)
+  })
+
+  it.each<[string, string | undefined, string | undefined]>([
+    ['another site', 'https://example.com/', undefined],
+    ['another app:// host', 'app://evil/index.html', undefined],
+    ['the dev server in production', `${DEV_ORIGIN}/`, undefined],
+    ['a file:// page', 'file:///etc/passwd', undefined],
+    ['an opaque origin', 'null', undefined],
+    ['no origin at all', undefined, undefined],
+    ['an empty origin', '', undefined],
+    ['a look-alike host', 'app://zoo.evil/', undefined],
+    ['our origin framed by another site', APP_ORIGIN, 'https://example.com'],
+    ['another site framed in our page', 'https://example.com/', APP_ORIGIN],
+  ])('denies the clipboard write to %s', (_label, requesting, embeddingOrigin) => {
+    expect(isPermissionGranted({ permission: CLIP, requesting, embeddingOrigin }, APP_ORIGIN)).toBe(
+      false,
+    )
+  })
+
+  it('grants our own subframe embedded in our own page', () => {
+    expect(
+      isPermissionGranted(
+        { permission: CLIP, requesting: `${APP_ORIGIN}/frame.html`, embeddingOrigin: APP_ORIGIN },
+        APP_ORIGIN,
+      ),
+    ).toBe(true)
   })
 })
 

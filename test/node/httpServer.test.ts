@@ -1,8 +1,10 @@
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { AppInfo, PingReply, UiSettings } from '@shared/contract'
 import type { ErrorCode, Failure, Result } from '@shared/errors'
 import { createHttpTransport } from '@shared/api/httpTransport'
+import { contentSecurityPolicy } from '../../src/main/security/contentSecurityPolicy'
 import { jsonOf, rawRequest } from './helpers/rawHttp'
 import { startTestServer, type TestServer } from './helpers/testServer'
 
@@ -135,6 +137,113 @@ describe('the page', () => {
     expect(response.status).toBe(404)
     expect(response.body).not.toContain(t.secret)
     expect(response.body).not.toMatch(/root:/)
+  })
+})
+
+describe('the page, however its path is spelt', () => {
+  const upperPage = '<!doctype html><html><body>second page</body></html>\n'
+  beforeAll(() => {
+    // Another HTML file, upper-case extension: a page on every file system, case-sensitive or not.
+    writeFileSync(join(t.rendererDir, 'Other.HTML'), upperPage)
+    writeFileSync(join(t.rendererDir, 'picture.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>')
+    // A file whose name is an encoding: reaching index.html through it means decoding twice.
+    writeFileSync(join(t.rendererDir, '%69ndex.html.txt'), 'once-decoded name')
+  })
+
+  // Every spelling that names index.html (raw: fetch would normalise most of them away).
+  const indexSpellings = [
+    '/%69ndex.html',
+    '/index%2ehtml',
+    '/index%2Ehtml',
+    '/%69%6e%64%65%78%2e%68%74%6d%6c',
+    '/./index.html',
+    '/%2e/index.html',
+    '//index.html',
+    '///index.html',
+    '/.//index.html',
+    '/assets/../index.html',
+    '/assets/%2e%2e/index.html',
+    '/assets/..%2findex.html',
+    '/assets%2f..%2findex.html',
+    '/nothing/../index.html',
+  ]
+
+  it.each(indexSpellings)('%s without the token → 401, never the page', async (path) => {
+    const response = await rawRequest(t.server.port, { path })
+    expect(response.status).toBe(401)
+    expect(response.body).not.toContain('<html')
+  })
+
+  it.each(indexSpellings)('%s with the token → the page, under the CSP', async (path) => {
+    const response = await rawRequest(t.server.port, { path: `${path}?token=${t.server.token}` })
+    expect(response.status).toBe(200)
+    expect(response.body).toBe(t.files.indexHtml)
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(parseCsp(String(response.headers['content-security-policy'])).get('script-src')).toEqual(
+      ["'self'"],
+    )
+  })
+
+  it.each([
+    ['an upper-case extension', '/Other.HTML'],
+    ['an upper-case extension, encoded', '/Other%2EHTML'],
+    ['a trailing slash', '/index.html/'],
+    ['a trailing encoded slash', '/index.html%2f'],
+    ['upper case (the page on a case-insensitive file system)', '/INDEX.HTML'],
+    ['upper case, encoded', '/%49NDEX.HTML'],
+    ['a token-like parameter under another name', '/index.html?tokens=x&token2=y'],
+    ['the token in the path instead of the query', `/index.html%3Ftoken=${'T'}`],
+    ['an empty query', '/index.html?'],
+  ])('an HTML path with %s, without the token, is not served', async (_label, path) => {
+    const response = await rawRequest(t.server.port, { path: path.replace('T', t.server.token) })
+    expect([401, 404]).toContain(response.status)
+    expect(response.body).not.toContain('<html')
+    expect(response.headers['content-type']).not.toMatch(/html/)
+  })
+
+  it('serves an upper-case .HTML file only with the token, as a page under the CSP', async () => {
+    expect((await rawRequest(t.server.port, { path: '/Other.HTML' })).status).toBe(401)
+    const response = await rawRequest(t.server.port, {
+      path: `/Other.HTML?token=${t.server.token}`,
+    })
+    expect(response.status).toBe(200)
+    expect(response.body).toBe(upperPage)
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(response.headers['content-security-policy']).toBe(contentSecurityPolicy())
+  })
+
+  it('decodes once: /%2569ndex.html is a file named "%69ndex.html", not index.html', async () => {
+    // With the token, so that only the decoding decides: twice decoded, it would be the page.
+    const page = await rawRequest(t.server.port, {
+      path: `/%2569ndex.html?token=${t.server.token}`,
+    })
+    expect(page.status).toBe(404)
+    expect(page.body).not.toContain('<html')
+    const file = await rawRequest(t.server.port, { path: '/%2569ndex.html.txt' })
+    expect(file).toMatchObject({ status: 200, body: 'once-decoded name' })
+  })
+
+  it.each([
+    ['the page', () => `/?token=${t.server.token}`],
+    ['a script', () => '/assets/app.js'],
+    ['an SVG, which a browser renders as a document', () => '/picture.svg'],
+    ['a 401', () => '/'],
+    ['a 404', () => '/missing.html'],
+    ['a 405', () => '/assets/app.js'],
+    ['an API answer', () => '/api/invoke/app.info'],
+  ])('sends the CSP with %s', async (label, path) => {
+    const response = await rawRequest(t.server.port, {
+      path: path(),
+      method: label === 'a 405' || label === 'an API answer' ? 'POST' : 'GET',
+      headers: label === 'an API answer' ? { authorization: `Bearer ${t.server.token}` } : {},
+    })
+    expect(response.headers['content-security-policy']).toBe(contentSecurityPolicy())
+  })
+
+  it('answers 400 for a request target that is not a path', async () => {
+    const response = await rawRequest(t.server.port, { path: `http://127.0.0.1:${t.server.port}/` })
+    expect(response.status).toBe(400)
+    expect(response.body).not.toContain('<html')
   })
 })
 

@@ -1,5 +1,18 @@
 /** Entry of the `zoo` command (bundled to out/main/cli.js, started by bin/zoo.js). */
 import { runCli } from './runCli'
+import { EXIT } from './reportFailure'
+
+// A reader that stops reading (`zoo cache ls | head -1`, quitting `less`) has what it wanted:
+// the command ends at once, quietly, with status 0, as `head` users expect. Ending mid-command is
+// safe because everything the app writes survives a process that stops at any point (SQLite
+// transactions, renames into place, partial files swept by their writer's pid).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.ok)
+  process.stderr.write(`zoo: cannot write the output: ${error.message}\n`)
+  process.exit(EXIT.failed)
+})
+// Messages to a closed stderr have nowhere to go; they must not take the command down.
+process.stderr.on('error', () => {})
 
 const io = {
   out: (text: string) => process.stdout.write(text + '\n'),
@@ -13,6 +26,6 @@ runCli(process.argv.slice(2), io).then(
   },
   (error: unknown) => {
     io.err(`zoo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
-    process.exitCode = 1
+    process.exitCode = EXIT.failed
   },
 )

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { AppError, fail, failureOf } from '../../shared/errors'
 import { APP_VERSION } from '../app/appInfo'
 import {
   GLOBAL_OPTIONS,
@@ -15,6 +16,7 @@ import { modelCommand } from './commands/model'
 import { modelsCommand } from './commands/models'
 import { serveCommand } from './commands/serve'
 import { cacheCommand, importCommand, pullCommand } from './commands/weights'
+import { EXIT, EXIT_STATUS_HELP, reportFailure } from './reportFailure'
 
 export const commands: readonly Command[] = [
   infoCommand,
@@ -29,8 +31,6 @@ export const commands: readonly Command[] = [
   serveCommand,
 ]
 
-const EXIT_USAGE = 2
-
 export function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length))
   return `Zoo Explorer ${APP_VERSION}: the PaddleClas ImageNet-1k model zoo, offline.
@@ -44,6 +44,8 @@ Global options:
 ${GLOBAL_OPTIONS_HELP}
   --version         print the version
 
+${EXIT_STATUS_HELP}
+
 Run "zoo <command> --help" for a command's options.`
 }
 
@@ -56,22 +58,30 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined
     io.out(topic ? commandHelp(topic) : mainHelp())
-    return 0
+    return EXIT.ok
   }
   if (name === '--version') {
     io.out(APP_VERSION)
-    return 0
+    return EXIT.ok
   }
   const command = commands.find((c) => c.name === name)
   if (!command) {
-    io.err(`zoo: unknown command "${name}".\n\n${mainHelp()}`)
-    return EXIT_USAGE
+    const status = reportFailure(io, '', fail('INVALID_INPUT', `unknown command "${name}".`))
+    io.err(`\n${mainHelp()}`)
+    return status
   }
+  const status = await runCommand(command, rest, io)
+  // Exit 2 means "change the command line": show how, whoever refused it (flags, a service).
+  if (status === EXIT.usage) io.err(`\n${commandHelp(command)}`)
+  return status
+}
+
+async function runCommand(command: Command, rest: string[], io: CliIo): Promise<number> {
   try {
     let parsed
     try {
       parsed = parseArgs({
-        args: [...rest],
+        args: rest,
         options: { ...GLOBAL_OPTIONS, ...command.options },
         strict: true,
         allowPositionals: true,
@@ -81,7 +91,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (parsed.values.help) {
       io.out(commandHelp(command))
-      return 0
+      return EXIT.ok
     }
     const { min, max } = command.positionals ?? { min: 0, max: 0 }
     if (parsed.positionals.length < min || parsed.positionals.length > max) {
@@ -93,10 +103,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     return await command.run(parsed, io)
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`zoo ${command.name}: ${error.message}\n\n${commandHelp(command)}`)
-      return EXIT_USAGE
-    }
-    throw error
+    // The arguments may not have parsed: --json is looked for as typed.
+    const json = rest.includes('--json')
+    if (error instanceof UsageError)
+      return reportFailure(io, command.name, fail('INVALID_INPUT', error.message), json)
+    // A service's refusal (a database from a newer app…) reads like any other failed result; a
+    // bug says so, and keeps its stack for the report.
+    const status = reportFailure(io, command.name, failureOf(error, 'The command'), json)
+    if (!(error instanceof AppError) && error instanceof Error && error.stack) io.err(error.stack)
+    return status
   }
 }

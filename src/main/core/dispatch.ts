@@ -1,5 +1,5 @@
 import { isRequestChannel, requestChannels, type RequestChannel } from '../../shared/contract'
-import { AppError, fail, ok, type Result } from '../../shared/errors'
+import { AppError, fail, failureOf, ok, type Result } from '../../shared/errors'
 import type { CallContext, Handler, Handlers } from './handlers'
 
 export type Dispatch = (
@@ -33,10 +33,8 @@ export function createDispatch(
       const handler = handlers[channel] as Handler<RequestChannel>
       return ok(await handler(parsed.data as never, context))
     } catch (error) {
-      if (error instanceof AppError) return fail(error.code, error.message, error.details)
-      onInternalError(channel, error)
-      const message = error instanceof Error ? error.message : String(error)
-      return fail('INTERNAL', `${channel} failed unexpectedly: ${message}`)
+      if (!(error instanceof AppError)) onInternalError(channel, error)
+      return failureOf(error, channel)
     }
   }
 }

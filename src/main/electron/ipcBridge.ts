@@ -19,14 +19,8 @@ export function connectIpc(core: AppCore, appOrigin: string): () => void {
       return fail('FORBIDDEN', 'IPC refused: the calling frame is not Zoo Explorer’s own page.')
     }
     if (!(bytes instanceof Uint8Array)) return fail('INVALID_INPUT', 'An upload must be bytes.')
-    try {
-      return { ok: true, value: await core.uploads.fromBytes(bytes) }
-    } catch (error) {
-      return fail(
-        'INTERNAL',
-        `The upload failed: ${error instanceof Error ? error.message : String(error)}`,
-      )
-    }
+    // The same call as the HTTP route's: the same codes and details on both faces.
+    return core.uploads.receive(bytes)
   })
   return () => {
     ipcMain.removeHandler(IPC_INVOKE)

@@ -12,6 +12,7 @@ import { contentSecurityPolicy } from '../security/contentSecurityPolicy'
 import { registerAppScheme, serveRendererOverAppScheme } from './appProtocol'
 import { connectIpc, forwardEvents } from './ipcBridge'
 import { APP_ORIGIN, externalUrlToOpen, isAppUrl, originOf } from './navigationPolicy'
+import { isPermissionGranted } from './permissionPolicy'
 import { createWindowOptions } from './windowOptions'
 import { restoreWindowState, type SavedWindowState } from './windowState'
 
@@ -33,10 +34,21 @@ function electronSqliteBinding(): string | undefined {
 }
 
 function hardenSessions(): void {
-  // Every permission is refused except writing to the clipboard ("Copy as PNG" in Explore);
-  // reading the clipboard, camera, notifications and the rest stay denied.
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
-    callback(permission === 'clipboard-sanitized-write'),
+  // Both hooks, one policy (permissionPolicy.ts): web APIs check a permission before they request
+  // it, and a check left to Electron's default would answer "granted" for everything.
+  session.defaultSession.setPermissionCheckHandler(
+    (_contents, permission, requestingOrigin, details) =>
+      isPermissionGranted(
+        {
+          permission,
+          requesting: requestingOrigin || details.requestingUrl,
+          embeddingOrigin: details.embeddingOrigin,
+        },
+        appOrigin,
+      ),
+  )
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionGranted({ permission, requesting: details.requestingUrl }, appOrigin)),
   )
   if (devRendererUrl) {
     const csp = contentSecurityPolicy({

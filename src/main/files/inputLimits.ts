@@ -19,5 +19,16 @@ export const inputLimits = {
 
 export type InputKind = keyof typeof inputLimits
 
+/**
+ * Files the page uploads (browser mode, drag and drop) wait in <data>/uploads until used. One
+ * upload is at most the largest input it can be (a model); all of them together at most
+ * `folderMaxBytes`: a batch of 1,000 12 MP photos is 3–5 GB, and the cap leaves room for one
+ * maximal model beside it, while a page that uploads in a loop cannot fill the disk.
+ */
+export const uploadLimits = {
+  fileMaxBytes: inputLimits.model.maxBytes,
+  folderMaxBytes: 8 * GiB,
+} as const
+
 /** A read that makes no progress for this long (a stalled network share) is given up. */
 export const READ_TIMEOUT_MS = 60_000

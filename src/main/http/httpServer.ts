@@ -7,12 +7,12 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { AppError, fail, type ErrorCode, type Result } from '../../shared/errors'
+import { fail, failureOf, type ErrorCode, type Result } from '../../shared/errors'
 import { formatSseEvent } from '../../shared/api/sseParser'
 import type { AppCore } from '../core/appCore'
 import { contentSecurityPolicy } from '../security/contentSecurityPolicy'
 import { bearerToken, isAllowedHost, isAllowedOrigin, tokensEqual } from './loopbackGuard'
-import { resolveInside, sendFile } from './staticFiles'
+import { isPage, resolveInside, sendFile, splitTarget } from './staticFiles'
 
 export interface HttpServerOptions {
   core: Pick<AppCore, 'dispatch' | 'events' | 'uploads'>
@@ -61,11 +61,17 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   ARCHIVE_CORRUPT: 422,
 }
 
+/**
+ * On every response. The CSP too, not only on the page's: any document the browser might render
+ * from here (an SVG opened on its own, a page reached by a spelling the server did not foresee)
+ * runs under the same policy.
+ */
 const BASE_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
+  'content-security-policy': contentSecurityPolicy(),
 }
 
 export function createToken(): string {
@@ -76,20 +82,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const token = options.token ?? createToken()
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
   const streams = new Set<ServerResponse>()
-  const csp = contentSecurityPolicy()
+  const indexFile = join(options.rendererDir, 'index.html')
   let port = 0
 
   const server: Server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) {
-        sendResult(response, fail('INTERNAL', `Request failed: ${String(error)}`))
-      } else response.destroy()
+      if (!response.headersSent) sendResult(response, failureOf(error, 'The request'))
+      else response.destroy()
     })
   })
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
-    const isApi = url.pathname.startsWith('/api/')
+    // The path exactly as sent, decoded once later: the URL parser would resolve "." segments and
+    // read "//x" as a host, and a check on one spelling of a path must hold for all of them.
+    const target = splitTarget(request.url)
+    if (!target) return sendText(response, 400, 'Bad request target.')
+    const isApi = target.path.startsWith('/api/')
 
     if (
       !isAllowedHost(request.headers.host, port) ||
@@ -102,13 +110,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return isApi ? sendResult(response, denied) : sendText(response, 403, denied.error.message)
     }
 
-    if (isApi) return handleApi(request, response, url)
+    if (isApi) return handleApi(request, response, target.path)
 
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendText(response, 405, 'Method not allowed.')
     }
-    if (url.pathname === '/' || url.pathname === '/index.html') {
-      if (!tokensEqual(url.searchParams.get('token'), token)) {
+    const file = resolveInside(
+      options.rendererDir,
+      target.path === '/' ? '/index.html' : target.path,
+    )
+    if (file === null) return sendText(response, 404, 'Not found.')
+    // Decided on the file the path resolves to, by the type it is served as: whatever spelling
+    // reaches an HTML file of the renderer, it needs the token.
+    if (isPage(file)) {
+      if (!tokensEqual(target.query.get('token'), token)) {
         return sendText(
           response,
           401,
@@ -116,25 +131,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
             'Open that exact URL (it ends in ?token=…).',
         )
       }
-      return sendIndex(response)
+      return sendPage(response, file)
     }
-    const file = resolveInside(options.rendererDir, url.pathname)
-    const sent =
-      file !== null &&
-      (await sendFile(response, file, {
-        ...BASE_HEADERS,
-        'cache-control': url.pathname.startsWith('/assets/')
-          ? 'max-age=31536000, immutable'
-          : 'no-cache',
-      }))
+    const sent = await sendFile(response, file, {
+      ...BASE_HEADERS,
+      'cache-control': target.path.startsWith('/assets/')
+        ? 'max-age=31536000, immutable'
+        : 'no-cache',
+    })
     if (!sent) sendText(response, 404, 'Not found.')
   }
 
-  async function sendIndex(response: ServerResponse): Promise<void> {
+  async function sendPage(response: ServerResponse, file: string): Promise<void> {
     let html: string
     try {
-      html = await readFile(join(options.rendererDir, 'index.html'), 'utf8')
+      html = await readFile(file, 'utf8')
     } catch {
+      if (file !== indexFile) return sendText(response, 404, 'Not found.')
       return sendText(
         response,
         503,
@@ -144,7 +157,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     response.writeHead(200, {
       ...BASE_HEADERS,
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': csp,
       'cache-control': 'no-store',
     })
     response.end(html)
@@ -153,7 +165,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   async function handleApi(
     request: IncomingMessage,
     response: ServerResponse,
-    url: URL,
+    path: string,
   ): Promise<void> {
     if (!tokensEqual(bearerToken(request.headers.authorization), token)) {
       return sendResult(
@@ -164,33 +176,34 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         ),
       )
     }
-    if (url.pathname === '/api/upload') {
+    if (path === '/api/upload') {
       if (request.method !== 'POST') {
         return sendResult(
           response,
           fail('INVALID_INPUT', 'Use POST with the file as the body for /api/upload.'),
         )
       }
-      // The body is the file itself, streamed to disk: no size limit but the upload store's.
-      try {
-        return sendResult(response, {
-          ok: true,
-          value: await options.core.uploads.fromStream(request),
-        })
-      } catch (error) {
-        const e = error instanceof AppError ? error : new AppError('INTERNAL', String(error))
+      // The body is the file itself, streamed to disk under the upload store's limits.
+      const length = Number(request.headers['content-length'])
+      const result = await options.core.uploads.receive(
+        request,
+        Number.isSafeInteger(length) && length >= 0 ? length : undefined,
+      )
+      if (!result.ok) {
+        // What is left of a refused body is never read: answer, then drop the connection.
         response.setHeader('connection', 'close')
-        return sendResult(response, fail(e.code, e.message))
+        response.on('finish', () => request.destroy())
       }
+      return sendResult(response, result)
     }
-    if (url.pathname === '/api/events') {
+    if (path === '/api/events') {
       if (request.method !== 'GET')
         return sendResult(response, fail('INVALID_INPUT', 'Use GET for /api/events.'))
       return openEventStream(request, response)
     }
-    const match = /^\/api\/invoke\/([^/]+)$/.exec(url.pathname)
+    const match = /^\/api\/invoke\/([^/]+)$/.exec(path)
     if (!match?.[1]) {
-      return sendResult(response, fail('NOT_FOUND', `No API route at ${url.pathname}.`))
+      return sendResult(response, fail('NOT_FOUND', `No API route at ${path}.`))
     }
     if (request.method !== 'POST') {
       return sendResult(

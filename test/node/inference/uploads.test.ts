@@ -273,10 +273,10 @@ describe('attach uploaded models', () => {
 })
 
 describe('UploadStore limits', () => {
-  it('an upload over maxBytes is INVALID_INPUT, a stream that fails is CANCELLED; neither leaves a file', async () => {
+  it('an upload over fileMaxBytes is FILE_TOO_LARGE, a stream that fails is CANCELLED; neither leaves a file', async () => {
     const data = makeTempDir('zoo-upload-limit')
     try {
-      const store = new UploadStore(data, 1000)
+      const store = new UploadStore(data, { fileMaxBytes: 1000 })
       const failing = () =>
         new Readable({
           read() {
@@ -287,7 +287,7 @@ describe('UploadStore limits', () => {
       // The partial file is opened asynchronously, so a failure can race its creation: try often.
       for (let i = 0; i < 20; i++) {
         const tooBig = await store.fromBytes(new Uint8Array(2500)).catch((e: unknown) => e)
-        expect(tooBig).toMatchObject({ code: 'INVALID_INPUT' })
+        expect(tooBig).toMatchObject({ code: 'FILE_TOO_LARGE' })
         const reset = await store.fromStream(failing()).catch((e: unknown) => e)
         expect(reset).toMatchObject({ code: 'CANCELLED' })
       }
@@ -299,12 +299,14 @@ describe('UploadStore limits', () => {
     }
   })
 
-  it('sweeps leftover .partial files when it opens', () => {
+  it('sweeps abandoned .partial files when it opens, keeping finished uploads', () => {
     const data = makeTempDir('zoo-upload-sweep')
     try {
       const store = new UploadStore(data)
       const leftover = join(store.dir, `${randomUUID()}.partial`)
       writeFileSync(leftover, 'half a file')
+      const idle = new Date(Date.now() - 11 * 60 * 1000)
+      utimesSync(leftover, idle, idle) // nobody has written to it for longer than the grace
       const kept = join(store.dir, randomUUID())
       writeFileSync(kept, 'a finished upload')
       new UploadStore(data)

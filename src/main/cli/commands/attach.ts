@@ -1,5 +1,6 @@
 import type { AttachInput, LocalModel } from '../../../shared/contract'
 import { UsageError, type Command } from '../command'
+import { EXIT, reportFailure } from '../reportFailure'
 import { withCore } from '../withCore'
 
 export const attachCommand: Command = {
@@ -37,17 +38,14 @@ Options:
     }
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('inference.attach', input, { face: 'cli' })
-      if (!result.ok) {
-        io.err(`zoo attach: ${result.error.message}`)
-        return result.error.code === 'INVALID_INPUT' ? 2 : 1
-      }
+      if (!result.ok) return reportFailure(io, 'attach', result, values.json === true)
       const model = result.value as LocalModel
       io.out(
         values.json
           ? JSON.stringify(model, null, 2)
           : `Attached ${model.id} (${model.name}): ${model.sha256.slice(0, 12)}…, ${model.inputSize ?? '?'} px input, ${model.classes ?? '?'} classes.`,
       )
-      return 0
+      return EXIT.ok
     })
   },
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import type { ClassifyInput, ClassifyResult, ModelRef } from '../../../shared/contract'
 import { UsageError, type Command, type ParsedArgs } from '../command'
+import { EXIT, reportFailure } from '../reportFailure'
 import { withCore } from '../withCore'
 
 function triple(value: unknown, flag: string): [number, number, number] | undefined {
@@ -111,15 +112,11 @@ Options:
     const input = classifyInputFromArgs(args)
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('inference.classify', input, { face: 'cli' })
-      if (!result.ok) {
-        if (result.error.code === 'INVALID_INPUT') throw new UsageError(result.error.message)
-        io.err(`zoo classify: ${result.error.message}`)
-        return 1
-      }
+      if (!result.ok) return reportFailure(io, 'classify', result, args.values.json === true)
       const value = result.value as ClassifyResult
       io.out(args.values.json ? JSON.stringify(value, null, 2) : formatResults(value))
       // Some images failing is a partial success: say so in the exit code for scripts.
-      return value.results.every((r) => r.ok) ? 0 : 3
+      return value.results.every((r) => r.ok) ? EXIT.ok : EXIT.partial
     })
   },
 }

@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs'
+import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { extname, resolve } from 'node:path'
 import { chartFieldIds, type ChartFieldId } from '../../../shared/charts/chartFields'
 import { chartPresets, findPreset } from '../../../shared/charts/chartPresets'
@@ -15,7 +15,9 @@ import {
   platformIds,
   type ChartExportResult,
 } from '../../../shared/contract'
+import { fail } from '../../../shared/errors'
 import { UsageError, type Command, type ParsedArgs } from '../command'
+import { EXIT, reportFailure } from '../reportFailure'
 import { withCore } from '../withCore'
 
 const list = (value: unknown) =>
@@ -113,8 +115,13 @@ export function chartStateFromArgs({ values }: ParsedArgs): ChartState {
 
 function writeAtomically(path: string, bytes: Buffer): void {
   const temporary = `${path}.${process.pid}.partial`
-  writeFileSync(temporary, bytes)
-  renameSync(temporary, path)
+  try {
+    writeFileSync(temporary, bytes)
+    renameSync(temporary, path)
+  } catch (error) {
+    rmSync(temporary, { force: true })
+    throw error
+  }
 }
 
 export const exportCommand: Command = {
@@ -197,24 +204,28 @@ Options:
     }
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('chart.export', request.data, { face: 'cli' })
-      if (!result.ok) {
-        io.err(`zoo export: ${result.error.message}`)
-        return 1
-      }
+      if (!result.ok) return reportFailure(io, 'export', result)
       const exported = result.value as ChartExportResult
       const path = resolve(out)
       try {
         writeAtomically(path, Buffer.from(exported.base64, 'base64'))
       } catch (error) {
-        io.err(`zoo export: cannot write ${path}: ${(error as Error).message}`)
-        return 1
+        const reason = (error as Error).message
+        // A full disk is the machine's problem; any other refusal is the --out path's.
+        return reportFailure(
+          io,
+          'export',
+          (error as NodeJS.ErrnoException).code === 'ENOSPC'
+            ? fail('DISK_FULL', `cannot write ${path}: the disk is full (${reason}).`)
+            : fail('INVALID_INPUT', `cannot write ${path}: ${reason}. Choose another --out.`),
+        )
       }
       io.out(
         `Wrote ${path}: ${exported.points} models` +
           (exported.missing ? `, ${exported.missing} without a figure on an axis left out` : '') +
           ` (${request.data.format.toUpperCase()}, ${request.data.width}×${request.data.height}${request.data.format === 'png' ? ` at ${request.data.pixelRatio}×` : ''}).`,
       )
-      return 0
+      return EXIT.ok
     })
   },
 }

@@ -1,5 +1,6 @@
 import type { AppInfo } from '../../../shared/contract'
 import type { Command } from '../command'
+import { EXIT, reportFailure } from '../reportFailure'
 import { withCore } from '../withCore'
 
 export const infoCommand: Command = {
@@ -15,13 +16,10 @@ Options:
   run(args, io) {
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('app.info', {}, { face: 'cli' })
-      if (!result.ok) {
-        io.err(`zoo info: ${result.error.message}`)
-        return 1
-      }
+      if (!result.ok) return reportFailure(io, 'info', result, args.values.json === true)
       const info = result.value as AppInfo
       io.out(args.values.json ? JSON.stringify(info, null, 2) : formatInfo(info))
-      return 0
+      return EXIT.ok
     })
   },
 }

@@ -1,7 +1,8 @@
 import type { Figure, Preprocess, SourceRef } from '../../../shared/catalog/types'
 import { catalogListInput, type CatalogModelDetail } from '../../../shared/contract'
 import type { AppCore } from '../../core/appCore'
-import { UsageError, type Command } from '../command'
+import type { Command } from '../command'
+import { EXIT, reportFailure } from '../reportFailure'
 import { textTable } from '../textTable'
 import { withCore } from '../withCore'
 
@@ -102,17 +103,16 @@ Options:
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('catalog.get', { id }, { face: 'cli' })
       if (!result.ok) {
-        if (result.error.code === 'INVALID_INPUT') throw new UsageError(result.error.message)
-        io.err(`zoo model: ${result.error.message}`)
+        const status = reportFailure(io, 'model', result, args.values.json === true)
         if (result.error.code === 'NOT_FOUND') {
           const near = nearIds(core, id)
           if (near.length) io.err(`Did you mean: ${near.join(', ')}?`)
         }
-        return 1
+        return status
       }
       const detail = result.value as CatalogModelDetail
       io.out(args.values.json ? JSON.stringify(detail, null, 2) : formatModelDetail(detail))
-      return 0
+      return EXIT.ok
     })
   },
 }

@@ -5,6 +5,7 @@ import {
   type CatalogListResult,
 } from '../../../shared/contract'
 import { UsageError, type Command, type ParsedArgs } from '../command'
+import { EXIT, reportFailure } from '../reportFailure'
 import { textTable } from '../textTable'
 import { withCore } from '../withCore'
 
@@ -130,11 +131,7 @@ Options:
     const input = listInputFromArgs(args)
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('catalog.list', input, { face: 'cli' })
-      if (!result.ok) {
-        if (result.error.code === 'INVALID_INPUT') throw new UsageError(result.error.message)
-        io.err(`zoo models: ${result.error.message}`)
-        return 1
-      }
+      if (!result.ok) return reportFailure(io, 'models', result, args.values.json === true)
       const value = result.value as CatalogListResult
       if (args.values.json) {
         io.out(
@@ -149,7 +146,7 @@ Options:
         const label = `${key.platform} bs${key.batchSize}${key.threads ? ` t${key.threads}` : ''} ms`
         io.out(formatModelList(value, label))
       }
-      return 0
+      return EXIT.ok
     })
   },
 }

@@ -4,7 +4,9 @@ import { resolveDataDir } from '../../app/dataDir'
 import { openInBrowser } from '../../app/openBrowser'
 import { openAppCore } from '../../core/appCore'
 import { startHttpServer } from '../../http/httpServer'
+import { fail } from '../../../shared/errors'
 import { UsageError, type Command } from '../command'
+import { EXIT, reportFailure } from '../reportFailure'
 
 /** The built renderer sits beside the bundled main code: out/main/*.js → out/renderer. */
 export const BUILT_RENDERER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer')
@@ -42,8 +44,14 @@ Options:
         (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
           ? `port ${port} is in use`
           : String(error)
-      io.err(`zoo serve: cannot listen on 127.0.0.1: ${reason}. Choose another --port, or omit it.`)
-      return 1
+      return reportFailure(
+        io,
+        'serve',
+        fail(
+          'UNAVAILABLE',
+          `cannot listen on 127.0.0.1: ${reason}. Choose another --port, or omit it.`,
+        ),
+      )
     }
     io.out(`Zoo Explorer is running at ${server.url}`)
     io.out(`Data folder: ${core.dataDir}`)
@@ -56,6 +64,6 @@ Options:
     })
     await server.close()
     core.close()
-    return 0
+    return EXIT.ok
   },
 }
