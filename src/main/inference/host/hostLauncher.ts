@@ -45,51 +45,61 @@ export function stderrTail(): { push(chunk: Buffer | string): void; last(): stri
   }
 }
 
-export const nodeHostLauncher: HostLauncher = {
-  start(script) {
-    if (process.versions.electron) {
-      // fork would start a second copy of the app: Electron passes its utility launcher.
-      throw new AppError(
-        'INTERNAL',
-        'Inside Electron, model hosts are started by the utility process launcher (openAppCore({ hostLauncher })).',
-      )
-    }
-    const child = fork(script, [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      execArgv: [],
-    })
-    const stderr = stderrTail()
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk))
-    let exitListener: ((exit: HostExit) => void) | null = null
-    let exited = false
-    const ended = (exit: Omit<HostExit, 'lastError'>, lastError = stderr.last()) => {
-      if (exited) return
-      exited = true
-      exitListener?.({ ...exit, lastError })
-    }
-    child.on('exit', (code, signal) => ended({ code, signal }))
-    // A process that could not be started emits 'error' and no 'exit'.
-    child.on('error', (error) => {
-      if (child.pid === undefined) ended({ code: null, signal: null }, error.message)
-    })
-    return {
-      get pid() {
-        return child.pid
-      },
-      send(request) {
-        // An error here means the process is gone; its 'exit' settles what waits.
-        child.send(request, () => {})
-      },
-      onMessage(listener) {
-        child.on('message', (message: HostResponse) => listener(message))
-      },
-      onExit(listener) {
-        exitListener = listener
-      },
-      kill() {
-        child.kill()
-      },
-    }
-  },
+/**
+ * Hosts forked as Node processes. `as` runs them as another user (POSIX, when this process may),
+ * for hosts with fewer rights than the app.
+ */
+export function forkHostLauncher(as: { uid?: number; gid?: number } = {}): HostLauncher {
+  return {
+    start(script) {
+      if (process.versions.electron) {
+        // fork would start a second copy of the app: Electron passes its utility launcher.
+        throw new AppError(
+          'INTERNAL',
+          'Inside Electron, model hosts are started by the utility process launcher (openAppCore({ hostLauncher })).',
+        )
+      }
+      const child = fork(script, [], {
+        serialization: 'advanced',
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        execArgv: [],
+        ...as,
+      })
+      const stderr = stderrTail()
+      child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk))
+      let exitListener: ((exit: HostExit) => void) | null = null
+      let exited = false
+      const ended = (exit: Omit<HostExit, 'lastError'>, lastError = stderr.last()) => {
+        if (exited) return
+        exited = true
+        exitListener?.({ ...exit, lastError })
+      }
+      child.on('exit', (code, signal) => ended({ code, signal }))
+      // A process that could not be started emits 'error' and no 'exit'.
+      child.on('error', (error) => {
+        if (child.pid === undefined) ended({ code: null, signal: null }, error.message)
+      })
+      return {
+        get pid() {
+          return child.pid
+        },
+        send(request) {
+          // An error here means the process is gone; its 'exit' settles what waits.
+          child.send(request, () => {})
+        },
+        onMessage(listener) {
+          child.on('message', (message: HostResponse) => listener(message))
+        },
+        onExit(listener) {
+          exitListener = listener
+        },
+        kill() {
+          child.kill()
+        },
+      }
+    },
+  }
 }
+
+/** The default: hosts forked as Node processes of the same user. */
+export const nodeHostLauncher: HostLauncher = forkHostLauncher()
