@@ -1,8 +1,8 @@
 /**
  * Running one request's images on a model host so that one bad input never costs the others
- * their results. The images go to the host in chunks (a chunk is one batch), two at a time so
- * that the host decodes the next while the model runs the current one, and each chunk's results
- * are kept as they come. When the host dies:
+ * their results. The images go to the host in chunks (a chunk is one batch), a few at a time so
+ * that the host decodes the next while the model runs the current one (see WINDOW), and each
+ * chunk's results are kept as they come. When the host dies:
  *   - the chunks it had are rerun on a fresh host one image at a time, to find the culprit;
  *   - an image that kills a fresh host while it runs there alone gets MODEL_CRASHED saying so,
  *     and the rest go on (in batches again once the suspect chunks are done);
@@ -18,8 +18,12 @@ import type { PreprocessPlan } from './preprocess/preprocessPlan'
 /** Host deaths in a row, with no image finished in between, before the request gives up. */
 export const MAX_CRASHES_IN_A_ROW = 3
 
-/** Chunks sent to a host before the first is answered: one running, one being decoded. */
-const WINDOW = 2
+/**
+ * Chunks a host is given before the first is answered: one running, one being decoded, and one
+ * waiting to be decoded. The third matters when inference is slower than decoding: the run
+ * holds the host's thread, so a chunk sent during it would only start decoding after it.
+ */
+const WINDOW = 3
 
 export interface RunImagesOptions {
   images: HostImage[]
@@ -127,6 +131,7 @@ export async function runImages(options: RunImagesOptions): Promise<Map<string, 
         if (++crashes >= MAX_CRASHES_IN_A_ROW) giveUp(error.message)
         continue
       }
+      if (error instanceof AppError && error.code === 'CANCELLED') throw error
       // The model cannot be loaded any more (its file went away, say): say so for each image.
       const reason =
         error instanceof AppError

@@ -31,7 +31,10 @@ sharp.cache(false)
 let session: ort.InferenceSession | null = null
 
 function toApiError(error: unknown, fallback: ApiError['code']): ApiError {
-  if (error instanceof AppError) return { code: error.code, message: error.message }
+  if (error instanceof AppError) {
+    const { code, message, details } = error
+    return details === undefined ? { code, message } : { code, message, details }
+  }
   return { code: fallback, message: error instanceof Error ? error.message : String(error) }
 }
 
