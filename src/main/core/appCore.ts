@@ -8,6 +8,7 @@ import { APP_NAME, APP_VERSION, readAppInfo, type Host } from '../app/appInfo'
 import { ensureDataDir } from '../app/dataDir'
 import { resolveResourcesDir } from '../app/resourcesDir'
 import { readCatalogBundle, readLabels } from '../catalog/catalogBundle'
+import type { HostLauncher } from '../inference/host/hostLauncher'
 import { InferenceService } from '../inference/inferenceService'
 import { ModelStore } from '../inference/modelStore'
 import { UploadStore } from '../uploads/uploadStore'
@@ -33,6 +34,8 @@ export interface AppCoreOptions {
   download?: WeightsServiceOptions['download']
   env?: NodeJS.ProcessEnv
   log?: (message: string) => void
+  /** How model host processes are started: fork (the default) or Electron's utility processes. */
+  hostLauncher?: HostLauncher
 }
 
 export interface AppCore {
@@ -92,6 +95,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     uploads,
     store: new ModelStore(dataDir, db, catalogEntry),
     imagenetLabels: () => (imagenetLabels ??= readLabels(resourcesDir)),
+    ...(options.hostLauncher ? { launcher: options.hostLauncher } : {}),
   })
   const weights = new WeightsService({
     dataDir,

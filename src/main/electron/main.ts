@@ -11,6 +11,7 @@ import { openAppCore, type AppCore } from '../core/appCore'
 import { contentSecurityPolicy } from '../security/contentSecurityPolicy'
 import { registerAppScheme, serveRendererOverAppScheme } from './appProtocol'
 import { connectIpc, forwardEvents } from './ipcBridge'
+import { utilityHostLauncher } from './utilityHostLauncher'
 import { APP_ORIGIN, externalUrlToOpen, isAppUrl, originOf } from './navigationPolicy'
 import { isPermissionGranted } from './permissionPolicy'
 import { createWindowOptions } from './windowOptions'
@@ -133,6 +134,7 @@ function start(): void {
       dataDir,
       host: 'electron',
       ...(binding ? { nativeBinding: binding } : {}),
+      hostLauncher: utilityHostLauncher,
     })
     hardenSessions()
     serveRendererOverAppScheme(join(here, '..', 'renderer'))

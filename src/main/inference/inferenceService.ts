@@ -1,9 +1,9 @@
 /**
- * Classifying images with local ONNX models. Each loaded model runs in its own host process;
- * hosts are kept for reuse and the least recently used is stopped when more than `maxHosts` are
- * loaded. ONNX Runtime gets the cores (intra-op threads), each host decodes on one extra thread.
+ * Classifying images with local ONNX models. Each loaded model runs in its own host process
+ * (kept for reuse in a HostPool); a request's images run there in chunks that survive the host
+ * crashing (runImages). ONNX Runtime gets the cores (intra-op threads), each host decodes on one
+ * extra thread. Every file the caller names is checked before it is read (files/regularFile.ts).
  */
-import { existsSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { basename } from 'node:path'
 import type {
@@ -19,25 +19,20 @@ import { attachInput, classifyInput } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
 import type { CatalogService } from '../catalog/catalogService'
 import type { UploadStore } from '../uploads/uploadStore'
-import type { HostImage, ModelInfo } from './host/hostProtocol'
+import { readRegularFile, statRegularFile } from '../files/regularFile'
+import { nodeHostLauncher, type HostLauncher } from './host/hostLauncher'
+import type { HostImage } from './host/hostProtocol'
 import { ModelHost } from './host/modelHost'
 import { imageModelShape, type ImageModelShape } from './host/validateModel'
+import { HostPool, type ModelTarget } from './hostPool'
 import type { ModelStore, StoredModel } from './modelStore'
+import { runImages } from './runImages'
 import { parseLabelFile, toProbabilities, topK } from './postprocess'
 import {
   planFromCatalog,
   planFromInputSize,
   type PreprocessPlan,
 } from './preprocess/preprocessPlan'
-
-interface LoadedHost {
-  host: ModelHost
-  info: ModelInfo
-  shape: ImageModelShape
-  lastUsed: number
-  /** Requests running on this host: a busy host is never evicted. */
-  busy: number
-}
 
 export interface InferenceServiceOptions {
   dataDir: string
@@ -47,76 +42,30 @@ export interface InferenceServiceOptions {
   store: ModelStore
   maxHosts?: number
   intraOpThreads?: number
+  /** How host processes are started: fork under Node (the default), a utility process in Electron. */
+  launcher?: HostLauncher
 }
 
 /** The largest batch sent to a model with an open batch axis. */
 const BATCH = 8
 
 export class InferenceService {
-  private readonly hosts = new Map<string, LoadedHost>()
-  private readonly loading = new Map<
-    string,
-    Promise<{ loaded: LoadedHost; loadMs: number | null }>
-  >()
-  private readonly maxHosts: number
-  private readonly threads: number
+  private readonly pool: HostPool
+  private readonly launcher: HostLauncher
 
   constructor(private readonly options: InferenceServiceOptions) {
-    this.maxHosts = options.maxHosts ?? 3
-    this.threads = options.intraOpThreads ?? Math.max(1, availableParallelism())
+    this.launcher = options.launcher ?? nodeHostLauncher
+    this.pool = new HostPool({
+      launcher: this.launcher,
+      maxHosts: options.maxHosts ?? 3,
+      intraOpThreads: options.intraOpThreads ?? Math.max(1, availableParallelism()),
+    })
   }
 
   models(): LocalModel[] {
     return this.options.store
       .list()
       .map(({ path: _path, plan: _plan, labelNames: _labels, ...model }) => model)
-  }
-
-  /** A host for the model file, loading (and validating) it on first use. */
-  private async host(
-    path: string,
-    key: string,
-    label: string,
-  ): Promise<{ loaded: LoadedHost; loadMs: number | null }> {
-    const existing = this.hosts.get(key)
-    if (existing?.host.running) {
-      existing.lastUsed = Date.now()
-      return { loaded: existing, loadMs: null }
-    }
-    const pending = this.loading.get(key)
-    if (pending) return pending
-    const load = (async () => {
-      existing?.host.dispose()
-      this.hosts.delete(key)
-      const host = new ModelHost(label)
-      try {
-        const info = await host.load(path, this.threads)
-        const loaded = { host, info, shape: imageModelShape(info), lastUsed: Date.now(), busy: 0 }
-        this.hosts.set(key, loaded)
-        return { loaded, loadMs: info.loadMs }
-      } catch (error) {
-        host.dispose()
-        throw error
-      }
-    })()
-    this.loading.set(key, load)
-    try {
-      return await load
-    } finally {
-      this.loading.delete(key)
-    }
-  }
-
-  /** Stops the least recently used idle hosts beyond `maxHosts`; busy ones wait for their turn. */
-  private evict(): void {
-    const idle = [...this.hosts.entries()]
-      .filter(([, loaded]) => loaded.busy === 0)
-      .sort((a, b) => a[1].lastUsed - b[1].lastUsed)
-    for (const [key, loaded] of idle) {
-      if (this.hosts.size <= this.maxHosts) return
-      loaded.host.dispose()
-      this.hosts.delete(key)
-    }
   }
 
   private catalogPlan(catalogId: string): { plan: PreprocessPlan; name: string } {
@@ -130,20 +79,22 @@ export class InferenceService {
     return { plan: planFromCatalog(model.preprocess), name: model.displayName }
   }
 
-  private resolve(ref: ModelRef, overrides?: PreprocessOverrides, labelsPath?: string) {
+  /** The model file, its names and how to preprocess and label for it. */
+  private async resolve(
+    ref: ModelRef,
+    overrides?: PreprocessOverrides,
+    labelsPath?: string,
+  ): Promise<Resolved> {
     if ('path' in ref) {
+      // Read before any host starts: a bad label file is refused without loading the model.
+      const fileLabels = labelsPath ? await readLabels(labelsPath) : null
       return {
-        key: `path:${ref.path}`,
-        path: ref.path,
-        name: basename(ref.path),
+        target: { key: `path:${ref.path}`, path: ref.path, label: basename(ref.path) },
+        id: ref.path,
         catalogId: null,
-        plan: (shape: ImageModelShape) => planFromInputSize(shape.inputSize ?? 224, overrides),
-        labels: (classes: number) =>
-          labelsPath
-            ? readLabels(labelsPath)
-            : classes === 1000
-              ? this.options.imagenetLabels()
-              : null,
+        plan: (shape) => planFromInputSize(shape.inputSize ?? 224, overrides),
+        labels: (classes) =>
+          fileLabels ?? (classes === 1000 ? this.options.imagenetLabels() : null),
       }
     }
     const id = 'catalogId' in ref ? ref.catalogId : ref.customId
@@ -156,14 +107,12 @@ export class InferenceService {
       )
     }
     return {
-      key: stored.sha256,
-      path: stored.path,
-      name: stored.name,
+      target: { key: stored.sha256, path: stored.path, label: stored.name },
+      id: stored.id,
       catalogId: stored.source === 'catalog' ? stored.id : null,
-      plan: (): PreprocessPlan => stored.plan ?? this.catalogPlan(stored.id).plan,
+      plan: () => stored.plan ?? this.catalogPlan(stored.id).plan,
       labels: () =>
         stored.source === 'catalog' ? this.options.imagenetLabels() : stored.labelNames,
-      stored,
     }
   }
 
@@ -178,13 +127,15 @@ export class InferenceService {
 
   async classify(rawInput: unknown): Promise<ClassifyResult> {
     const input = classifyInput.parse(rawInput)
-    const target = this.resolve(input.model, input.preprocess, input.labelsPath)
-    const { loaded, loadMs } = await this.host(target.path, target.key, target.name)
-    const plan = target.plan(loaded.shape)
-    if (loaded.shape.inputSize !== null && loaded.shape.inputSize !== plan.inputSize) {
+    const model = await this.resolve(input.model, input.preprocess, input.labelsPath)
+    const { target } = model
+    const { loaded, loadMs } = await this.pool.get(target)
+    const { shape } = loaded
+    const plan = model.plan(shape)
+    if (shape.inputSize !== null && shape.inputSize !== plan.inputSize) {
       throw new AppError(
         'MODEL_INPUT_UNSUPPORTED',
-        `The ONNX file takes ${loaded.shape.inputSize}×${loaded.shape.inputSize} images, but ${target.name}'s preprocessing makes ${plan.inputSize}×${plan.inputSize}.`,
+        `The ONNX file takes ${shape.inputSize}×${shape.inputSize} images, but ${target.label}'s preprocessing makes ${plan.inputSize}×${plan.inputSize}.`,
       )
     }
     const names = input.images.map((image) =>
@@ -205,46 +156,52 @@ export class InferenceService {
       }
     })
     // With a fixed class count a wrong label file is known before any image is run.
-    const knownLabels = loaded.shape.classes === null ? null : target.labels(loaded.shape.classes)
-    if (knownLabels && knownLabels.length !== loaded.shape.classes) {
+    const knownLabels = shape.classes === null ? null : model.labels(shape.classes)
+    if (knownLabels && knownLabels.length !== shape.classes) {
       throw new AppError(
         'INVALID_INPUT',
-        `The label file names ${knownLabels.length} classes, but the model has ${loaded.shape.classes}.`,
+        `The label file names ${knownLabels.length} classes, but the model has ${shape.classes}.`,
       )
     }
-    loaded.busy++
-    let results: Awaited<ReturnType<ModelHost['run']>>
+    const release = this.pool.use(target.key)
+    let results: Awaited<ReturnType<typeof runImages>>
     try {
-      results = hostImages.length
-        ? await loaded.host.run(hostImages, plan, loaded.shape.batchSize ?? BATCH)
-        : []
+      // The host just checked is used first; after a crash the pool gives a fresh one.
+      let first: ModelHost | null = loaded.host
+      results = await runImages({
+        images: hostImages,
+        plan,
+        batchSize: shape.batchSize ?? BATCH,
+        host: async () => {
+          const host = first ?? (await this.pool.get(target)).loaded.host
+          first = null
+          return host
+        },
+      })
     } finally {
-      loaded.busy--
-      loaded.lastUsed = Date.now()
-      this.evict()
+      release()
     }
-    const classes = loaded.shape.classes ?? results.find((r) => r.ok)?.output.length ?? 0
-    const labels = target.labels(classes)
+    const classes = shape.classes ?? [...results.values()].find((r) => r.ok)?.output.length ?? 0
+    const labels = model.labels(classes)
     if (labels && classes && labels.length !== classes) {
       throw new AppError(
         'INVALID_INPUT',
         `The label file names ${labels.length} classes, but the model has ${classes}.`,
       )
     }
-    const byKey = new Map(results.map((r) => [r.key, r]))
     return {
       model: {
-        id: 'stored' in target && target.stored ? target.stored.id : target.path,
-        name: target.name,
+        id: model.id,
+        name: target.label,
         inputSize: plan.inputSize,
-        catalogId: target.catalogId,
+        catalogId: model.catalogId,
       },
       loadMs,
       results: input.images.map((_, index): ImageClassification => {
         const key = String(index)
         const failed = early.get(key)
         if (failed) return failed
-        const result = byKey.get(key)!
+        const result = results.get(key)!
         if (!result.ok) return { image: names[index]!, ok: false, error: result.error }
         const { probabilities, applied } = toProbabilities(result.output)
         return {
@@ -265,11 +222,11 @@ export class InferenceService {
     const sourcePath =
       'path' in input.source ? input.source.path : this.options.uploads.path(input.source.uploadId)
     const sourceName = 'path' in input.source ? basename(input.source.path) : input.source.fileName
+    // Checked before a probe host starts: a FIFO or a device would otherwise hold it forever.
+    await statRegularFile(sourcePath, 'model')
     // Validate before keeping anything: it must load and take an image tensor.
-    // A host of its own, outside the cache: probing a file must not evict a loaded model.
-    if (!existsSync(sourcePath))
-      throw new AppError('NOT_FOUND', `There is no file "${sourcePath}".`)
-    const probe = new ModelHost(sourceName)
+    // A host of its own, outside the pool: probing a file must not evict a loaded model.
+    const probe = new ModelHost(sourceName, this.launcher)
     let shape: ImageModelShape
     try {
       shape = imageModelShape(await probe.load(sourcePath, 1))
@@ -302,7 +259,7 @@ export class InferenceService {
     const labels = input.labels
       ? 'names' in input.labels
         ? input.labels.names
-        : readLabels(
+        : await readLabels(
             'path' in input.labels
               ? input.labels.path
               : this.options.uploads.path(input.labels.uploadId),
@@ -336,26 +293,27 @@ export class InferenceService {
     if ('path' in ref) throw new AppError('INVALID_INPUT', 'Only attached models can be removed.')
     const id = 'catalogId' in ref ? ref.catalogId : ref.customId
     const stored = this.options.store.get(id)
-    if (stored) {
-      this.hosts.get(stored.sha256)?.host.dispose()
-      this.hosts.delete(stored.sha256)
-    }
+    if (stored) this.pool.drop(stored.sha256)
     return this.options.store.remove(id)
   }
 
   dispose(): void {
-    for (const { host } of this.hosts.values()) host.dispose()
-    this.hosts.clear()
+    this.pool.dispose()
   }
 }
 
-function readLabels(path: string): string[] {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch {
-    throw new AppError('NOT_FOUND', `The label file "${path}" cannot be read.`)
-  }
+/** A model as a request names it, resolved to its file and what to do with its output. */
+interface Resolved {
+  target: ModelTarget
+  /** The id results report: the stored model's id, or the path given. */
+  id: string
+  catalogId: string | null
+  plan: (shape: ImageModelShape) => PreprocessPlan
+  labels: (classes: number) => string[] | null
+}
+
+async function readLabels(path: string): Promise<string[]> {
+  const text = (await readRegularFile(path, 'labels')).toString('utf8')
   try {
     return parseLabelFile(text)
   } catch (error) {

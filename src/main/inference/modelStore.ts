@@ -4,19 +4,13 @@
  * catalog entry in model_files, or a custom model with its class names and preprocessing.
  */
 import { createHash } from 'node:crypto'
-import {
-  copyFileSync,
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
+import { open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import type { LocalModel } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
+import { openRegularFile, readRegularFileChunks } from '../files/regularFile'
 import type { PreprocessPlan } from './preprocess/preprocessPlan'
 
 export interface StoredModel extends LocalModel {
@@ -24,16 +18,6 @@ export interface StoredModel extends LocalModel {
   /** Custom models only: their preprocessing and class names. */
   plan: PreprocessPlan | null
   labelNames: string[] | null
-}
-
-export function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256')
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')))
-  })
 }
 
 interface Row {
@@ -61,23 +45,41 @@ export class ModelStore {
     mkdirSync(this.dir, { recursive: true })
   }
 
-  /** Copies a file into the store under its hash; returns the stored path. */
+  /**
+   * Copies a model file into the store under its hash; returns the stored path. The source is
+   * checked like any model (a regular file under the model cap) and read once, hashed as it is
+   * copied.
+   */
   async importFile(source: string): Promise<{ sha256: string; path: string; sizeBytes: number }> {
-    let sizeBytes: number
+    const opened = await openRegularFile(source, 'model')
+    const sizeBytes = opened.info.size
+    const temporary = join(this.dir, `import-${process.pid}-${Date.now()}.partial`)
+    let sha256: string
     try {
-      sizeBytes = statSync(source).size
-    } catch {
-      throw new AppError('NOT_FOUND', `There is no file "${source}".`)
+      if (sizeBytes === 0)
+        throw new AppError('MODEL_INVALID', `"${source}" is empty (0 bytes), not an ONNX model.`)
+      const hash = createHash('sha256')
+      const copy = await open(temporary, 'w')
+      try {
+        for await (const chunk of readRegularFileChunks(opened, source, 'model')) {
+          hash.update(chunk)
+          await copy.write(chunk)
+        }
+        await copy.sync()
+      } finally {
+        await copy.close()
+      }
+      sha256 = hash.digest('hex')
+    } catch (error) {
+      await rm(temporary, { force: true })
+      throw error
+    } finally {
+      opened.handle.close().catch(() => {})
     }
-    if (sizeBytes === 0)
-      throw new AppError('MODEL_INVALID', `"${source}" is empty (0 bytes), not an ONNX model.`)
-    const sha256 = await sha256File(source)
     const path = join(this.dir, `${sha256}.onnx`)
-    if (!existsSync(path)) {
-      const temporary = `${path}.${process.pid}.partial`
-      copyFileSync(source, temporary)
-      renameSync(temporary, path)
-    }
+    // The same bytes stored before (or by another process meanwhile): keep the one there.
+    if (existsSync(path)) await rm(temporary, { force: true })
+    else await rename(temporary, path)
     return { sha256, path, sizeBytes }
   }
 

@@ -1,6 +1,7 @@
 /**
- * Messages between the app and a model host process (one per loaded model). Typed arrays travel
- * as they are: the channel uses Node's "advanced" (structured clone) serialisation.
+ * Messages between the app and a model host process (one per loaded model): one table of
+ * request types, each with the reply it gets. Typed arrays travel as they are (structured clone:
+ * Node's "advanced" serialisation, or Electron's postMessage).
  */
 import type { ApiError } from '../../../shared/errors'
 import type { PreprocessPlan } from '../preprocess/preprocessPlan'
@@ -21,8 +22,7 @@ export interface ModelInfo {
 export interface HostImage {
   /** The caller's name for this image, echoed in its result. */
   key: string
-  path?: string
-  bytes?: Uint8Array
+  path: string
   /** How errors name the image (the file name a user knows, not an upload's stored path). */
   label?: string
 }
@@ -47,9 +47,63 @@ export type HostImageResult =
     }
   | { key: string; ok: false; error: ApiError }
 
-export type HostRequest =
-  | { id: number; type: 'load'; modelPath: string; intraOpThreads: number }
-  | { id: number; type: 'run'; images: HostImage[]; plan: PreprocessPlan; batchSize: number }
+/** Every request a host understands, and what it answers. */
+export interface HostCalls {
+  /** Opens the model file (checked like any input) in an ONNX Runtime session. */
+  load: {
+    request: { modelPath: string; intraOpThreads: number }
+    reply: ModelInfo
+  }
+  /**
+   * One chunk of a request: its images are run as one batch. A host takes several chunks at
+   * once and decodes the next while the model runs the current one; replies come in order.
+   */
+  run: {
+    request: { images: HostImage[]; plan: PreprocessPlan }
+    reply: { results: HostImageResult[] }
+  }
+  /** Whether the host is alive and listening (asked before a request reuses an idle host). */
+  ping: {
+    request: Record<never, never>
+    reply: { pid: number }
+  }
+}
 
-export type HostResponse =
-  { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ApiError }
+export type HostCallType = keyof HostCalls
+
+/** A request before the app gives it an id: its type's fields. */
+export type HostRequestBody<T extends HostCallType = HostCallType> = {
+  [K in T]: { type: K } & HostCalls[K]['request']
+}[T]
+
+/** A request as sent: with an id its reply carries back. */
+export type HostRequest<T extends HostCallType = HostCallType> = HostRequestBody<T> & {
+  id: number
+}
+
+export type HostReply<T extends HostCallType> = HostCalls[T]['reply']
+
+export type HostSuccess<T extends HostCallType = HostCallType> = {
+  [K in T]: { id: number; type: K; ok: true; value: HostReply<K> }
+}[T]
+
+export interface HostFailure {
+  id: number
+  type: HostCallType
+  ok: false
+  error: ApiError
+}
+
+export type HostResponse<T extends HostCallType = HostCallType> = HostSuccess<T> | HostFailure
+
+/**
+ * The value of a successful reply of each type (undefined for a reply of another type, which
+ * would be a bug): how the app side types a reply without a cast.
+ */
+export const replyValue: {
+  [K in HostCallType]: (response: HostSuccess) => HostReply<K> | undefined
+} = {
+  load: (response) => (response.type === 'load' ? response.value : undefined),
+  run: (response) => (response.type === 'run' ? response.value : undefined),
+  ping: (response) => (response.type === 'ping' ? response.value : undefined),
+}

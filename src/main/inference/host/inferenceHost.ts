@@ -1,23 +1,28 @@
 /**
  * A model host: a child process that owns one ONNX Runtime session, decodes and preprocesses
  * images and runs them through the model. A model that crashes or hangs takes down only this
- * process; the app notices, reports it, and starts another when asked.
+ * process; the app notices, starts another and reruns what was lost (see runImages.ts).
+ * Each input file is checked before it is read (files/regularFile.ts).
  */
-import { readFile } from 'node:fs/promises'
 import * as ort from 'onnxruntime-node'
 import sharp from 'sharp'
 import { AppError, type ApiError } from '../../../shared/errors'
+import { readRegularFile } from '../../files/regularFile'
 import { decodeImage } from '../preprocess/decodeImage'
 import { preprocessImage } from '../preprocess/preprocessImage'
 import type { PreprocessPlan } from '../preprocess/preprocessPlan'
 import type {
+  HostCallType,
   HostImage,
   HostImageResult,
+  HostReply,
   HostRequest,
   HostResponse,
+  HostSuccess,
   ModelInfo,
   TensorInfo,
 } from './hostProtocol'
+import { parentChannel } from './parentChannel'
 
 // One libvips worker: the ONNX Runtime threads get the cores; decoding overlaps with inference.
 sharp.concurrency(1)
@@ -26,7 +31,10 @@ sharp.cache(false)
 let session: ort.InferenceSession | null = null
 
 function toApiError(error: unknown, fallback: ApiError['code']): ApiError {
-  if (error instanceof AppError) return { code: error.code, message: error.message }
+  if (error instanceof AppError) {
+    const { code, message, details } = error
+    return details === undefined ? { code, message } : { code, message, details }
+  }
   return { code: fallback, message: error instanceof Error ? error.message : String(error) }
 }
 
@@ -41,15 +49,7 @@ function tensorInfo(meta: ort.InferenceSession.ValueMetadata): TensorInfo {
 
 async function load(modelPath: string, intraOpThreads: number): Promise<ModelInfo> {
   const started = performance.now()
-  let bytes: Buffer
-  try {
-    bytes = await readFile(modelPath)
-  } catch (error) {
-    throw new AppError(
-      'MODEL_NOT_AVAILABLE',
-      `The model file cannot be read: ${(error as Error).message}`,
-    )
-  }
+  const bytes = await readRegularFile(modelPath, 'model')
   try {
     session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['cpu'],
@@ -92,9 +92,8 @@ async function prepare(
 ): Promise<Prepared | HostImageResult> {
   try {
     const t0 = performance.now()
-    const bytes = image.bytes ?? (await readImageFile(image.path))
-    const what = image.label ?? image.path
-    const decoded = await decodeImage(bytes, what ? `"${what}"` : 'The image')
+    const bytes = await readRegularFile(image.path, 'image')
+    const decoded = await decodeImage(bytes, `"${image.label ?? image.path}"`)
     const t1 = performance.now()
     const { tensor, exact } = await preprocessImage(decoded, plan)
     const t2 = performance.now()
@@ -112,21 +111,6 @@ async function prepare(
     }
   } catch (error) {
     return { key: image.key, ok: false, error: toApiError(error, 'IMAGE_CORRUPT') }
-  }
-}
-
-async function readImageFile(path: string | undefined): Promise<Uint8Array> {
-  if (!path) throw new AppError('INVALID_INPUT', 'An image needs its bytes or a path.')
-  try {
-    return await readFile(path)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new AppError(
-      code === 'ENOENT' ? 'NOT_FOUND' : 'IMAGE_CORRUPT',
-      code === 'ENOENT'
-        ? `There is no file "${path}".`
-        : `"${path}" cannot be read (${code ?? 'error'}).`,
-    )
   }
 }
 
@@ -166,48 +150,42 @@ async function infer(batch: Prepared[], plan: PreprocessPlan): Promise<HostImage
   }))
 }
 
-/** Runs batches while the next batch is being decoded, so decoding and inference overlap. */
-async function run(
-  images: HostImage[],
-  plan: PreprocessPlan,
-  batchSize: number,
-): Promise<HostImageResult[]> {
-  const results: HostImageResult[] = []
-  const batches: HostImage[][] = []
-  for (let i = 0; i < images.length; i += batchSize) batches.push(images.slice(i, i + batchSize))
-  const prepareBatch = (batch: HostImage[]) =>
-    Promise.all(batch.map((image) => prepare(image, plan)))
-  let next = batches.length ? prepareBatch(batches[0]!) : null
-  for (let b = 0; b < batches.length; b++) {
-    const prepared = await next!
-    next = b + 1 < batches.length ? prepareBatch(batches[b + 1]!) : null
-    const ready = prepared.filter((p): p is Prepared => 'tensor' in p)
-    const failed = prepared.filter((p): p is HostImageResult => !('tensor' in p))
+// Chunks are prepared one after another as they arrive, and run one after another: while the
+// model runs one chunk (a synchronous call that holds this thread), libvips decodes the next.
+let preparing: Promise<unknown> = Promise.resolve()
+let inferring: Promise<unknown> = Promise.resolve()
+
+function run(images: HostImage[], plan: PreprocessPlan): Promise<HostReply<'run'>> {
+  const prepared = preparing.then(() => Promise.all(images.map((image) => prepare(image, plan))))
+  preparing = prepared.catch(() => {})
+  const done = Promise.all([prepared, inferring]).then(async ([items]) => {
+    const ready = items.filter((p): p is Prepared => 'tensor' in p)
+    const failed = items.filter((p): p is HostImageResult => !('tensor' in p))
     const inferred = ready.length ? await infer(ready, plan) : []
     const byKey = new Map([...inferred, ...failed].map((r) => [r.key, r]))
-    for (const image of batches[b]!) results.push(byKey.get(image.key)!)
-  }
-  return results
+    return { results: images.map((image) => byKey.get(image.key)!) }
+  })
+  inferring = done.catch(() => {})
+  return done
 }
 
-function reply(response: HostResponse): void {
-  process.send?.(response)
+const handlers: { [K in HostCallType]: (request: HostRequest<K>) => Promise<HostReply<K>> } = {
+  load: (request) => load(request.modelPath, request.intraOpThreads),
+  run: (request) => run(request.images, request.plan),
+  ping: () => Promise.resolve({ pid: process.pid }),
 }
 
-process.on('message', (message: HostRequest) => {
-  const handle = async (): Promise<unknown> => {
-    switch (message.type) {
-      case 'load':
-        return load(message.modelPath, message.intraOpThreads)
-      case 'run':
-        return { results: await run(message.images, message.plan, message.batchSize) }
-    }
+/** The reply to `request`: its handler's value, or the error it failed with. */
+async function answer<K extends HostCallType>(request: HostRequest<K>): Promise<HostResponse<K>> {
+  const { id, type } = request
+  const handler: (request: HostRequest<K>) => Promise<HostReply<K>> = handlers[type]
+  try {
+    const success: HostSuccess<K> = { id, type, ok: true, value: await handler(request) }
+    return success
+  } catch (error) {
+    return { id, type, ok: false, error: toApiError(error, 'INTERNAL') }
   }
-  handle().then(
-    (value) => reply({ id: message.id, ok: true, value }),
-    (error: unknown) => reply({ id: message.id, ok: false, error: toApiError(error, 'INTERNAL') }),
-  )
-})
+}
 
-// The app going away (even abruptly) must not leave this process behind.
-process.on('disconnect', () => process.exit(0))
+const channel = parentChannel()
+channel.onRequest((request) => void answer(request).then(channel.reply))

@@ -1,19 +1,24 @@
 /**
- * The app's side of a model host process: starts it, sends it work, and turns a crash or an
- * exit into typed errors for whatever was waiting, instead of a hang.
+ * The app's side of one model host process: starts it (through a HostLauncher), sends it typed
+ * requests, and turns its exit into a typed error for whatever was waiting, instead of a hang.
+ * A host that has exited stays exited: the caller starts a new one (see hostPool.ts).
  */
-import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AppError, type ApiError } from '../../../shared/errors'
 import type { PreprocessPlan } from '../preprocess/preprocessPlan'
-import type {
-  HostImage,
-  HostImageResult,
-  HostRequest,
-  HostResponse,
-  ModelInfo,
+import type { HostExit, HostLauncher, HostProcess } from './hostLauncher'
+import {
+  replyValue,
+  type HostCallType,
+  type HostImage,
+  type HostImageResult,
+  type HostReply,
+  type HostRequest,
+  type HostRequestBody,
+  type HostResponse,
+  type ModelInfo,
 } from './hostProtocol'
 
 /** The bundled host script: beside the bundled main code, or in out/main when running from source. */
@@ -35,113 +40,140 @@ export function hostEntryPath(): string {
   return found
 }
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: AppError) => void }
-/** A request without its id: distributes over the union so each variant keeps its fields. */
-type RequestBody = HostRequest extends infer R
-  ? R extends HostRequest
-    ? Omit<R, 'id'>
-    : never
-  : never
+/**
+ * The host process ended while a request waited for it. `runsInFlight` is how many run
+ * requests it had been given and not answered: with one, that run is what it was doing.
+ */
+export class HostExitedError extends AppError {
+  constructor(
+    message: string,
+    readonly runsInFlight: number,
+  ) {
+    super('MODEL_CRASHED', message)
+  }
+}
+
+interface Pending {
+  type: HostCallType
+  settle(response: HostResponse): void
+  fail(error: AppError): void
+}
 
 export class ModelHost {
-  private child: ChildProcess | null = null
+  private child: HostProcess | null = null
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   private exitReason: string | null = null
 
-  constructor(private readonly label: string) {}
+  constructor(
+    private readonly label: string,
+    private readonly launcher: HostLauncher,
+  ) {}
 
-  private start(): ChildProcess {
-    const child = fork(hostEntryPath(), [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      // Inside Electron, run the host as plain Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      execArgv: [],
-    })
-    let stderr = ''
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-2000)
-    })
-    child.on('message', (message: HostResponse) => {
-      const waiting = this.pending.get(message.id)
-      if (!waiting) return
-      this.pending.delete(message.id)
-      if (message.ok) waiting.resolve(message.value)
-      else
-        waiting.reject(
-          new AppError(message.error.code, message.error.message, message.error.details),
-        )
-    })
-    child.on('exit', (code, signal) => {
-      this.child = null
-      const how = signal ? `was killed (${signal})` : `exited with code ${code}`
-      this.exitReason = `The process running ${this.label} ${how}${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}.`
-      const error = new AppError('MODEL_CRASHED', this.exitReason)
-      for (const waiting of this.pending.values()) waiting.reject(error)
-      this.pending.clear()
-    })
-    child.on('error', () => {})
-    this.child = child
-    return child
-  }
-
+  /** Whether the process is (as far as this side knows) running. */
   get running(): boolean {
     return this.child !== null
   }
 
-  private send<T>(body: RequestBody): Promise<T> {
+  get pid(): number | undefined {
+    return this.child?.pid
+  }
+
+  private start(): HostProcess {
+    const child = this.launcher.start(hostEntryPath(), this.label)
+    child.onMessage((response) => {
+      const waiting = this.pending.get(response.id)
+      if (!waiting) return
+      this.pending.delete(response.id)
+      waiting.settle(response)
+    })
+    child.onExit((exit) => this.exited(child, exit))
+    this.child = child
+    return child
+  }
+
+  private exited(child: HostProcess, exit: HostExit): void {
+    if (this.child !== child) return
+    this.child = null
+    const how = exit.signal
+      ? `was killed (${exit.signal})`
+      : exit.code === null
+        ? 'could not be started'
+        : `exited with code ${exit.code}`
+    this.exitReason = `The process running ${this.label} ${how}${exit.lastError ? `: ${exit.lastError}` : ''}.`
+    const runs = [...this.pending.values()].filter((p) => p.type === 'run').length
+    const error = new HostExitedError(this.exitReason, runs)
+    const waiting = [...this.pending.values()]
+    this.pending.clear()
+    for (const p of waiting) p.fail(error)
+  }
+
+  private send<K extends HostCallType>(body: HostRequestBody<K>): Promise<HostReply<K>> {
     // Only a load starts a process: work sent to a stopped host would find no model there.
     if (!this.child && body.type !== 'load') {
       return Promise.reject(
-        new AppError(
-          'MODEL_CRASHED',
+        new HostExitedError(
           this.exitReason ?? `The process running ${this.label} is not running.`,
+          0,
         ),
       )
     }
-    const child = this.child ?? this.start()
     const id = this.nextId++
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
-      child.send({ ...body, id } as HostRequest, (error) => {
-        if (!error) return
-        this.pending.delete(id)
-        reject(
-          new AppError('MODEL_CRASHED', `The model process cannot be reached: ${error.message}`),
-        )
+    const pick: (response: HostResponse) => HostReply<K> | undefined = (response) =>
+      response.ok ? replyValue[body.type](response) : undefined
+    return new Promise<HostReply<K>>((resolve, reject) => {
+      this.pending.set(id, {
+        type: body.type,
+        settle: (response) => {
+          if (!response.ok) {
+            const { code, message, details } = response.error
+            reject(new AppError(code, message, details))
+            return
+          }
+          const value = pick(response)
+          if (value === undefined)
+            reject(
+              new AppError(
+                'INTERNAL',
+                `The model host answered a ${body.type} request with a ${response.type} reply.`,
+              ),
+            )
+          else resolve(value)
+        },
+        fail: reject,
       })
+      try {
+        const child = this.child ?? this.start()
+        const request: HostRequest<K> = { ...body, id }
+        child.send(request)
+      } catch (error) {
+        this.pending.delete(id)
+        reject(error instanceof AppError ? error : new HostExitedError(String(error), 0))
+      }
     })
   }
 
   load(modelPath: string, intraOpThreads: number): Promise<ModelInfo> {
-    return this.send<ModelInfo>({ type: 'load', modelPath, intraOpThreads })
+    return this.send({ type: 'load', modelPath, intraOpThreads })
   }
 
-  async run(
-    images: HostImage[],
-    plan: PreprocessPlan,
-    batchSize: number,
-  ): Promise<HostImageResult[]> {
-    const { results } = await this.send<{ results: HostImageResult[] }>({
-      type: 'run',
-      images,
-      plan,
-      batchSize,
-    })
-    return results
+  /** Runs one chunk of images as one batch. */
+  async run(images: HostImage[], plan: PreprocessPlan): Promise<HostImageResult[]> {
+    return (await this.send({ type: 'run', images, plan })).results
+  }
+
+  /** Resolves when the process answers; rejects with HostExitedError when it is gone. */
+  async ping(): Promise<void> {
+    await this.send({ type: 'ping' })
   }
 
   /** Stops the process; anything still waiting gets `reason`. */
   dispose(reason: ApiError = { code: 'CANCELLED', message: 'The model was unloaded.' }): void {
     const child = this.child
-    if (!child) return
-    for (const waiting of this.pending.values())
-      waiting.reject(new AppError(reason.code, reason.message))
-    this.pending.clear()
-    child.removeAllListeners('exit')
-    child.on('exit', () => {})
-    child.kill()
     this.child = null
+    const waiting = [...this.pending.values()]
+    this.pending.clear()
+    for (const p of waiting) p.fail(new AppError(reason.code, reason.message))
+    child?.kill()
   }
 }

@@ -3,6 +3,8 @@
  * its host processes), and ways to watch the model host processes from outside.
  */
 import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import type { AppCore } from '../../../../src/main/core/appCore'
 import { openAppCore } from '../../../../src/main/core/appCore'
 import type { ErrorCode, Result } from '@shared/errors'
@@ -70,4 +72,71 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 50
 /** A request through the core's dispatcher, as the faces make them (schema checks included). */
 export function call(core: AppCore, channel: string, input: unknown): Promise<Result<unknown>> {
   return core.dispatch(channel, input, { face: 'test' })
+}
+
+/**
+ * This process's model host pids, read from /proc where there is one (fast enough to poll
+ * every few milliseconds), else from ps.
+ */
+export function hostPidsNow(): number[] {
+  const tasks = `/proc/${process.pid}/task`
+  if (!existsSync(tasks)) return hostPids()
+  const pids = readdirSync(tasks).flatMap((task) => {
+    try {
+      return readFileSync(join(tasks, task, 'children'), 'utf8')
+        .split(' ')
+        .filter(Boolean)
+    } catch {
+      return []
+    }
+  })
+  return pids.map(Number).filter((pid) => {
+    try {
+      // A killed host not yet reaped has an empty command line, so it is not counted.
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('inferenceHost')
+    } catch {
+      return false
+    }
+  })
+}
+
+/** Whether process `pid` has `path` open (Linux: its /proc/PID/fd links). */
+export function hasOpen(pid: number, path: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === path
+      } catch {
+        return false
+      }
+    })
+  } catch {
+    return false
+  }
+}
+
+export interface HostKiller {
+  /** Pids killed so far. */
+  readonly killed: number[]
+  stop(): void
+}
+
+/**
+ * Kills (SIGKILL, as a crash would end them) every model host of this process for which
+ * `shouldKill` says so, checking every `everyMs` until stopped.
+ */
+export function killHostsWhen(shouldKill: (pid: number) => boolean, everyMs = 2): HostKiller {
+  const killed: number[] = []
+  const timer = setInterval(() => {
+    for (const pid of hostPidsNow()) {
+      if (killed.includes(pid) || !shouldKill(pid)) continue
+      try {
+        process.kill(pid, 'SIGKILL')
+        killed.push(pid)
+      } catch {
+        // Gone already.
+      }
+    }
+  }, everyMs)
+  return { killed, stop: () => clearInterval(timer) }
 }

@@ -1,0 +1,133 @@
+/**
+ * The model hosts kept for reuse, one per model file: a host is loaded (and its model
+ * validated) on first use, checked to be alive before it is reused, replaced when it has died,
+ * and the least recently used idle ones are stopped beyond `maxHosts`. A host running a request
+ * is never stopped to make room.
+ */
+import { statRegularFile } from '../files/regularFile'
+import type { HostLauncher } from './host/hostLauncher'
+import type { ModelInfo } from './host/hostProtocol'
+import { HostExitedError, ModelHost } from './host/modelHost'
+import { imageModelShape, type ImageModelShape } from './host/validateModel'
+
+/** A model file and how to name it; `key` identifies it (its hash, or its path). */
+export interface ModelTarget {
+  key: string
+  path: string
+  label: string
+}
+
+export interface LoadedModel {
+  host: ModelHost
+  info: ModelInfo
+  shape: ImageModelShape
+}
+
+interface Entry extends LoadedModel {
+  lastUsed: number
+}
+
+export interface HostPoolOptions {
+  launcher: HostLauncher
+  maxHosts: number
+  intraOpThreads: number
+}
+
+export class HostPool {
+  private readonly hosts = new Map<string, Entry>()
+  private readonly loading = new Map<string, Promise<Entry>>()
+  /** Requests running per model: its host is never evicted meanwhile. */
+  private readonly busy = new Map<string, number>()
+  /** Hosts still loading their model: dispose() stops them too. */
+  private readonly starting = new Set<ModelHost>()
+
+  constructor(private readonly options: HostPoolOptions) {}
+
+  /**
+   * A live host with the model loaded: the one kept (asked whether it is alive, so one that
+   * died while idle is replaced without the caller noticing) or a new one. `loadMs` is null
+   * when a kept host was reused.
+   */
+  async get(target: ModelTarget): Promise<{ loaded: LoadedModel; loadMs: number | null }> {
+    for (;;) {
+      const existing = this.hosts.get(target.key)
+      if (!existing?.host.running) break
+      try {
+        await existing.host.ping()
+        existing.lastUsed = Date.now()
+        return { loaded: existing, loadMs: null }
+      } catch (error) {
+        if (!(error instanceof HostExitedError)) throw error
+      }
+      // Another request may have replaced it while this one asked: then use that one.
+      if (this.hosts.get(target.key) === existing) this.drop(target.key)
+    }
+    const loaded = await this.load(target)
+    return { loaded, loadMs: loaded.info.loadMs }
+  }
+
+  private load(target: ModelTarget): Promise<Entry> {
+    const pending = this.loading.get(target.key)
+    if (pending) return pending
+    const load = (async () => {
+      this.drop(target.key)
+      // Checked here first, so a FIFO or a 5 GB file is refused without starting a process.
+      await statRegularFile(target.path, 'model')
+      const host = new ModelHost(target.label, this.options.launcher)
+      this.starting.add(host)
+      try {
+        const info = await host.load(target.path, this.options.intraOpThreads)
+        const entry = { host, info, shape: imageModelShape(info), lastUsed: Date.now() }
+        this.hosts.set(target.key, entry)
+        return entry
+      } catch (error) {
+        host.dispose()
+        throw error
+      } finally {
+        this.starting.delete(host)
+      }
+    })()
+    this.loading.set(target.key, load)
+    const done = () => this.loading.delete(target.key)
+    load.then(done, done)
+    return load
+  }
+
+  /** Marks the model's host busy until the returned release is called. */
+  use(key: string): () => void {
+    this.busy.set(key, (this.busy.get(key) ?? 0) + 1)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const left = (this.busy.get(key) ?? 1) - 1
+      if (left > 0) this.busy.set(key, left)
+      else this.busy.delete(key)
+      const entry = this.hosts.get(key)
+      if (entry) entry.lastUsed = Date.now()
+      this.evict()
+    }
+  }
+
+  /** Stops the least recently used idle hosts beyond `maxHosts`; busy ones wait for their turn. */
+  private evict(): void {
+    const idle = [...this.hosts.entries()]
+      .filter(([key]) => !this.busy.has(key))
+      .sort((a, b) => a[1].lastUsed - b[1].lastUsed)
+    for (const [key] of idle) {
+      if (this.hosts.size <= this.options.maxHosts) return
+      this.drop(key)
+    }
+  }
+
+  /** Stops the model's host, if one is kept; what waits on it is cancelled. */
+  drop(key: string): void {
+    this.hosts.get(key)?.host.dispose()
+    this.hosts.delete(key)
+  }
+
+  dispose(): void {
+    for (const host of this.starting) host.dispose()
+    for (const key of [...this.hosts.keys()]) this.drop(key)
+  }
+}
