@@ -63,11 +63,16 @@ function startServer(file: string): Promise<{ url: string; child: ChildProcess }
   })
 }
 
+/** Random bytes framed as a pickle (protocol opcode first, STOP last): what the cache checks of a .pdparams. */
 async function writeRandomFile(path: string, size: number): Promise<void> {
   const handle = await open(path, 'w')
   try {
-    for (let written = 0; written < size; written += 8 * MB)
-      await handle.write(randomBytes(Math.min(8 * MB, size - written)))
+    for (let written = 0; written < size; written += 8 * MB) {
+      const block = randomBytes(Math.min(8 * MB, size - written))
+      if (written === 0) block.set([0x80, 0x04])
+      if (written + block.length === size) block[block.length - 1] = 0x2e
+      await handle.write(block)
+    }
   } finally {
     await handle.close()
   }

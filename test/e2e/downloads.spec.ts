@@ -4,14 +4,15 @@
  * a mirror that does not answer. The app downloads from a tiny mirror this spec starts on
  * 127.0.0.1 (ETag, Range, and a slow mode that trickles bytes so progress can be watched).
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import * as tar from 'tar'
+import { paddleModelFiles, pdparams } from '../support/paddle/modelFiles'
+import { tarOf, type TarEntry } from '../support/ustar'
 import { startZooServer } from '../support/zooServer'
 import { expect, forgetRememberedViews, invokeFromTest, test, type AppServer } from './appServer'
 
@@ -33,21 +34,21 @@ const INFERENCE_PATH = (id: string) => `/dygraph/inference/${id}_infer.tar`
 
 // --- fixtures: archives and a mirror ----------------------------------------------------------
 
-/** A PaddleClas-shaped `<id>_infer.tar`: `<id>_infer/inference.pdmodel` + `.pdiparams`. */
-async function inferenceArchive(id: string, paramsBytes: number, extra?: (dir: string) => void) {
-  const dir = mkdtempSync(join(tmpdir(), 'zoo-e2e-tar-'))
-  try {
-    const folder = join(dir, `${id}_infer`)
-    mkdirSync(folder)
-    writeFileSync(join(folder, 'inference.pdmodel'), randomBytes(64 * 1024))
-    writeFileSync(join(folder, 'inference.pdiparams'), randomBytes(paramsBytes))
-    extra?.(folder)
-    const file = join(dir, 'archive.tar')
-    await tar.c({ cwd: dir, file, portable: true }, [`${id}_infer`])
-    return readFileSync(file)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+/**
+ * A PaddleClas-shaped `<id>_infer.tar`: `<id>_infer/inference.pdmodel` + `.pdiparams`, a real
+ * (tiny) Paddle program with about `paramsBytes` of random weights, so the cache's structural
+ * check passes; `extra` entries are added inside the folder.
+ */
+function inferenceArchive(id: string, paramsBytes: number, extra: TarEntry[] = []): Buffer {
+  const folder = `${id}_infer`
+  return tarOf([
+    { name: `${folder}/`, type: 'dir' },
+    ...Object.entries(paddleModelFiles(paramsBytes)).map(([name, body]) => ({
+      name: `${folder}/${name}`,
+      body,
+    })),
+    ...extra.map((entry) => ({ ...entry, name: `${folder}/${entry.name}` })),
+  ])
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
@@ -198,8 +199,8 @@ test.describe('downloads', () => {
 
   test.beforeAll(async () => {
     // About 3 MB: some 10 s in slow mode, time enough to watch the bar and cancel.
-    archive = await inferenceArchive('MobileNetV2', 3 * 1024 * 1024)
-    otherArchive = await inferenceArchive('MobileNetV2_x0_5', 3 * 1024 * 1024)
+    archive = inferenceArchive('MobileNetV2', 3 * 1024 * 1024)
+    otherArchive = inferenceArchive('MobileNetV2_x0_5', 3 * 1024 * 1024)
     mirror = await startMirror(
       new Map([
         [INFERENCE_PATH('MobileNetV2'), archive],
@@ -350,9 +351,9 @@ test.describe('downloads', () => {
     app,
   }) => {
     const errors = collectErrors(page)
-    const hostile = await inferenceArchive('MobileNetV2', 1024, (folder) =>
-      symlinkSync('/etc/passwd', join(folder, 'evil')),
-    )
+    const hostile = inferenceArchive('MobileNetV2', 1024, [
+      { name: 'evil', type: 'symlink', linkname: '/etc/passwd' },
+    ])
     await page.goto(`${app.url}#/downloads`)
     await page.getByTestId('import-open').click()
     const dialog = page.getByTestId('import-dialog')
@@ -432,7 +433,7 @@ test.describe('downloads', () => {
     // Something already cached: the pretrained weights, imported from a file.
     const dir = mkdtempSync(join(tmpdir(), 'zoo-e2e-weights-'))
     const weights = join(dir, 'MobileNetV2_pretrained.pdparams')
-    writeFileSync(weights, randomBytes(200 * 1024))
+    writeFileSync(weights, pdparams(200 * 1024))
     await invokeFromTest(app, 'weights.import', {
       source: { path: weights },
       modelId: 'MobileNetV2',

@@ -33,6 +33,8 @@ function state(patch: Partial<DownloadState>): DownloadState {
     resumedFrom: 0,
     error: null,
     startedAt: '2026-01-01T10:00:00.000Z',
+    otherProcess: null,
+    warning: null,
     ...patch,
   }
 }

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3, { type Database } from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
@@ -6,7 +7,9 @@ import { migrate, schemaVersion } from '../../src/main/db/migrate'
 import type { Migration } from '../../src/main/db/migration'
 import { migrations } from '../../src/main/db/migrations'
 import { openDatabase } from '../../src/main/db/openDatabase'
+import { zooProcess } from './helpers/runZoo'
 import { tempDirForTest } from './helpers/tempDir'
+import { openTestCore } from './helpers/testCore'
 
 const latest = migrations.at(-1)!.version
 
@@ -259,5 +262,61 @@ describe('migrate() with synthetic steps', () => {
     } finally {
       db.close()
     }
+  })
+})
+
+describe('processes opening one new data folder at once', () => {
+  it('four `zoo` processes all start: each migration and the catalog load run once', async () => {
+    const dataDir = tempDirForTest('zoo-db-race')
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () => zooProcess(['info', '--json', '--data-dir', dataDir])),
+    )
+    for (const run of runs) expect(run.code, run.err).toBe(0)
+    withDb(join(dataDir, 'zoo.sqlite'), (db) => {
+      expect(schemaVersion(db)).toBe(latest)
+      const models = db.prepare('SELECT COUNT(*) AS n FROM models').get() as { n: number }
+      expect(models.n).toBeGreaterThan(200)
+    })
+  })
+})
+
+describe('0006: leases, and what the cache counts', () => {
+  it('keeps a cached artifact of version 5 and measures its extracted folder afterwards', async () => {
+    const dataDir = tempDirForTest('zoo-db-v5')
+    const file = join(dataDir, 'zoo.sqlite')
+    const extracted = join(dataDir, 'cache', 'extracted', 'a'.repeat(64))
+    mkdirSync(join(extracted, 'M_infer'), { recursive: true })
+    writeFileSync(join(extracted, 'M_infer', 'inference.pdiparams'), Buffer.alloc(3000))
+    writeFileSync(join(extracted, 'M_infer', 'inference.pdmodel'), Buffer.alloc(500))
+    withDb(file, (db) => {
+      migrate(db, migrations.slice(0, 5))
+      db.prepare(
+        `INSERT INTO artifacts (id, model_id, kind, source, url, etag, last_modified, size, sha256, md5,
+           fetched_at, last_used_at, extracted_path, contents_json)
+         VALUES ('ResNet50_vd:inference', 'ResNet50_vd', 'inference', 'download', 'https://x/y.tar',
+           '"e"', NULL, 4096, ?, NULL, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', ?, ?)`,
+      ).run(
+        'a'.repeat(64),
+        extracted,
+        JSON.stringify({ format: 'paddle2', files: ['M_infer/inference.pdmodel'] }),
+      )
+    })
+    const { core } = openTestCore({ dataDir })
+    expect(core.migration).toMatchObject({ from: 5, to: latest })
+    const [artifact] = core.weights.list().artifacts
+    expect(artifact).toMatchObject({
+      id: 'ResNet50_vd:inference',
+      size: 4096,
+      etag: '"e"',
+      extractedBytes: 3500,
+      contents: { format: 'paddle2' },
+      verification: { digests: [], structure: null },
+    })
+    expect(core.weights.list().totalBytes).toBe(4096 + 3500)
+    // Measured once, then remembered in the row.
+    const row = core.db.prepare('SELECT extracted_bytes FROM artifacts').get() as {
+      extracted_bytes: number
+    }
+    expect(row.extracted_bytes).toBe(3500)
   })
 })

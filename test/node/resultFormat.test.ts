@@ -49,7 +49,7 @@ describe('formatBytes', () => {
     [3_482_112, '3.3 MB'],
     [150 * 1024 * 1024, '150 MB'],
     [5 * 1024 ** 3, '5.0 GB'],
-    [2 * 1024 ** 4, '2,048 GB'],
+    [2 * 1024 ** 4, '2.0 TB'],
   ])('writes %s bytes as %j', (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text)
   })

@@ -50,7 +50,10 @@ export function syncCatalog(db: Database, bundle: CatalogBundle): SyncReport {
     'INSERT INTO models_fts (rowid, id, display_name, series, family, aliases, description) VALUES (?, ?, ?, ?, ?, ?, ?)',
   )
 
-  db.transaction(() => {
+  // IMMEDIATE, and the version looked at again under the lock: a second process opening the same
+  // data folder at the same moment waits, then finds the catalog loaded.
+  const reloaded = db.transaction(() => {
+    if (loadedCatalogVersion(db) === version) return false
     db.exec(
       'DELETE FROM latencies; DELETE FROM models_fts; DELETE FROM models; DELETE FROM series; DELETE FROM platforms;',
     )
@@ -107,6 +110,7 @@ export function syncCatalog(db: Database, bundle: CatalogBundle): SyncReport {
     )
     setMeta.run(SOURCES_KEY, JSON.stringify(bundle.meta.sources.map((source) => source.document)))
     setMeta.run(VERSION_KEY, version)
-  })()
-  return { version, reloaded: true }
+    return true
+  })
+  return { version, reloaded: reloaded.immediate() }
 }

@@ -19,6 +19,7 @@ import { exportChart, type ChartData } from '../export/chartExport'
 import { openDatabase } from '../db/openDatabase'
 import type { MigrationReport } from '../db/migrate'
 import { EventBus } from '../events/eventBus'
+import { Leases } from '../locks/leases'
 import { SettingsStore } from '../settings/settingsStore'
 import { createDispatch, type Dispatch } from './dispatch'
 import type { Handlers } from './handlers'
@@ -97,9 +98,11 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     imagenetLabels: () => (imagenetLabels ??= readLabels(resourcesDir)),
     ...(options.hostLauncher ? { launcher: options.hostLauncher } : {}),
   })
+  const leases = new Leases(db)
   const weights = new WeightsService({
     dataDir,
     db,
+    leases,
     catalog,
     events,
     settings,
@@ -179,6 +182,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
       closed = true
       inference.dispose()
       weights.dispose()
+      leases.dispose()
       db.close()
     },
   }

@@ -14,7 +14,9 @@ export function schemaVersion(db: Database): number {
 
 /**
  * Brings the schema to the newest version, each step in its own transaction together with its
- * `user_version` bump, so a crash leaves the database at a whole version.
+ * `user_version` bump, so a crash leaves the database at a whole version. Each step takes the
+ * write lock first (IMMEDIATE) and looks at the version again under it: two processes opening a
+ * new data folder at once (the app and a `zoo` command) apply each step once, not twice.
  */
 export function migrate(db: Database, steps: readonly Migration[]): MigrationReport {
   assertOrdered(steps)
@@ -30,11 +32,15 @@ export function migrate(db: Database, steps: readonly Migration[]): MigrationRep
   const applied: string[] = []
   for (const step of steps) {
     if (step.version <= from) continue
-    db.transaction(() => {
-      step.up(db)
-      db.pragma(`user_version = ${step.version}`)
-    })()
-    applied.push(`${String(step.version).padStart(4, '0')}-${step.name}`)
+    const ran = db
+      .transaction(() => {
+        if (schemaVersion(db) >= step.version) return false // another process just did it
+        step.up(db)
+        db.pragma(`user_version = ${step.version}`)
+        return true
+      })
+      .immediate()
+    if (ran) applied.push(`${String(step.version).padStart(4, '0')}-${step.name}`)
   }
   return { from, to: schemaVersion(db), applied }
 }

@@ -33,7 +33,7 @@ function whatIsIt(info: Stats): string {
 }
 
 /** The error for a failed stat, open or read of `path`, with the code every face reports. */
-function fileError(path: string, error: unknown, kind: InputKind): AppError {
+export function fileError(path: string, error: unknown, kind: InputKind): AppError {
   if (error instanceof AppError) return error
   const code = (error as NodeJS.ErrnoException).code
   const noun = inputLimits[kind].noun

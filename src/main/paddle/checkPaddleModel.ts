@@ -8,6 +8,7 @@
  * only: checking a 3 GB params file reads a few kilobytes per tensor at most.
  */
 import { basename } from 'node:path'
+import type { ModelCheckSummary } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
 import { formatBytes } from '../../shared/format/formatBytes'
 import { fileError, openRegularFile, readRegularFile } from '../files/regularFile'
@@ -18,18 +19,6 @@ import { checkPickle } from './pickleCheck'
 import { parsePirProgram } from './pirProgram'
 import { FileCursor, type PositionalFile, positionalFile } from './positionalFile'
 import { parseProgramDesc } from './programDesc'
-
-export interface ModelCheckSummary {
-  format: 'paddle2' | 'paddle3' | 'onnx' | 'pdparams'
-  /** Paddle's version number (2006002) when the program records one. */
-  paddleVersion: number | null
-  /** Operators of the program (every block, feed and fetch included); 0 for onnx and pdparams. */
-  ops: number
-  /** Tensors in the params file (paddle2/3); 0 otherwise. */
-  params: number
-  /** Bytes of tensor data (paddle2/3). */
-  paramBytes: number
-}
 
 export type ModelCheckInput =
   | { format: 'paddle2' | 'paddle3'; model: string; params: string }

@@ -5,9 +5,9 @@
  */
 import { lstat, readdir } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import * as tar from 'tar'
 import { AppError } from '../../shared/errors'
-import { classifyFiles } from './safeExtract'
+import { classifyFiles } from './archiveContents'
+import { writeTar } from './tar/writeTar'
 
 /** Relative paths of the folder's files; anything but files and folders is refused. */
 async function plainFiles(dir: string): Promise<string[]> {
@@ -39,8 +39,8 @@ export async function packFolder(folder: string, out: string): Promise<void> {
     )
   }
   const top = basename(dir)
-  await tar.c(
-    { cwd: dirname(dir), file: out, portable: true, noMtime: true },
-    files.map((file) => `${top}/${file}`),
-  )
+  await writeTar(out, dirname(dir), [
+    { path: top, type: 'dir' },
+    ...files.map((file) => ({ path: `${top}/${file}`, type: 'file' as const })),
+  ])
 }

@@ -6,12 +6,20 @@
  * checked (length; the SHA-256 when one is expected; MD5 when the ETag is one), fsync'd, and only
  * then handed back: renaming it into the cache is the caller's commit.
  */
-import { open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises'
+import { readFile, rm, writeFile, type FileHandle } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
 import { AppError } from '../../shared/errors'
 import { formatBytes } from '../../shared/format/formatBytes'
+import { openForWrite, type OpenForWrite } from '../files/openForWrite'
 import { OffThreadDigest } from './offThreadDigest'
+import {
+  contradicted,
+  describeDigest,
+  mergeDigests,
+  statedDigests,
+  type StatedDigest,
+} from './serverDigests'
 
 export interface DownloadProgress {
   received: number
@@ -31,8 +39,10 @@ export interface DownloadFailureDetails {
 
 export interface DownloadResult {
   sha256: string
-  /** MD5 of the file when the server's ETag is an MD5 (then it was checked), else null. */
+  /** MD5 of the file when the server stated one (then it was checked), else null. */
   md5: string | null
+  /** The digests the server stated and the file was checked against ("MD5 (ETag)", …). */
+  digests: string[]
   size: number
   etag: string | null
   lastModified: string | null
@@ -55,8 +65,13 @@ export interface DownloadOptions {
   retries?: number
   retryDelayMs?: number
   timeoutMs?: number
+  /**
+   * The validators of a copy already cached: when nothing is on disk to resume, the request is
+   * conditional, and a 304 (unchanged on the server) ends the download with nothing transferred.
+   */
+  cached?: { etag: string | null; lastModified: string | null }
   /** Test seam: how the file is opened (a failing writer simulates a full disk). */
-  openFile?: (path: string, flags: 'a' | 'w') => Promise<FileHandle>
+  openFile?: OpenForWrite
 }
 
 interface PartialMeta {
@@ -64,14 +79,37 @@ interface PartialMeta {
   etag: string | null
   lastModified: string | null
   total: number | null
+  /** What the server said the whole file's checksums are (kept across resumes). */
+  digests?: StatedDigest[]
 }
 
 /** Writes are gathered into blocks this size, one in flight while the next is hashed. */
 const WRITE_BLOCK = 1 << 20
 
 const sidecar = (partialPath: string) => `${partialPath}.json`
-const md5OfEtag = (etag: string | null) =>
-  etag ? (/^"?([0-9a-f]{32})"?$/i.exec(etag)?.[1]?.toLowerCase() ?? null) : null
+const wantsMd5 = (digests: readonly StatedDigest[] | undefined) =>
+  (digests ?? []).some((d) => d.algorithm === 'md5')
+
+/**
+ * Why a 206 answer is not the rest of the file on disk, or null when it is: a server that honours
+ * Range but ignores If-Range (some CDNs and mirrors do) answers 206 for a file that changed, and
+ * splicing its second half onto the old first half would make a file that never existed.
+ */
+function changedSince(
+  previous: PartialMeta,
+  etag: string | null,
+  lastModified: string | null,
+  total: number | null,
+): string | null {
+  if (previous.etag !== null) {
+    if (etag !== previous.etag) return `its ETag is now ${etag ?? 'missing'}, was ${previous.etag}`
+  } else if (previous.lastModified !== null && lastModified !== previous.lastModified) {
+    return `its Last-Modified is now ${lastModified ?? 'missing'}, was ${previous.lastModified}`
+  }
+  if (previous.total !== null && total !== null && total !== previous.total)
+    return `its size is now ${total} bytes, was ${previous.total}`
+  return null
+}
 
 async function readMeta(partialPath: string): Promise<PartialMeta | null> {
   try {
@@ -154,10 +192,22 @@ const UNREACHABLE = new Set([
   'EHOSTDOWN',
 ])
 
-export async function resumableDownload(options: DownloadOptions): Promise<DownloadResult> {
+/** The server says the cached copy is still its current file (304 Not Modified). */
+export const NOT_MODIFIED = 'not-modified'
+
+/** Without a cached copy to compare with, a download always ends with a file. */
+export function resumableDownload(
+  options: DownloadOptions & { cached?: undefined },
+): Promise<DownloadResult>
+export function resumableDownload(
+  options: DownloadOptions,
+): Promise<DownloadResult | typeof NOT_MODIFIED>
+export async function resumableDownload(
+  options: DownloadOptions,
+): Promise<DownloadResult | typeof NOT_MODIFIED> {
   const { url, partialPath, signal } = options
   const retries = options.retries ?? 5
-  const openFile = options.openFile ?? ((path, flags) => open(path, flags))
+  const openFile = options.openFile ?? openForWrite
   const cancelled = () =>
     new AppError('CANCELLED', 'The download was cancelled; starting it again resumes it.')
   let restarts = 0
@@ -173,7 +223,7 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
   /** Checks the finished file; a wrong one is deleted so nothing bad is ever resumed. */
   const finish = async (digest: OffThreadDigest, meta: PartialMeta): Promise<DownloadResult> => {
     const { sha256, md5, size } = await digest.result()
-    const etagMd5 = md5OfEtag(meta.etag)
+    const stated = meta.digests ?? []
     if (options.expectedSha256 && options.expectedSha256 !== sha256) {
       await discard()
       throw new AppError(
@@ -181,16 +231,19 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
         `The downloaded file's SHA-256 is ${sha256}, but ${options.expectedSha256} was expected; it was discarded.`,
       )
     }
-    if (etagMd5 && md5 && etagMd5 !== md5) {
+    const wrong = contradicted(stated, { sha256, md5 })
+    if (wrong) {
       await discard()
+      const actual = wrong.algorithm === 'sha256' ? sha256 : md5
       throw new AppError(
         'DOWNLOAD_CORRUPT',
-        `The downloaded file's MD5 (${md5}) does not match the server's ETag (${etagMd5}); it was discarded.`,
+        `The downloaded file's ${wrong.algorithm === 'sha256' ? 'SHA-256' : 'MD5'} (${actual}) does not match the server's ${wrong.source} (${wrong.hex}): it was damaged on the way and was discarded. Pull it again.`,
       )
     }
     return {
       sha256,
       md5,
+      digests: [...new Set(stated.map(describeDigest))],
       size,
       etag: meta.etag,
       lastModified: meta.lastModified,
@@ -201,7 +254,7 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
   }
 
   /** One request; returns the result, or throws Transient (retry) or AppError (give up). */
-  const attempt = async (): Promise<DownloadResult> => {
+  const attempt = async (): Promise<DownloadResult | typeof NOT_MODIFIED> => {
     const digests: OffThreadDigest[] = []
     const newDigest = (withMd5: boolean) => {
       const digest = new OffThreadDigest(withMd5)
@@ -217,23 +270,30 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
 
   const attemptWith = async (
     newDigest: (withMd5: boolean) => OffThreadDigest,
-  ): Promise<DownloadResult> => {
+  ): Promise<DownloadResult | typeof NOT_MODIFIED> => {
     const previous = await readMeta(partialPath)
     // A partial of another URL, or one with nothing to tell a changed file from the same one
     // (no ETag, no Last-Modified), is not continued.
     const validator = previous?.etag ?? previous?.lastModified ?? null
     if (!previous || previous.url !== url || !validator) await discard()
-    let digest = newDigest(md5OfEtag(previous?.etag ?? null) !== null)
+    let digest = newDigest(wantsMd5(previous?.digests))
     await digest.addFile(partialPath)
     resumedFrom ??= digest.size
     const headers: Record<string, string> = { 'accept-encoding': 'identity' }
     if (digest.size > 0) {
       headers.range = `bytes=${digest.size}-`
       headers['if-range'] = validator!
+    } else if (options.cached) {
+      if (options.cached.etag) headers['if-none-match'] = options.cached.etag
+      if (options.cached.lastModified) headers['if-modified-since'] = options.cached.lastModified
     }
 
     const response = await get(url, headers, signal, options.timeoutMs ?? 30_000)
     const status = response.statusCode ?? 0
+    if (status === 304 && digest.size === 0 && options.cached) {
+      response.resume()
+      return NOT_MODIFIED
+    }
     if (status === 416 && previous && previous.total === digest.size) {
       response.resume()
       return finish(digest, previous)
@@ -256,7 +316,9 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
       )
     }
     const etag = (response.headers.etag as string | undefined) ?? null
+    const lastModified = (response.headers['last-modified'] as string | undefined) ?? null
     let total: number | null
+    let digests: StatedDigest[]
     if (status === 206) {
       const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(
         String(response.headers['content-range'] ?? ''),
@@ -268,6 +330,21 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
         throw new Transient('the server answered another range than asked')
       }
       total = range[2] === '*' ? null : Number(range[2])
+      // A 206 to a request without Range (from byte 0) has nothing on disk to contradict.
+      const changed = previous ? changedSince(previous, etag, lastModified, total) : null
+      if (changed) {
+        response.resume()
+        restarts++
+        await discard()
+        throw new Transient(`the file changed on the server (${changed}); starting over`)
+      }
+      digests = mergeDigests(previous?.digests ?? [], statedDigests(response.headers, false))
+      if (wantsMd5(digests) && !wantsMd5(previous?.digests)) {
+        // A digest stated only now needs an MD5 of the bytes already on disk too.
+        response.resume()
+        await writeFile(sidecar(partialPath), JSON.stringify({ ...previous, digests }))
+        throw new Transient('the server stated an MD5 only on resuming; hashing again')
+      }
     } else {
       // 200: the server ignored the range, or If-Range saw a changed file. This body is the
       // whole file: start over from it.
@@ -275,16 +352,12 @@ export async function resumableDownload(options: DownloadOptions): Promise<Downl
         restarts++
         await discard()
       }
-      digest = newDigest(md5OfEtag(etag) !== null)
+      digests = statedDigests(response.headers, true)
+      digest = newDigest(wantsMd5(digests))
       const length = response.headers['content-length']
       total = length === undefined ? null : Number(length)
     }
-    const meta: PartialMeta = {
-      url,
-      etag,
-      lastModified: (response.headers['last-modified'] as string | undefined) ?? null,
-      total,
-    }
+    const meta: PartialMeta = { url, etag, lastModified, total, digests }
     await writeFile(sidecar(partialPath), JSON.stringify(meta))
     const file = await openFile(partialPath, digest.size > 0 ? 'a' : 'w')
     const writer = new BlockWriter(file, digest, digest.size)

@@ -1,14 +1,14 @@
 /**
- * The weights cache: downloads and imports of model artifacts into content-addressed blobs
- * (<data>/cache/blobs/<sha256>), with a manifest row per artifact written only after its blob is
- * complete, verified and renamed into place. Downloads resume, retry, can be cancelled, are shared
- * when asked for twice, and report progress as `downloads.progress` events. An LRU budget bounds
- * the cache.
+ * The weights cache: downloads and imports of model artifacts into content-addressed blobs, with a
+ * manifest row per artifact written only after its file is complete, verified (stated digests, the
+ * archive's structure) and renamed into place. One process at a time writes an artifact (a lease in
+ * the shared database); a second pull of it, from this process or another, follows the first.
+ * Downloads resume, retry, can be cancelled, and report progress as `downloads.progress` events.
+ * An LRU budget (files and extracted folders) bounds the cache.
  */
-import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream, existsSync } from 'node:fs'
-import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
-import { basename, join, resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { readFile, rm, stat } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import type {
   Artifact,
@@ -26,69 +26,34 @@ import { importArtifactInput, pullInput } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
 import type { CatalogService } from '../catalog/catalogService'
 import type { EventBus } from '../events/eventBus'
+import { fileError } from '../files/regularFile'
+import { sha256File } from '../files/sha256File'
+import type { Lease, Leases } from '../locks/leases'
+import { checkModelFiles } from '../paddle/checkPaddleModel'
 import type { SettingsStore } from '../settings/settingsStore'
 import type { UploadStore } from '../uploads/uploadStore'
-import { mirrored } from './mirror'
+import {
+  checkArtifactFile,
+  checkFolder,
+  describeStructure,
+  type CheckedArchive,
+} from './archiveCheck'
+import { ArtifactTable, toArtifact, type ArtifactRecord, type ArtifactRow } from './artifactTable'
+import { BlobStore, folderBytes } from './blobStore'
+import { mirrored, mirrorWarning } from './mirror'
 import { packFolder } from './packFolder'
-import { resumableDownload, type DownloadOptions } from './resumableDownload'
-import { recognise, safeExtract } from './safeExtract'
+import { NOT_MODIFIED, resumableDownload, type DownloadOptions } from './resumableDownload'
 
 const SETTINGS_KEY = 'weights'
 const DEFAULT_BUDGET = 20 * 1024 ** 3
 /**
- * A blob no manifest row points at, or a temporary, is left alone by gc until it is this old:
- * another process on the same data folder (`zoo import` beside the app) may still be writing it,
- * and its row only comes once the archive is extracted. `busyBlobNames` covers this process.
+ * A blob or extracted folder no manifest row points at is left alone by gc until it is this old:
+ * another process may have just committed it and be about to write its row. Temporaries carry
+ * their writer's pid and are cleared as soon as that process is gone.
  */
 const ORPHAN_GRACE_MS = 10 * 60 * 1000
 
-interface Row {
-  id: string
-  model_id: string
-  kind: ArtifactKind
-  source: 'download' | 'import'
-  url: string | null
-  etag: string | null
-  last_modified: string | null
-  size: number
-  sha256: string
-  md5: string | null
-  fetched_at: string
-  last_used_at: string
-  extracted_path: string | null
-  contents_json: string | null
-}
-
-const toArtifact = (row: Row): Artifact => ({
-  id: row.id,
-  modelId: row.model_id,
-  kind: row.kind,
-  source: row.source,
-  url: row.url,
-  size: row.size,
-  sha256: row.sha256,
-  fetchedAt: row.fetched_at,
-  lastUsedAt: row.last_used_at,
-  contents: row.contents_json ? (JSON.parse(row.contents_json) as Artifact['contents']) : null,
-})
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
-    hash.update(chunk as Buffer)
-  return hash.digest('hex')
-}
-
-/** Makes a finished file durable under its final name: fsync, rename, fsync the folder. */
-async function commitFile(from: string, to: string): Promise<void> {
-  const handle = await open(from, 'r')
-  await handle.sync()
-  await handle.close()
-  await rename(from, to)
-  const dir = await open(join(to, '..'), 'r')
-  await dir.sync().catch(() => {})
-  await dir.close()
-}
+const leaseName = (artifactId: string) => `artifact:${artifactId}`
 
 export interface WeightsServiceOptions {
   dataDir: string
@@ -97,8 +62,9 @@ export interface WeightsServiceOptions {
   events: EventBus
   settings: SettingsStore
   uploads: UploadStore
+  leases: Leases
   env?: NodeJS.ProcessEnv
-  /** Test seams for the downloader (short retry delays, a failing disk). */
+  /** Test seams for the downloader and unpacker (short retry delays, a failing disk). */
   download?: Partial<Pick<DownloadOptions, 'retries' | 'retryDelayMs' | 'timeoutMs' | 'openFile'>>
 }
 
@@ -108,49 +74,50 @@ interface Running {
   done: Promise<Artifact>
 }
 
+/** What a file to cache is, besides its bytes. */
+interface Incoming {
+  id: string
+  modelId: string
+  kind: ArtifactKind
+  source: 'download' | 'import'
+  url: string | null
+  etag: string | null
+  lastModified: string | null
+  sha256: string
+  md5: string | null
+  size: number
+  digests: string[]
+  /** The name that says what the file is (`X_infer.tar`, `X.pdparams`). */
+  name: string
+  onUnpack?: () => void
+}
+
+const DISK_FULL_KEEP =
+  'The download itself is complete and kept: pull again once there is space and it is unpacked without downloading it again.'
+
 export class WeightsService {
   readonly root: string
-  private readonly blobs: string
-  private readonly partials: string
-  private readonly extracted: string
+  private readonly store: BlobStore
+  private readonly table: ArtifactTable
   private readonly running = new Map<string, Running>()
   private readonly finished = new Map<string, DownloadState>()
-  /**
-   * Names in the blobs folder that a store or an import is writing (a blob committed before its
-   * manifest row, a temporary copy or packed folder): gc must not take them for leftovers.
-   */
-  private readonly busyBlobNames = new Map<string, number>()
+  /** Blob and extracted paths this process is committing before their row exists. */
+  private readonly busy = new Set<string>()
 
   constructor(private readonly options: WeightsServiceOptions) {
-    this.root = join(options.dataDir, 'cache')
-    this.blobs = join(this.root, 'blobs')
-    this.partials = join(this.root, 'partial')
-    this.extracted = join(this.root, 'extracted')
-  }
-
-  /** Marks blob-folder names as in use until the returned release is called. */
-  private hold(names: string[]): () => void {
-    for (const name of names) this.busyBlobNames.set(name, (this.busyBlobNames.get(name) ?? 0) + 1)
-    return () => {
-      for (const name of names) {
-        const count = this.busyBlobNames.get(name)! - 1
-        if (count === 0) this.busyBlobNames.delete(name)
-        else this.busyBlobNames.set(name, count)
-      }
-    }
-  }
-
-  private async dirs(): Promise<void> {
-    for (const dir of [this.blobs, this.partials, this.extracted])
-      await mkdir(dir, { recursive: true })
+    this.store = new BlobStore(join(options.dataDir, 'cache'))
+    this.root = this.store.root
+    this.table = new ArtifactTable(options.db)
   }
 
   settings(): WeightsSettings {
     const stored = (this.options.settings.read(SETTINGS_KEY) ?? {}) as Partial<WeightsSettings>
     const env = (this.options.env ?? process.env).ZOO_MIRROR
+    const mirror = env || (typeof stored.mirror === 'string' ? stored.mirror : null)
     return {
-      mirror: env || (typeof stored.mirror === 'string' ? stored.mirror : null),
+      mirror,
       mirrorFromEnv: Boolean(env),
+      mirrorWarning: mirror ? mirrorWarning(mirror) : null,
       budgetBytes: typeof stored.budgetBytes === 'number' ? stored.budgetBytes : DEFAULT_BUDGET,
     }
   }
@@ -161,8 +128,16 @@ export class WeightsService {
     return this.settings()
   }
 
-  private rows(): Row[] {
-    return this.options.db.prepare('SELECT * FROM artifacts ORDER BY model_id, kind').all() as Row[]
+  /** Rows with their extracted size measured (rows from before it was recorded are measured once). */
+  private rows(): ArtifactRow[] {
+    const rows = this.table.all()
+    for (const row of rows) {
+      if (row.extracted_bytes !== null) continue
+      row.extracted_bytes =
+        row.extracted_path && existsSync(row.extracted_path) ? folderBytes(row.extracted_path) : 0
+      this.table.setExtractedBytes(row.id, row.extracted_bytes)
+    }
+    return rows
   }
 
   list(): WeightsOverview {
@@ -170,26 +145,21 @@ export class WeightsService {
     return {
       artifacts,
       downloads: [...[...this.running.values()].map((r) => r.state), ...this.finished.values()],
-      totalBytes: artifacts.reduce((sum, a) => sum + a.size, 0),
+      totalBytes: artifacts.reduce((sum, a) => sum + a.size + a.extractedBytes, 0),
       settings: this.settings(),
     }
   }
 
   get(id: string): Artifact | null {
-    const row = this.options.db.prepare('SELECT * FROM artifacts WHERE id = ?').get(id) as
-      Row | undefined
+    const row = this.table.get(id)
     return row ? toArtifact(row) : null
   }
 
   /** The folder an inference archive was extracted to, marking the artifact used. */
   extractedPath(id: string): string | null {
-    const row = this.options.db
-      .prepare('SELECT extracted_path FROM artifacts WHERE id = ?')
-      .get(id) as { extracted_path: string | null } | undefined
+    const row = this.table.get(id)
     if (!row) return null
-    this.options.db
-      .prepare('UPDATE artifacts SET last_used_at = ? WHERE id = ?')
-      .run(new Date().toISOString(), id)
+    this.table.touch(id)
     return row.extracted_path
   }
 
@@ -226,6 +196,8 @@ export class WeightsService {
       resumedFrom: 0,
       error: null,
       startedAt: new Date().toISOString(),
+      otherProcess: null,
+      warning: mirrorWarning(url),
     }
     this.finished.delete(id)
     const done = this.runDownload(state, controller.signal)
@@ -235,26 +207,107 @@ export class WeightsService {
     return { state, done }
   }
 
+  /**
+   * Takes the artifact's lease, following another process's download of it meanwhile. Returns
+   * null when that process finished the artifact while this one waited.
+   */
+  private async leaseForDownload(state: DownloadState, signal: AbortSignal): Promise<Lease | null> {
+    const partial = this.store.partialPath(state.id)
+    let last = { at: performance.now(), bytes: 0 }
+    let waited = false
+    const lease = await this.options.leases.acquire(leaseName(state.id), 'download', {
+      signal,
+      onWait: (holder) => {
+        waited = true
+        void this.followPartial(state, holder.pid, partial, last).then((next) => (last = next))
+      },
+    })
+    if (!waited) return lease
+    state.otherProcess = null
+    const row = this.table.get(state.id)
+    if (
+      row &&
+      row.fetched_at >= state.startedAt &&
+      (await this.store.intact(row.sha256, row.size))
+    ) {
+      lease.release()
+      return null
+    }
+    return lease
+  }
+
+  /**
+   * The cached row of this artifact from the same URL, when its blob (size) and extracted folder
+   * are still there: then the download can ask the server whether it changed.
+   */
+  private async cachedCopy(state: DownloadState): Promise<ArtifactRow | null> {
+    const row = this.table.get(state.id)
+    if (!row || row.url !== state.url || (!row.etag && !row.last_modified)) return null
+    const blob = await stat(this.store.blobPath(row.sha256)).catch(() => null)
+    if (blob?.size !== row.size) return null
+    if (row.extracted_path && !existsSync(row.extracted_path)) return null
+    return row
+  }
+
+  /** Progress of a download another process is writing, read from its partial file. */
+  private async followPartial(
+    state: DownloadState,
+    pid: number,
+    partial: string,
+    last: { at: number; bytes: number },
+  ): Promise<{ at: number; bytes: number }> {
+    const bytes = (await stat(partial).catch(() => null))?.size ?? 0
+    const meta = await readFile(`${partial}.json`, 'utf8')
+      .then((text) => JSON.parse(text) as { total?: number | null })
+      .catch(() => null)
+    const now = performance.now()
+    const instant = now > last.at ? ((bytes - last.bytes) * 1000) / (now - last.at) : 0
+    state.state = 'downloading'
+    state.otherProcess = { pid }
+    state.received = bytes
+    state.total = meta?.total ?? null
+    state.rate = Math.max(0, state.rate === 0 ? instant : state.rate * 0.7 + instant * 0.3)
+    state.eta = state.total !== null && state.rate > 0 ? (state.total - bytes) / state.rate : null
+    this.emit(state)
+    return { at: now, bytes }
+  }
+
   private async runDownload(state: DownloadState, signal: AbortSignal): Promise<Artifact> {
-    const partial = join(this.partials, `${state.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.partial`)
+    const partial = this.store.partialPath(state.id)
+    let lease: Lease | null = null
     try {
-      await this.dirs()
+      await this.store.ensure()
+      lease = await this.leaseForDownload(state, signal)
+      if (!lease) {
+        state.state = 'done'
+        state.received = state.total = this.table.get(state.id)!.size
+        return this.get(state.id)!
+      }
       state.state = 'downloading'
       this.emit(state)
+      const cached = await this.cachedCopy(state)
       const result = await resumableDownload({
         url: state.url,
         partialPath: partial,
         signal,
+        ...(cached ? { cached: { etag: cached.etag, lastModified: cached.last_modified } } : {}),
         ...this.options.download,
         onProgress: (progress) => {
           Object.assign(state, progress)
           this.emit(state)
         },
       })
+      if (result === NOT_MODIFIED) {
+        // The server's file is the one already cached: nothing to fetch or unpack again.
+        this.table.touch(state.id)
+        state.state = 'done'
+        state.received = state.total = cached!.size
+        return this.get(state.id)!
+      }
       state.resumedFrom = result.resumedFrom
       state.state = 'verifying'
       this.emit(state)
-      const artifact = await this.store(partial, {
+      const artifact = await this.commit(partial, {
         id: state.id,
         modelId: state.modelId,
         kind: state.kind,
@@ -265,7 +318,9 @@ export class WeightsService {
         sha256: result.sha256,
         md5: result.md5,
         size: result.size,
-        onExtract: () => {
+        digests: result.digests,
+        name: basename(new URL(state.url).pathname),
+        onUnpack: () => {
           state.state = 'extracting'
           this.emit(state)
         },
@@ -276,7 +331,16 @@ export class WeightsService {
       state.total = result.size
       return artifact
     } catch (error) {
-      const e = error instanceof AppError ? error : new AppError('DOWNLOAD_FAILED', String(error))
+      let e = error instanceof AppError ? error : new AppError('DOWNLOAD_FAILED', String(error))
+      if (e.code === 'ARCHIVE_UNSAFE' || e.code === 'ARCHIVE_CORRUPT') {
+        // A refused archive is never resumed or retried from what is on disk.
+        await rm(partial, { force: true })
+        await rm(`${partial}.json`, { force: true })
+      } else if (e.code === 'DISK_FULL' && state.state !== 'downloading') {
+        e = new AppError('DISK_FULL', `${e.message} ${DISK_FULL_KEEP}`, e.details)
+      }
+      // What a later pull resumes from, so the message does not say "0 B" with megabytes saved.
+      state.received = (await stat(partial).catch(() => null))?.size ?? 0
       state.state = e.code === 'CANCELLED' ? 'cancelled' : 'failed'
       state.error =
         e.details === undefined
@@ -284,6 +348,8 @@ export class WeightsService {
           : { code: e.code, message: e.message, details: e.details }
       throw e
     } finally {
+      lease?.release()
+      state.otherProcess = null
       this.running.delete(state.id)
       this.finished.set(state.id, state)
       this.emit(state)
@@ -293,94 +359,50 @@ export class WeightsService {
   }
 
   /**
-   * Commits a verified file to the cache: the blob under its hash (renamed from its temporary
-   * name), the archive extracted into staging and renamed into place, then the manifest row.
+   * Checks a complete file (archive unpacked into staging and its model checked), then commits:
+   * the blob under its hash, the extracted folder under the same name, then the manifest row.
+   * The caller holds the artifact's lease. `file` is moved into the cache (or removed).
    */
-  private async store(
-    file: string,
-    meta: {
-      id: string
-      modelId: string
-      kind: ArtifactKind
-      source: 'download' | 'import'
-      url: string | null
-      etag: string | null
-      lastModified: string | null
-      sha256: string
-      md5: string | null
-      size: number
-      onExtract?: () => void
-      copy?: boolean
-      /** The file's own name when `file` is not named after it (an upload is stored by its id). */
-      fileName?: string
-    },
-  ): Promise<Artifact> {
-    const release = this.hold([meta.sha256, `${meta.sha256}.${process.pid}.partial`])
+  private async commit(file: string, incoming: Incoming): Promise<Artifact> {
+    const blob = this.store.blobPath(incoming.sha256)
+    const extracted = this.store.extractedPath(incoming.sha256)
+    this.busy.add(blob).add(extracted)
+    let checked: CheckedArchive | null = null
     try {
-      await this.dirs()
-      const blob = join(this.blobs, meta.sha256)
-      if (existsSync(blob)) {
-        if (!meta.copy) await rm(file, { force: true })
-      } else if (meta.copy) {
-        const temporary = `${blob}.${process.pid}.partial`
-        await copyFile(file, temporary)
-        await commitFile(temporary, blob)
-      } else {
-        await commitFile(file, blob)
+      checked = await checkArtifactFile(
+        file,
+        incoming.kind,
+        incoming.name,
+        this.store.stagingPath(incoming.sha256),
+        {
+          ...(incoming.onUnpack ? { onUnpack: incoming.onUnpack } : {}),
+          ...(this.options.download?.openFile ? { openFile: this.options.download.openFile } : {}),
+        },
+      )
+      await this.store.commit(file, incoming.sha256, incoming.size)
+      const extractedPath = checked.staging
+        ? await this.store.commitExtracted(checked.staging, incoming.sha256, async (dir) =>
+            checkFolder(dir).then(
+              () => true,
+              () => false,
+            ),
+          )
+        : null
+      const record: ArtifactRecord = {
+        ...incoming,
+        extractedPath,
+        extractedBytes: checked.extractedBytes,
+        contents: checked.contents,
+        verification: { digests: incoming.digests, structure: checked.structure },
       }
-      let extractedPath: string | null = null
-      let contents: Artifact['contents'] = null
-      const isTar = (meta.url ?? meta.fileName ?? basename(file)).toLowerCase().endsWith('.tar')
-      if (meta.kind === 'inference' && isTar) {
-        meta.onExtract?.()
-        extractedPath = join(this.extracted, meta.sha256)
-        if (!existsSync(extractedPath)) {
-          const staging = `${extractedPath}.staging-${process.pid}`
-          try {
-            await safeExtract(blob, staging)
-          } catch (error) {
-            // A refused archive leaves nothing behind, unless another artifact uses the same blob.
-            const used = this.options.db
-              .prepare('SELECT 1 FROM artifacts WHERE sha256 = ?')
-              .get(meta.sha256)
-            if (!used) await rm(blob, { force: true })
-            throw error
-          }
-          await rename(staging, extractedPath)
-        }
-        const found = await recognise(extractedPath)
-        contents = { format: found.format, files: found.files }
-      }
-      const now = new Date().toISOString()
-      this.options.db
-        .prepare(
-          `INSERT INTO artifacts (id, model_id, kind, source, url, etag, last_modified, size, sha256, md5,
-             fetched_at, last_used_at, extracted_path, contents_json)
-           VALUES (@id, @modelId, @kind, @source, @url, @etag, @lastModified, @size, @sha256, @md5, @now, @now,
-             @extractedPath, @contents)
-           ON CONFLICT (id) DO UPDATE SET source = excluded.source, url = excluded.url, etag = excluded.etag,
-             last_modified = excluded.last_modified, size = excluded.size, sha256 = excluded.sha256,
-             md5 = excluded.md5, fetched_at = excluded.fetched_at, last_used_at = excluded.last_used_at,
-             extracted_path = excluded.extracted_path, contents_json = excluded.contents_json`,
-        )
-        .run({
-          id: meta.id,
-          modelId: meta.modelId,
-          kind: meta.kind,
-          source: meta.source,
-          url: meta.url,
-          etag: meta.etag,
-          lastModified: meta.lastModified,
-          size: meta.size,
-          sha256: meta.sha256,
-          md5: meta.md5,
-          now,
-          extractedPath,
-          contents: contents ? JSON.stringify(contents) : null,
-        })
-      return this.get(meta.id)!
+      this.table.upsert(record)
+      return this.get(incoming.id)!
+    } catch (error) {
+      if (checked?.staging) await rm(checked.staging, { recursive: true, force: true })
+      throw error
     } finally {
-      release()
+      this.busy.delete(blob)
+      this.busy.delete(extracted)
     }
   }
 
@@ -391,156 +413,152 @@ export class WeightsService {
     return true
   }
 
-  /** A file the user already has (an offline machine), verified and cached like a download. */
+  /** A file or folder the user already has (an offline machine), verified and cached like a download. */
   async import(rawInput: ImportArtifactInput): Promise<Artifact> {
     const input = importArtifactInput.parse(rawInput)
     const { model } = this.options.catalog.get(input.modelId)
     const path =
       'path' in input.source ? input.source.path : this.options.uploads.path(input.source.uploadId)
     const name = 'path' in input.source ? basename(input.source.path) : input.source.fileName
-    let info
-    try {
-      info = await stat(path)
-    } catch {
-      throw new AppError('NOT_FOUND', `There is no file "${path}".`)
-    }
-    if (info.isDirectory()) return this.importFolder(path, model.id, input.kind)
-    if (!info.isFile())
-      throw new AppError(
-        'INVALID_INPUT',
-        `"${path}" is not a file: import the archive (.tar), the model folder or the weights file itself.`,
-      )
-    if (input.kind === 'inference' && !name.toLowerCase().endsWith('.tar')) {
-      throw new AppError(
-        'INVALID_INPUT',
-        `An inference artifact is a PaddleClas *_infer.tar archive or its extracted folder; "${name}" is neither.`,
-      )
-    }
-    const sha256 = await sha256Of(path)
-    const artifact = await this.store(path, {
-      id: `${model.id}:${input.kind}`,
-      modelId: model.id,
-      kind: input.kind,
-      source: 'import',
-      url: null,
-      etag: null,
-      lastModified: null,
-      sha256,
-      md5: null,
-      size: info.size,
-      copy: true,
-      fileName: name,
+    const info = await stat(path).catch((error: unknown) => {
+      throw fileError(path, error, 'archive')
     })
-    if ('uploadId' in input.source) this.options.uploads.remove(input.source.uploadId)
-    return artifact
-  }
-
-  /** An extracted inference folder, packed into a reproducible tar and cached like an archive. */
-  private async importFolder(path: string, modelId: string, kind: ArtifactKind): Promise<Artifact> {
-    if (kind !== 'inference') {
+    const folder = info.isDirectory()
+    if (folder && input.kind !== 'inference') {
       throw new AppError(
         'INVALID_INPUT',
         `"${path}" is a folder; pretrained weights are one .pdparams file: import that file.`,
       )
     }
-    await this.dirs()
-    // In the blobs folder so the commit is a rename; gc clears it if the app dies midway.
-    const packedName = `import-${randomUUID()}.partial`
-    const packed = join(this.blobs, packedName)
-    const release = this.hold([packedName])
+    if (!folder && input.kind === 'inference' && !name.toLowerCase().endsWith('.tar')) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `An inference artifact is a PaddleClas *_infer.tar archive or its extracted folder; "${name}" is neither.`,
+      )
+    }
+    const id = `${model.id}:${input.kind}`
+    const lease = await this.options.leases.acquire(leaseName(id), 'import')
+    let temporary: string | null = null
     try {
-      await packFolder(path, packed)
-      return await this.store(packed, {
-        id: `${modelId}:${kind}`,
-        modelId,
-        kind,
+      await this.store.ensure()
+      let copied: { path: string; sha256: string; size: number }
+      if (folder) {
+        temporary = this.store.temporary('import-folder')
+        await packFolder(path, temporary)
+        copied = {
+          path: temporary,
+          sha256: await sha256File(temporary),
+          size: (await stat(temporary)).size,
+        }
+      } else {
+        copied = await this.store.copyIn(path, 'import')
+      }
+      temporary = copied.path
+      const artifact = await this.commit(copied.path, {
+        id,
+        modelId: model.id,
+        kind: input.kind,
         source: 'import',
         url: null,
         etag: null,
         lastModified: null,
-        sha256: await sha256Of(packed),
+        sha256: copied.sha256,
         md5: null,
-        size: (await stat(packed)).size,
-        fileName: `${basename(resolve(path))}.tar`,
+        size: copied.size,
+        digests: [],
+        name: folder ? `${basename(path)}.tar` : name,
       })
+      if ('uploadId' in input.source) this.options.uploads.remove(input.source.uploadId)
+      return artifact
     } finally {
-      await rm(packed, { force: true })
-      release()
+      if (temporary) await rm(temporary, { force: true })
+      lease.release()
     }
   }
 
   /** Deletes an artifact's manifest, then its blob and extracted folder unless others share them. */
   async remove(id: string): Promise<boolean> {
-    const row = this.options.db.prepare('SELECT * FROM artifacts WHERE id = ?').get(id) as
-      Row | undefined
+    const row = this.table.get(id)
     if (!row) return false
-    this.options.db.prepare('DELETE FROM artifacts WHERE id = ?').run(id)
-    const shared = this.options.db
-      .prepare('SELECT 1 FROM artifacts WHERE sha256 = ?')
-      .get(row.sha256)
-    if (!shared) {
-      await rm(join(this.blobs, row.sha256), { force: true })
+    this.table.delete(id)
+    if (!this.table.usesBlob(row.sha256)) {
+      await rm(this.store.blobPath(row.sha256), { force: true })
       if (row.extracted_path) await rm(row.extracted_path, { recursive: true, force: true })
     }
     return true
   }
 
-  /** Re-hashes blobs against their manifests. */
+  /** Re-hashes blobs against their manifests and re-runs the structural check of each. */
   async verify(id?: string): Promise<VerifyReport> {
-    const rows = this.rows().filter((row) => !id || row.id === id)
+    const rows = this.table.all().filter((row) => !id || row.id === id)
     if (id && rows.length === 0) throw new AppError('NOT_FOUND', `No cached artifact "${id}".`)
     const checked: VerifyReport['checked'] = []
     for (const row of rows) {
-      const blob = join(this.blobs, row.sha256)
-      if (!existsSync(blob)) {
-        checked.push({ id: row.id, ok: false, message: 'its file is missing from the cache' })
-        continue
-      }
-      const actual = await sha256Of(blob)
-      checked.push(
-        actual === row.sha256
-          ? { id: row.id, ok: true, message: 'intact' }
-          : {
-              id: row.id,
-              ok: false,
-              message: `its file has changed (SHA-256 ${actual}, expected ${row.sha256})`,
-            },
-      )
+      checked.push({ id: row.id, ...(await this.verifyRow(row)) })
     }
     return { checked }
   }
 
+  private async verifyRow(row: ArtifactRow): Promise<{ ok: boolean; message: string }> {
+    const blob = this.store.blobPath(row.sha256)
+    if (!existsSync(blob)) return { ok: false, message: 'its file is missing from the cache' }
+    if (!(await this.store.intact(row.sha256, row.size))) {
+      return { ok: false, message: `its file has changed (it no longer has SHA-256 ${row.sha256})` }
+    }
+    try {
+      if (row.extracted_path) {
+        if (!existsSync(row.extracted_path))
+          return { ok: false, message: 'its extracted folder is missing' }
+        const { structure } = await checkFolder(row.extracted_path)
+        return { ok: true, message: `intact (${describeStructure(structure)})` }
+      }
+      const recorded = toArtifact(row).verification.structure
+      if (recorded?.format !== 'pdparams') return { ok: true, message: 'intact' }
+      const structure = await checkModelFiles({ format: 'pdparams', params: blob })
+      return { ok: true, message: `intact (${describeStructure(structure)})` }
+    } catch (error) {
+      if (error instanceof AppError) return { ok: false, message: error.message }
+      throw error
+    }
+  }
+
   /**
    * Keeps the cache within its budget by removing least recently used artifacts (never one being
-   * downloaded), and clears files no manifest points at once they are old enough to be leftovers.
+   * downloaded or imported, here or by another process), then clears leftovers: temporaries and
+   * staging folders of processes that are gone, files no artifact uses once they are old enough
+   * not to be another process's work in progress, and old uploads.
    */
   async gc(keep: ReadonlySet<string> = new Set()): Promise<GcReport> {
     const removed: string[] = []
     let freedBytes = 0
     const budget = this.settings().budgetBytes
     const rows = this.rows().sort((a, b) => a.last_used_at.localeCompare(b.last_used_at))
-    let total = rows.reduce((sum, row) => sum + row.size, 0)
+    let total = rows.reduce((sum, row) => sum + row.size + (row.extracted_bytes ?? 0), 0)
     for (const row of rows) {
       if (total <= budget) break
       if (this.running.has(row.id) || keep.has(row.id)) continue
+      if (this.options.leases.holder(leaseName(row.id))) continue
+      const bytes = row.size + (row.extracted_bytes ?? 0)
       await this.remove(row.id)
       removed.push(row.id)
-      total -= row.size
-      freedBytes += row.size
+      total -= bytes
+      freedBytes += bytes
     }
-    if (existsSync(this.blobs)) {
-      const known = new Set(this.rows().map((row) => row.sha256))
-      for (const name of await readdir(this.blobs)) {
-        if (this.busyBlobNames.has(name)) continue
-        const orphan = !known.has(name) && /^[0-9a-f]{64}$/.test(name)
-        if (!orphan && !name.endsWith('.partial')) continue
-        const info = await stat(join(this.blobs, name)).catch(() => null)
-        if (!info || Date.now() - info.mtimeMs < ORPHAN_GRACE_MS) continue
-        if (orphan) freedBytes += info.size
-        await rm(join(this.blobs, name), { force: true })
-      }
+    const leftovers = await this.store.leftovers(
+      (sha256) => this.table.usesBlob(sha256),
+      this.busy,
+      ORPHAN_GRACE_MS,
+    )
+    for (const leftover of leftovers) {
+      await rm(leftover.path, { recursive: true, force: true })
+      freedBytes += leftover.bytes
     }
-    return { removed, freedBytes }
+    const uploads = this.options.uploads.gc()
+    return {
+      removed,
+      leftovers: leftovers.length + uploads.removed,
+      freedBytes: freedBytes + uploads.freedBytes,
+    }
   }
 
   dispose(): void {

@@ -49,6 +49,29 @@ export const weightsSettingsPatch = z
   .strict()
 export type WeightsSettingsPatch = z.infer<typeof weightsSettingsPatch>
 
+/** What the structural check of a model's files found (see src/main/paddle/). */
+export interface ModelCheckSummary {
+  format: 'paddle2' | 'paddle3' | 'onnx' | 'pdparams'
+  /** Paddle's version number (2006002 = 2.6.2) when the program records one. */
+  paddleVersion: number | null
+  /** Operators of the program (every block, feed and fetch included); 0 for onnx and pdparams. */
+  ops: number
+  /** Tensors in the params file (Paddle models); 0 otherwise. */
+  params: number
+  /** Bytes of tensor data (Paddle models). */
+  paramBytes: number
+}
+
+/**
+ * How far an artifact can be trusted. PaddleClas publishes no checksums: what is checked is any
+ * digest the server sent (an MD5 ETag, Content-MD5, Repr-Digest) and the archive's structure.
+ */
+export interface ArtifactVerification {
+  /** The digests the bytes were checked against, e.g. "MD5 (ETag)"; empty when the server sent none. */
+  digests: string[]
+  structure: ModelCheckSummary | null
+}
+
 export interface Artifact {
   /** `<modelId>:<kind>`. */
   id: string
@@ -56,12 +79,19 @@ export interface Artifact {
   kind: ArtifactKind
   source: 'download' | 'import'
   url: string | null
+  /** Bytes of the downloaded or imported file. */
   size: number
+  /** Bytes its extracted folder takes besides (inference archives); counted in the budget too. */
+  extractedBytes: number
   sha256: string
+  /** The server's validators when it was downloaded, to tell a changed file from the same one. */
+  etag: string | null
+  lastModified: string | null
   fetchedAt: string
   lastUsedAt: string
   /** What the archive holds, once extracted (inference archives). */
   contents: { format: 'paddle2' | 'paddle3' | 'onnx' | 'unknown'; files: string[] } | null
+  verification: ArtifactVerification
 }
 
 export type DownloadStateName =
@@ -83,18 +113,25 @@ export interface DownloadState {
   resumedFrom: number
   error: ApiError | null
   startedAt: string
+  /** Another process (a `zoo pull` beside the app, say) is downloading it; this one follows. */
+  otherProcess: { pid: number } | null
+  /** Something the user should know, e.g. that a plain-http mirror cannot be trusted. */
+  warning: string | null
 }
 
 export interface WeightsSettings {
   /** The mirror in use: `ZOO_MIRROR` wins over the setting. */
   mirror: string | null
   mirrorFromEnv: boolean
+  /** Set when the mirror is plain http on another machine: its bytes can be altered on the way. */
+  mirrorWarning: string | null
   budgetBytes: number
 }
 
 export interface WeightsOverview {
   artifacts: Artifact[]
   downloads: DownloadState[]
+  /** What the cache takes on disk: files and extracted folders. */
   totalBytes: number
   settings: WeightsSettings
 }
@@ -104,6 +141,9 @@ export interface VerifyReport {
 }
 
 export interface GcReport {
+  /** Artifacts removed to keep within the budget. */
   removed: string[]
+  /** Leftovers cleared: interrupted temporaries, staging folders, files no artifact uses, uploads. */
+  leftovers: number
   freedBytes: number
 }

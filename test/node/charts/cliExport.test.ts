@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -174,15 +174,17 @@ describe('zoo export chart', () => {
 
   // BUG (src/main/cli/commands/exportChart.ts, writeAtomically via run()): a write error is not
   // caught, so runCli rethrows it and bin/zoo.js prints a stack trace instead of a message.
-  it('says it cannot write to a missing folder, exit 1, without a stack trace', async () => {
+  it('says it cannot write to a missing folder, exit 2 (choose another --out), without a stack trace', async () => {
     const file = join(tempDirForTest('zoo-export'), 'no', 'such', 'folder', 'chart.svg')
     const run = await zoo(['export', 'chart', ...FLAGS, '--out', file]).catch((error: unknown) => ({
       code: -1,
       out: '',
       err: `runCli threw: ${String(error)}`,
     }))
-    expect(run.code, run.err).toBe(1)
-    expect(run.err).toContain(join('no', 'such', 'folder'))
+    expect(run.code, run.err).toBe(2)
+    expect(run.err).toContain(`its folder ${dirname(file)} does not exist`)
+    expect(run.err).toMatch(/Choose another --out\. \[INVALID_INPUT\]/)
+    expect(run.err).not.toContain('.partial') // the temporary name is not the user's business
     expect(run.err).not.toMatch(/\n\s+at /)
   })
 

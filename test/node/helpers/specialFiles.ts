@@ -1,8 +1,9 @@
 /**
  * Files that are not ordinary files, made for tests: FIFOs (made with the system's `mkfifo`),
- * sparse files of any size (instant, no disk used), and whether a permission test can be run.
+ * sparse files of any size (instant, no disk used), whether a permission test can be run, and the
+ * pid of a process that is gone.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { closeSync, ftruncateSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -56,3 +57,10 @@ export const noEaccesReason =
     : process.platform === 'win32'
       ? 'Windows has no POSIX file modes'
       : null
+
+/** The pid of a process that has just exited: what a killed writer leaves in its file names. */
+export async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+  await new Promise((resolve) => child.on('exit', resolve))
+  return child.pid!
+}

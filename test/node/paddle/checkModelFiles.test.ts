@@ -7,11 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import {
-  type ModelCheckInput,
-  type ModelCheckSummary,
-  checkModelFiles,
-} from '../../../src/main/paddle/checkPaddleModel'
+import type { ModelCheckSummary } from '@shared/contract'
+import { type ModelCheckInput, checkModelFiles } from '../../../src/main/paddle/checkPaddleModel'
 import { encodeModel, tinyClassifier } from '../inference/helpers/onnxBuilder'
 import { tempDirForTest } from '../helpers/tempDir'
 import {
@@ -27,8 +24,8 @@ import {
   program,
   tinyModel,
   tensorRecord,
-} from './helpers/paddleWriter'
-import { ProtoWriter, concat } from './helpers/protobufWriter'
+} from '../../support/paddle/paddleWriter'
+import { ProtoWriter, concat } from '../../support/paddle/protobufWriter'
 
 type Files = Record<string, Uint8Array | string>
 

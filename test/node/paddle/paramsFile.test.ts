@@ -12,7 +12,7 @@ import { type ParamsTensor, programParams, walkParams } from '../../../src/main/
 import { FileCursor, positionalFile } from '../../../src/main/paddle/positionalFile'
 import { parseProgramDesc } from '../../../src/main/paddle/programDesc'
 import { tempDirForTest } from '../helpers/tempDir'
-import { DataType, VarKind, paramsFile, program } from './helpers/paddleWriter'
+import { DataType, VarKind, paramsFile, program } from '../../support/paddle/paddleWriter'
 
 async function walkFile(path: string, slots: Parameters<typeof walkParams>[1]) {
   const handle = await open(path)

@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest'
 import { FormatError } from '../../../src/main/paddle/formatError'
 import { opAttr, opInputs, opOutputs, parseProgramDesc } from '../../../src/main/paddle/programDesc'
-import { DataType, VarKind, attr, program, tinyModel } from './helpers/paddleWriter'
-import { LEN, ProtoWriter, concat, varint } from './helpers/protobufWriter'
+import { DataType, VarKind, attr, program, tinyModel } from '../../support/paddle/paddleWriter'
+import { LEN, ProtoWriter, concat, varint } from '../../support/paddle/protobufWriter'
 
 function parseError(bytes: Uint8Array): string {
   try {

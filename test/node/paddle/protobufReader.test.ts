@@ -15,7 +15,7 @@ import {
   VARINT,
   ProtoWriter,
   varint,
-} from './helpers/protobufWriter'
+} from '../../support/paddle/protobufWriter'
 
 const reader = (bytes: Uint8Array | number[]) =>
   new ProtoReader(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes))

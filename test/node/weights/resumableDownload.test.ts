@@ -9,9 +9,11 @@ import { open } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
+  NOT_MODIFIED,
   resumableDownload,
   type DownloadOptions,
   type DownloadProgress,
+  type DownloadResult,
 } from '../../../src/main/weights/resumableDownload'
 import { tempDirForTest } from '../helpers/tempDir'
 import { md5Hex, sha256Hex, startFaultServer, type FaultServer } from './helpers/faultServer'
@@ -25,7 +27,7 @@ interface Setup {
   url: string
   partial: string
   body: Buffer
-  download(options?: Partial<DownloadOptions>): ReturnType<typeof resumableDownload>
+  download(options?: Partial<Omit<DownloadOptions, 'cached'>>): Promise<DownloadResult>
 }
 
 async function setup(size = 2 * MB, put: Parameters<FaultServer['put']>[2] = {}): Promise<Setup> {
@@ -261,6 +263,152 @@ describe('resumableDownload: starting over', () => {
     expectFile(partial, body)
     expect(result.restarts).toBe(1)
     expect(server.requestsFor(PATH).map((r) => r.status)).toEqual([200, 206, 200])
+  })
+})
+
+describe('resumableDownload: a copy already cached', () => {
+  it('asks whether the file changed; 304 ends it with nothing transferred', async () => {
+    const { server, url, partial } = await setup(1 * MB)
+    const first = await resumableDownload({ url, partialPath: partial })
+    const again = await resumableDownload({
+      url,
+      partialPath: join(tempDirForTest('zoo-download'), 'again.partial'),
+      cached: { etag: first.etag, lastModified: first.lastModified },
+    })
+    expect(again).toBe(NOT_MODIFIED)
+    expect(server.log.at(-1)).toMatchObject({ status: 304, sent: 0 })
+  })
+
+  it('a file that changed on the server (or a server that ignores the question) is downloaded', async () => {
+    const { server, url, partial, body } = await setup(1 * MB)
+    const first = await resumableDownload({ url, partialPath: partial })
+    const v2 = randomBytes(1 * MB)
+    server.put(PATH, v2)
+    const changed = await resumableDownload({
+      url,
+      partialPath: join(tempDirForTest('zoo-download'), 'changed.partial'),
+      cached: { etag: first.etag, lastModified: first.lastModified },
+    })
+    expect(changed).toMatchObject({ sha256: sha256Hex(v2) })
+    server.put(PATH, body)
+    server.fault(PATH, { ignoreConditional: true })
+    const ignored = await resumableDownload({
+      url,
+      partialPath: join(tempDirForTest('zoo-download'), 'ignored.partial'),
+      cached: { etag: first.etag, lastModified: first.lastModified },
+    })
+    expect(ignored).toMatchObject({ sha256: sha256Hex(body), transferred: body.length })
+  })
+})
+
+describe('resumableDownload: a server that honours Range but ignores If-Range', () => {
+  it('a 206 with another ETag than the one saved starts over: no splice of two versions', async () => {
+    const { server, download, body: v1, partial } = await setup(2 * MB, { etag: 'opaque' })
+    const v2 = randomBytes(2 * MB)
+    server.fault(PATH, ({ attempt }) => {
+      if (attempt === 1) return { dropAfter: v1.length / 2, ignoreIfRange: true }
+      if (attempt === 2) server.put(PATH, v2, { etag: 'opaque' }) // a new version, same size
+      return { ignoreIfRange: true }
+    })
+
+    const result = await download()
+
+    expectFile(partial, v2)
+    expect(result).toMatchObject({ sha256: sha256Hex(v2), restarts: 1 })
+    const statuses = server.requestsFor(PATH).map((r) => [r.status, r.range !== null])
+    // The splice the server offered (206 for the new file) is refused; the new file comes whole.
+    expect(statuses).toEqual([
+      [200, false],
+      [206, true],
+      [200, false],
+    ])
+  })
+
+  it('the same with only Last-Modified to tell the versions apart', async () => {
+    const {
+      server,
+      download,
+      body: v1,
+      partial,
+    } = await setup(1 * MB, {
+      etag: 'none',
+      lastModified: new Date('2024-01-01T00:00:00Z'),
+    })
+    const v2 = randomBytes(1 * MB)
+    server.fault(PATH, ({ attempt }) => {
+      if (attempt === 1) return { dropAfter: v1.length / 2, ignoreIfRange: true }
+      if (attempt === 2)
+        server.put(PATH, v2, { etag: 'none', lastModified: new Date('2025-06-01T00:00:00Z') })
+      return { ignoreIfRange: true }
+    })
+    const result = await download()
+    expectFile(partial, v2)
+    expect(result.restarts).toBe(1)
+  })
+
+  it('an unchanged file still resumes with one 206 (the check costs nothing when nothing changed)', async () => {
+    const { server, download, body, partial } = await setup(2 * MB, { etag: 'opaque' })
+    server.fault(PATH, ({ attempt }) =>
+      attempt === 1 ? { dropAfter: body.length / 2, ignoreIfRange: true } : { ignoreIfRange: true },
+    )
+    const result = await download()
+    expectFile(partial, body)
+    expect(result.restarts).toBe(0)
+    expect(server.requestsFor(PATH).map((r) => r.status)).toEqual([200, 206])
+  })
+})
+
+describe('resumableDownload: digests the server states', () => {
+  const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64')
+  const flipped = (body: Buffer) => {
+    const bad = Buffer.from(body)
+    bad[bad.length >> 1]! ^= 0x01
+    return bad
+  }
+  const stated: [string, (body: Buffer) => Record<string, string>][] = [
+    ['Repr-Digest sha-256', (body) => ({ 'repr-digest': `sha-256=:${b64(sha256Hex(body))}:` })],
+    ['Content-MD5', (body) => ({ 'content-md5': b64(md5Hex(body)) })],
+    ['Digest (RFC 3230)', (body) => ({ digest: `SHA-256=${b64(sha256Hex(body))}` })],
+    ['x-goog-hash', (body) => ({ 'x-goog-hash': `crc32c=AAAAAA==, md5=${b64(md5Hex(body))}` })],
+  ]
+
+  it.each(stated)(
+    '%s: a byte flipped in transit (opaque ETag) → DOWNLOAD_CORRUPT',
+    async (_, headers) => {
+      const { server, download, partial } = await setup(1 * MB, { etag: 'opaque' })
+      server.fault(PATH, { headers, replaceBody: flipped })
+      await expect(download()).rejects.toMatchObject({
+        code: 'DOWNLOAD_CORRUPT',
+        message: expect.stringMatching(/damaged on the way and was discarded/),
+      })
+      expect(existsSync(partial)).toBe(false)
+    },
+  )
+
+  it.each(stated)(
+    '%s: the right bytes pass and the digest is named in the result',
+    async (_, headers) => {
+      const { server, download, body } = await setup(1 * MB, { etag: 'opaque' })
+      server.fault(PATH, { headers })
+      const result = await download()
+      expect(result.sha256).toBe(sha256Hex(body))
+      expect(result.digests).toHaveLength(1)
+    },
+  )
+
+  it('a Repr-Digest stated on the first answer still checks the file after a resume', async () => {
+    const { server, download, body, partial } = await setup(2 * MB, { etag: 'opaque' })
+    server.fault(PATH, ({ attempt }) => ({
+      headers: (whole) => ({ 'repr-digest': `sha-256=:${b64(sha256Hex(whole))}:` }),
+      ...(attempt === 1 ? { dropAfter: body.length / 2 } : { replaceBody: flipped }),
+    }))
+    await expect(download()).rejects.toMatchObject({ code: 'DOWNLOAD_CORRUPT' })
+    expect(existsSync(partial)).toBe(false)
+  })
+
+  it('with no digest at all (opaque ETag, nothing else) nothing can be checked: none is named', async () => {
+    const { download } = await setup(256 * 1024, { etag: 'opaque' })
+    expect((await download()).digests).toEqual([])
   })
 })
 

@@ -4,15 +4,24 @@
  * full disk, nothing half-written visible, imports, verify, gc, rm, and working offline.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { open, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Artifact, CatalogListResult, DownloadState, WeightsOverview } from '@shared/contract'
 import { valueOf } from '../helpers/results'
+import { zooProcess } from '../helpers/runZoo'
+import { deadPid } from '../helpers/specialFiles'
 import { tempDirForTest } from '../helpers/tempDir'
+import { pdparams } from '../../support/paddle/modelFiles'
 import { closedPort, sha256Hex } from './helpers/faultServer'
-import { modelArchive } from './helpers/ustar'
 import {
   MODEL,
   OTHER_MODEL,
@@ -92,13 +101,15 @@ describe('pull', () => {
 
   it('caches pretrained weights (.pdparams) as a blob without extracting anything', async () => {
     const weights = await openWeightsCore()
-    const body = randomBytes(300_000)
+    const body = pdparams(300_000)
     weights.server.put(weights.pathOf(MODEL, 'pretrained'), body)
     const artifact = await pullNow(weights, MODEL, 'pretrained')
     expect(artifact).toMatchObject({
       id: `${MODEL}:pretrained`,
       sha256: sha256Hex(body),
       contents: null,
+      extractedBytes: 0,
+      verification: { digests: ['MD5 (ETag)'], structure: { format: 'pdparams' } },
     })
     expect(listTree(weights.dirs.extracted)).toEqual([])
     expect(readFileSync(join(weights.dirs.blobs, sha256Hex(body))).equals(body)).toBe(true)
@@ -242,7 +253,8 @@ describe('failures leave no manifest row and no blob', () => {
     let diskFull = true
     const weights = await openWeightsCore({
       download: {
-        openFile: (path, flags) => (diskFull ? disk.openFile(path, flags) : open(path, flags)),
+        openFile: (path, flags, mode) =>
+          diskFull ? disk.openFile(path, flags, mode) : open(path, flags, mode),
       },
     })
     const body = serveArchive(weights, MODEL, 2 * MB)
@@ -310,7 +322,7 @@ describe('import', () => {
   it('imports pretrained weights (.pdparams) as a blob', async () => {
     const weights = await openWeightsCore()
     const file = join(tempDirForTest('zoo-import'), 'ResNet50_vd_pretrained.pdparams')
-    const body = randomBytes(50_000)
+    const body = pdparams(50_000)
     writeFileSync(file, body)
     const artifact = await weights.core.weights.import({
       source: { path: file },
@@ -363,7 +375,11 @@ describe('verify, rm and gc', () => {
     const report = await weights.core.weights.verify()
     expect(report.checked).toEqual([
       { id: `${OTHER_MODEL}:inference`, ok: false, message: expect.stringMatching(/missing/) },
-      { id: `${THIRD_MODEL}:inference`, ok: true, message: 'intact' },
+      {
+        id: `${THIRD_MODEL}:inference`,
+        ok: true,
+        message: expect.stringMatching(/^intact \(Paddle program with 3 ops, 1 parameter tensors/),
+      },
       { id: a.id, ok: false, message: expect.stringMatching(/changed/) },
     ])
     expect((await weights.core.weights.verify(a.id)).checked).toHaveLength(1)
@@ -404,7 +420,11 @@ describe('verify, rm and gc', () => {
     const orphan = join(weights.dirs.blobs, 'f'.repeat(64))
     writeFileSync(orphan, 'nobody points at me')
     ageFile(orphan, HOUR)
-    const sizes = Object.fromEntries(weights.rows().map((r) => [r.id, r.size]))
+    // The budget counts each archive and its extracted folder.
+    const sizes = Object.fromEntries(
+      weights.core.weights.list().artifacts.map((a) => [a.id, a.size + a.extractedBytes]),
+    )
+    expect(Object.values(sizes).every((bytes) => bytes > 200_000)).toBe(true)
     weights.core.weights.configure({
       budgetBytes: sizes[`${MODEL}:inference`]! + sizes[`${THIRD_MODEL}:inference`]!,
     })
@@ -412,6 +432,7 @@ describe('verify, rm and gc', () => {
     const report = await weights.core.weights.gc()
 
     expect(report.removed).toEqual([`${OTHER_MODEL}:inference`])
+    expect(report.leftovers).toBe(1)
     expect(report.freedBytes).toBe(
       sizes[`${OTHER_MODEL}:inference`]! + 'nobody points at me'.length,
     )
@@ -428,52 +449,73 @@ describe('verify, rm and gc', () => {
     )
   })
 
-  it('gc leaves recent leftovers alone: another process may still be writing them', async () => {
+  it('gc clears a gone writer’s temporaries at once, a live one’s never, orphans after a grace', async () => {
     const weights = await openWeightsCore()
     serveArchive(weights, MODEL, 10_000)
     await pullNow(weights, MODEL)
-    const file = (name: string, age: number) => {
-      const path = join(weights.dirs.blobs, name)
-      writeFileSync(path, name)
+    const entry = (dir: string, name: string, age: number, folder = false) => {
+      const path = join(dir, name)
+      if (folder) mkdirSync(path, { recursive: true })
+      writeFileSync(folder ? join(path, 'f') : path, name)
       ageFile(path, age)
       return path
     }
-    // As `zoo import` in a terminal leaves them mid-way: a blob before its row, a temporary.
-    const freshBlob = file('a'.repeat(64), 0)
-    const freshTemp = file('import-1.partial', 0)
-    const staleBlob = file('b'.repeat(64), HOUR)
-    const staleTemp = file('import-2.partial', HOUR)
+    const dead = await deadPid()
+    const { blobs, extracted } = weights.dirs
+    const kept = [
+      // Another process's work in progress: a blob committed before its row, a copy, a staging folder.
+      entry(blobs, 'a'.repeat(64), 0),
+      entry(blobs, `import.${process.ppid}.0123abcd.tmp`, HOUR), // its writer is alive
+      entry(extracted, `${'c'.repeat(64)}.staging-${process.ppid}-0123abcd`, HOUR, true),
+      entry(blobs, 'import-1.partial', 0), // an older version's name: no pid, so by age
+    ]
+    const cleared = [
+      entry(blobs, 'b'.repeat(64), HOUR),
+      entry(blobs, `import.${dead}.0123abcd.tmp`, 0), // its writer is gone: at once
+      entry(extracted, `${'d'.repeat(64)}.staging-${dead}-0123abcd`, 0, true),
+      entry(extracted, 'e'.repeat(64), HOUR, true), // an extracted folder nothing uses
+      entry(blobs, 'import-2.partial', HOUR),
+    ]
 
     const report = await weights.core.weights.gc()
 
-    expect([freshBlob, freshTemp].map((path) => existsSync(path))).toEqual([true, true])
-    expect([staleBlob, staleTemp].map((path) => existsSync(path))).toEqual([false, false])
-    expect(report).toEqual({ removed: [], freedBytes: 64 })
+    expect(kept.map((path) => existsSync(path))).toEqual(kept.map(() => true))
+    expect(cleared.map((path) => existsSync(path))).toEqual(cleared.map(() => false))
+    expect(report).toMatchObject({ removed: [], leftovers: cleared.length })
+    expect(report.freedBytes).toBe(cleared.reduce((sum, path) => sum + basename(path).length, 0))
     expect(weights.rows().map((r) => r.id)).toEqual([`${MODEL}:inference`])
   })
 
-  it('gc leaves alone a blob whose import is still extracting (no manifest row yet)', async () => {
-    const weights = await openWeightsCore()
-    // Thousands of entries, so extraction lasts long enough to run gc in the middle of it.
-    const files = Object.fromEntries(
-      Array.from({ length: 3000 }, (_, i) => [`part-${i}.bin`, randomBytes(64)]),
-    )
-    const body = modelArchive(`${MODEL}_infer`, {
-      ...files,
-      'inference.pdmodel': randomBytes(1024),
-      'inference.pdiparams': randomBytes(4096),
+  it('gc in another process leaves alone an import that is still unpacking', async () => {
+    // The import is held at its first unpacked file until the other process's gc has run.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const weights = await openWeightsCore({
+      download: {
+        openFile: async (path, flags, mode) => {
+          if (flags === 'wx') await held
+          return open(path, flags, mode)
+        },
+      },
     })
     const file = join(tempDirForTest('zoo-import'), `${MODEL}_infer.tar`)
-    writeFileSync(file, body)
-    const blob = join(weights.dirs.blobs, sha256Hex(body))
+    writeFileSync(file, inferenceArchive(MODEL))
 
     const importing = weights.core.weights.import({ source: { path: file }, modelId: MODEL })
-    await waitFor(() => existsSync(blob), 'the blob to be committed')
-    expect(weights.rows()).toEqual([]) // extracting: no manifest row points at the blob yet
-    await weights.core.weights.gc()
+    const unpacking = () =>
+      existsSync(weights.dirs.extracted) &&
+      readdirSync(weights.dirs.extracted).some((n) => n.includes('.staging-'))
+    await waitFor(unpacking, 'the archive to be unpacking')
+    expect(weights.rows()).toEqual([]) // unpacking: no manifest row yet
+    const leftBefore = listTree(weights.dataDir).filter((p) => /\.tmp$|\.staging-[^/]+$/.test(p))
+    expect(leftBefore).toHaveLength(2) // the copy of the archive and the staging folder
+    const gc = await zooProcess(['cache', 'gc', '--json', '--data-dir', weights.dataDir])
+    expect(gc.code, gc.err).toBe(0)
+    expect(JSON.parse(gc.out)).toMatchObject({ removed: [], leftovers: 0 })
+    expect(leftBefore.every((p) => existsSync(join(weights.dataDir, p)))).toBe(true)
+    release()
     const artifact = await importing
 
-    expect(existsSync(blob)).toBe(true)
     expect(await weights.core.weights.verify(artifact.id)).toEqual({
       checked: [expect.objectContaining({ id: artifact.id, ok: true })],
     })

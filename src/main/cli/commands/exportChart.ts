@@ -1,5 +1,5 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
-import { extname, resolve } from 'node:path'
+import { dirname, extname, resolve } from 'node:path'
 import { chartFieldIds, type ChartFieldId } from '../../../shared/charts/chartFields'
 import { chartPresets, findPreset } from '../../../shared/charts/chartPresets'
 import {
@@ -210,13 +210,22 @@ Options:
       try {
         writeAtomically(path, Buffer.from(exported.base64, 'base64'))
       } catch (error) {
-        const reason = (error as Error).message
+        const code = (error as NodeJS.ErrnoException).code
         // A full disk is the machine's problem; any other refusal is the --out path's.
+        const reason =
+          {
+            ENOENT: `its folder ${dirname(path)} does not exist`,
+            ENOTDIR: `a part of ${dirname(path)} is a file`,
+            EISDIR: 'it is a folder',
+            EACCES: 'permission denied',
+            EPERM: 'permission denied',
+            EROFS: 'the file system is read-only',
+          }[code ?? ''] ?? (error as Error).message
         return reportFailure(
           io,
           'export',
-          (error as NodeJS.ErrnoException).code === 'ENOSPC'
-            ? fail('DISK_FULL', `cannot write ${path}: the disk is full (${reason}).`)
+          code === 'ENOSPC' || code === 'EDQUOT'
+            ? fail('DISK_FULL', `cannot write ${path}: the disk is full.`)
             : fail('INVALID_INPUT', `cannot write ${path}: ${reason}. Choose another --out.`),
         )
       }

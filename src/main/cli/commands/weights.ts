@@ -6,7 +6,9 @@ import type {
   WeightsOverview,
 } from '../../../shared/contract'
 import { formatBytes } from '../../../shared/format/formatBytes'
+import { describeStructure } from '../../weights/archiveCheck'
 import { UsageError, type Command } from '../command'
+import { EXIT, reportFailure } from '../reportFailure'
 import { textTable } from '../textTable'
 import { withCore } from '../withCore'
 
@@ -23,16 +25,39 @@ function progressLine(state: DownloadState): string {
     : ''
   const rate = state.rate > 0 ? ` · ${formatBytes(state.rate)}/s` : ''
   const eta = state.eta !== null && state.eta > 0 ? ` · ${Math.ceil(state.eta)} s left` : ''
-  return `${state.id}: ${state.state} ${formatBytes(state.received)}${done}${rate}${eta}`
+  const where = state.otherProcess ? ` in another process (pid ${state.otherProcess.pid}),` : ''
+  return `${state.id}: ${state.state}${where} ${formatBytes(state.received)}${done}${rate}${eta}`
 }
+
+/** What the cache checked about an artifact, in a few words ("MD5 (ETag), structure"). */
+function checkedSummary(artifact: Artifact): string {
+  const { digests, structure } = artifact.verification
+  const parts = [...digests, ...(structure ? ['structure'] : [])]
+  return parts.length ? parts.join(', ') : 'nothing to check'
+}
+
+const describeArtifact = (artifact: Artifact) =>
+  `${artifact.id}: ${formatBytes(artifact.size)}, sha256 ${artifact.sha256}` +
+  (artifact.contents
+    ? `, ${artifact.contents.format} (${artifact.contents.files.length} files)`
+    : '') +
+  `\n  checked: ${
+    [
+      ...artifact.verification.digests,
+      ...(artifact.verification.structure
+        ? [describeStructure(artifact.verification.structure)]
+        : []),
+    ].join('; ') || 'the server stated no checksum and the file has no structure to check'
+  }`
 
 export const pullCommand: Command = {
   name: 'pull',
   summary: 'download a model’s PaddleClas artifact into the cache (resumable, verified)',
   usage: `pull ID [--kind inference|pretrained] [--mirror URL] [--json]
 
-Downloads the model's inference archive (*_infer.tar, extracted safely) or pretrained weights
-(.pdparams). An interrupted download resumes where it stopped when pulled again.
+Downloads the model's inference archive (*_infer.tar, checked and extracted safely) or pretrained
+weights (.pdparams). An interrupted download resumes where it stopped when pulled again; a pull
+of an artifact another process is downloading follows that download.
 
 Options:
   --kind K          inference (default) or pretrained
@@ -43,13 +68,24 @@ Options:
   run(args, io) {
     const kind = kindOf(args.values.kind)
     const modelId = args.positionals[0]!
+    const json = args.values.json === true
     return withCore(args, io, async (core) => {
       let lastPrinted = 0
+      let lastOther: number | null = null
+      let warned = false
       const unsubscribe = core.events.subscribe((event, payload) => {
-        if (event !== 'downloads.progress' || args.values.json) return
+        if (event !== 'downloads.progress' || json) return
         const state = payload as DownloadState
+        if (state.warning && !warned) {
+          warned = true
+          io.err(`zoo pull: warning: ${state.warning}`)
+        }
         const now = Date.now()
-        if (state.state === 'downloading' && now - lastPrinted < 1000) return
+        const followed = state.otherProcess?.pid ?? null
+        const news = followed !== lastOther
+        lastOther = followed
+        if (state.state === 'downloading' && !news && now - lastPrinted < 1000) return
+        if (state.state === 'failed' || state.state === 'cancelled') return // reported below
         lastPrinted = now
         io.err(progressLine(state))
       })
@@ -65,17 +101,17 @@ Options:
           { face: 'cli' },
         )
         if (!result.ok) {
-          if (result.error.code === 'INVALID_INPUT') throw new UsageError(result.error.message)
-          io.err(`zoo pull: ${result.error.message}`)
-          return 1
+          const status = reportFailure(io, 'pull', result, json)
+          const state = core.weights.list().downloads.find((d) => d.id === `${modelId}:${kind}`)
+          if (state && state.received > 0 && !json)
+            io.err(
+              `zoo pull: ${formatBytes(state.received)} of it is saved; run the same command again to resume.`,
+            )
+          return status
         }
         const artifact = core.weights.get(`${modelId}:${kind}`)!
-        io.out(
-          args.values.json
-            ? JSON.stringify(artifact, null, 2)
-            : `Cached ${describeArtifact(artifact)}`,
-        )
-        return 0
+        io.out(json ? JSON.stringify(artifact, null, 2) : `Cached ${describeArtifact(artifact)}`)
+        return EXIT.ok
       } finally {
         unsubscribe()
       }
@@ -83,19 +119,13 @@ Options:
   },
 }
 
-const describeArtifact = (artifact: Artifact) =>
-  `${artifact.id}: ${formatBytes(artifact.size)}, sha256 ${artifact.sha256}` +
-  (artifact.contents
-    ? `, ${artifact.contents.format} (${artifact.contents.files.length} files)`
-    : '')
-
 export const importCommand: Command = {
   name: 'import',
   summary: 'add an artifact you already have (offline machines) to the cache',
   usage: `import PATH --model ID [--kind inference|pretrained] [--json]
 
-PATH is an *_infer.tar (extracted safely), the folder it extracts to (packed into one), or a
-.pdparams file; it is verified and cached as if it had been downloaded.
+PATH is an *_infer.tar (checked and extracted safely), the folder it extracts to (packed into
+one), or a .pdparams file; it is verified and cached as if it had been downloaded.
 
 Options:
   --model ID        the catalog model it belongs to
@@ -109,19 +139,13 @@ Options:
       modelId: String(args.values.model),
       kind: kindOf(args.values.kind),
     }
+    const json = args.values.json === true
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('weights.import', input, { face: 'cli' })
-      if (!result.ok) {
-        io.err(`zoo import: ${result.error.message}`)
-        return result.error.code === 'INVALID_INPUT' ? 2 : 1
-      }
+      if (!result.ok) return reportFailure(io, 'import', result, json)
       const artifact = result.value as Artifact
-      io.out(
-        args.values.json
-          ? JSON.stringify(artifact, null, 2)
-          : `Imported ${describeArtifact(artifact)}`,
-      )
-      return 0
+      io.out(json ? JSON.stringify(artifact, null, 2) : `Imported ${describeArtifact(artifact)}`)
+      return EXIT.ok
     })
   },
 }
@@ -131,9 +155,10 @@ export const cacheCommand: Command = {
   summary: 'the weights cache: ls, verify [ID], gc, rm ID',
   usage: `cache ls|verify|gc|rm [ID] [--json]
 
-  ls                list cached artifacts and the cache's size and budget
-  verify [ID]       re-hash cached files against their manifests (exit 1 if any changed)
-  gc                trim the cache to its budget (least recently used first), drop orphans
+  ls                list cached artifacts, what was checked, the cache's size and budget
+  verify [ID]       re-hash cached files and re-check each archive's model structure
+                    (exit 1 if any changed or is damaged)
+  gc                trim the cache to its budget (least recently used first), clear leftovers
   rm ID             remove an artifact (e.g. ResNet50_vd:inference)`,
   options: { json: { type: 'boolean' } },
   positionals: { min: 1, max: 2 },
@@ -144,24 +169,25 @@ export const cacheCommand: Command = {
     if (action === 'rm' && !id) throw new UsageError('"zoo cache rm" needs an artifact id.')
     if ((action === 'ls' || action === 'gc') && id)
       throw new UsageError(`"zoo cache ${action}" takes no id.`)
-    const json = (value: unknown) => io.out(JSON.stringify(value, null, 2))
+    const json = args.values.json === true
+    const print = (value: unknown) => io.out(JSON.stringify(value, null, 2))
     return withCore(args, io, async (core) => {
       if (action === 'ls') {
-        const overview = (await core.dispatch('weights.list', {}, { face: 'cli' })) as {
-          ok: true
-          value: WeightsOverview
-        }
-        const { artifacts, totalBytes, settings } = overview.value
-        if (args.values.json) return (json(overview.value), 0)
+        const result = await core.dispatch('weights.list', {}, { face: 'cli' })
+        if (!result.ok) return reportFailure(io, 'cache ls', result, json)
+        const { artifacts, totalBytes, settings } = result.value as WeightsOverview
+        if (json) return (print(result.value), EXIT.ok)
         io.out(
           artifacts.length
             ? textTable(
-                ['Artifact', 'Source', 'Size', 'SHA-256', 'Last used'],
+                ['Artifact', 'Source', 'Size', 'Unpacked', 'SHA-256', 'Checked', 'Last used'],
                 artifacts.map((a) => [
                   a.id,
                   a.source,
                   formatBytes(a.size),
+                  a.extractedBytes ? formatBytes(a.extractedBytes) : '–',
                   a.sha256.slice(0, 16),
+                  checkedSummary(a),
                   a.lastUsedAt,
                 ]),
               )
@@ -170,36 +196,34 @@ export const cacheCommand: Command = {
         io.out(
           `\n${formatBytes(totalBytes)} of ${formatBytes(settings.budgetBytes)} budget${settings.mirror ? ` · mirror ${settings.mirror}` : ''}`,
         )
-        return 0
+        if (settings.mirrorWarning) io.err(`zoo cache ls: warning: ${settings.mirrorWarning}`)
+        return EXIT.ok
       }
       if (action === 'verify') {
         const result = await core.dispatch('weights.verify', id ? { id } : {}, { face: 'cli' })
-        if (!result.ok) {
-          io.err(`zoo cache verify: ${result.error.message}`)
-          return 1
-        }
+        if (!result.ok) return reportFailure(io, 'cache verify', result, json)
         const report = result.value as VerifyReport
-        if (args.values.json) json(report)
+        if (json) print(report)
         else
           for (const c of report.checked) io.out(`${c.ok ? 'ok  ' : 'BAD '} ${c.id}: ${c.message}`)
-        return report.checked.every((c) => c.ok) ? 0 : 1
+        return report.checked.every((c) => c.ok) ? EXIT.ok : EXIT.failed
       }
       if (action === 'gc') {
-        const report = (await core.dispatch('weights.gc', {}, { face: 'cli' })) as {
-          ok: true
-          value: GcReport
-        }
-        if (args.values.json) json(report.value)
+        const result = await core.dispatch('weights.gc', {}, { face: 'cli' })
+        if (!result.ok) return reportFailure(io, 'cache gc', result, json)
+        const report = result.value as GcReport
+        if (json) print(report)
         else
           io.out(
-            `Removed ${report.value.removed.length} artifacts, freed ${formatBytes(report.value.freedBytes)}.`,
+            `Removed ${report.removed.length} artifacts and ${report.leftovers} leftovers, freed ${formatBytes(report.freedBytes)}.`,
           )
-        return 0
+        return EXIT.ok
       }
       const result = await core.dispatch('weights.remove', { id: id! }, { face: 'cli' })
-      const removed = result.ok && (result.value as { removed: boolean }).removed
+      if (!result.ok) return reportFailure(io, 'cache rm', result, json)
+      const removed = (result.value as { removed: boolean }).removed
       io.out(removed ? `Removed ${id}.` : `No cached artifact "${id}".`)
-      return removed ? 0 : 1
+      return removed ? EXIT.ok : EXIT.failed
     })
   },
 }

@@ -4,6 +4,7 @@ import { catalog } from './0002-catalog'
 import { catalogRows } from './0003-catalog-rows'
 import { customModels } from './0004-custom-models'
 import { artifacts } from './0005-artifacts'
+import { leasesAndCacheSizes } from './0006-leases-and-cache-sizes'
 
 /** Every schema step, in order. Append only: a shipped migration is never edited. */
 export const migrations: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   catalogRows,
   customModels,
   artifacts,
+  leasesAndCacheSizes,
 ]

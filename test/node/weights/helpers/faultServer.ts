@@ -34,6 +34,14 @@ export interface Fault {
   throttle?: { bytes: number; everyMs: number }
   /** Answer a range request with 206 from this byte instead of the one asked for. */
   rangeFrom?: number
+  /** Honour Range even when If-Range names another version (some CDNs and mirrors do). */
+  ignoreIfRange?: boolean
+  /** After this many body bytes, wait for `until` before sending the rest. */
+  pauseAfter?: { bytes: number; until: Promise<void> }
+  /** Answer conditional requests (If-None-Match, If-Modified-Since) with 200 regardless. */
+  ignoreConditional?: boolean
+  /** Extra response headers (stated digests, say), given the file's whole body. */
+  headers?: (body: Buffer) => Record<string, string>
 }
 
 export interface RequestInfo {
@@ -108,8 +116,13 @@ async function sendBody(
   const limit = Math.min(payload.length, fault.dropAfter ?? Infinity, fault.stallAfter ?? Infinity)
   const chunkSize = fault.throttle?.bytes ?? 64 * 1024
   let offset = 0
+  let paused = false
   while (offset < limit) {
     if (res.destroyed) return
+    if (fault.pauseAfter && !paused && offset >= fault.pauseAfter.bytes) {
+      paused = true
+      await fault.pauseAfter.until
+    }
     const chunk = payload.subarray(offset, Math.min(limit, offset + chunkSize))
     offset += chunk.length
     entry.sent += chunk.length
@@ -157,16 +170,28 @@ export async function startFaultServer(): Promise<FaultServer> {
     if (!file || req.method !== 'GET') return reply(file ? 405 : 404)
 
     const size = file.body.length + (fault.extraLength ?? 0)
-    const headers: Record<string, string> = { 'accept-ranges': 'bytes' }
+    const headers: Record<string, string> = {
+      'accept-ranges': 'bytes',
+      ...fault.headers?.(file.body),
+    }
     if (file.etag) headers.etag = file.etag
     if (file.lastModified) headers['last-modified'] = file.lastModified
 
+    const noneMatch = req.headers['if-none-match']
+    const modifiedSince = req.headers['if-modified-since']
+    const notModified =
+      !fault.ignoreConditional &&
+      (noneMatch !== undefined
+        ? file.etag !== null && noneMatch === file.etag
+        : modifiedSince !== undefined && file.lastModified === modifiedSince)
+    if (notModified) return reply(304, headers)
     let status = 200
     let start = 0
     let end = size
     const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '')
     const ifRange = req.headers['if-range']
-    const unchanged = !ifRange || ifRange === file.etag || ifRange === file.lastModified
+    const unchanged =
+      !ifRange || fault.ignoreIfRange || ifRange === file.etag || ifRange === file.lastModified
     if (range && unchanged && !fault.ignoreRange) {
       start = Number(range[1])
       if (start >= size) return reply(416, { ...headers, 'content-range': `bytes */${size}` })

@@ -3,16 +3,17 @@
  * short retry delays, plus what the weights tests look at: the cache folders, manifest rows, the
  * server path of a model's artifact, and archives shaped like PaddleClas's.
  */
-import { randomBytes } from 'node:crypto'
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
-import { open, type FileHandle } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import type { Artifact, ArtifactKind, DownloadState } from '@shared/contract'
 import type { AppCore, AppCoreOptions } from '../../../../src/main/core/appCore'
+import type { OpenForWrite } from '../../../../src/main/files/openForWrite'
 import { PADDLE_HOST } from '../../../../src/main/weights/mirror'
 import { openTestCore } from '../../helpers/testCore'
 import { startFaultServer, type FaultServer } from './faultServer'
-import { modelArchive } from './ustar'
+import { paddleModelFiles } from '../../../support/paddle/modelFiles'
+import { modelArchive } from '../../../support/ustar'
 
 /** Catalog models used by the tests (all publish an inference archive and pretrained weights). */
 export const MODEL = 'ResNet50_vd'
@@ -105,11 +106,13 @@ export async function openWeightsCore(options: WeightsCoreOptions = {}): Promise
   }
 }
 
-/** A PaddleClas-style inference archive for a model, with `paramsBytes` of random weights. */
+/**
+ * A PaddleClas-style inference archive for a model: a real (tiny) Paddle program with about
+ * `paramsBytes` of random weights, so it passes the structural check and two differ.
+ */
 export function inferenceArchive(modelId: string, paramsBytes = 64 * 1024): Buffer {
   return modelArchive(`${modelId}_infer`, {
-    'inference.pdmodel': randomBytes(4096),
-    'inference.pdiparams': randomBytes(paramsBytes),
+    ...paddleModelFiles(paramsBytes),
     'inference.pdiparams.info': `${modelId}\n`,
   })
 }
@@ -150,14 +153,14 @@ export const fileSize = (path: string) => statSync(path, { throwIfNoEntry: false
  * handle), then each write fails with ENOSPC as a real full disk does (after the bytes that fit).
  */
 export function fullDiskAfter(capacity: number): {
-  openFile: (path: string, flags: 'a' | 'w') => Promise<FileHandle>
+  openFile: OpenForWrite
   written: () => number
 } {
   let written = 0
   return {
     written: () => written,
-    openFile: async (path, flags) => {
-      const handle = await open(path, flags)
+    openFile: async (path, flags, mode) => {
+      const handle = await open(path, flags, mode)
       const realWrite = handle.write.bind(handle) as (chunk: Buffer) => Promise<unknown>
       const write = async (chunk: Buffer) => {
         const room = Math.max(0, capacity - written)

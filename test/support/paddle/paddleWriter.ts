@@ -4,8 +4,8 @@
  * (`paramsFile(tensors)`, Paddle's save_combine layout), Paddle 3 PIR JSON (`pirJson`) and
  * pickles. Each writer has knobs for writing a file wrong in one precise way.
  */
-import { DataType, VarKind, elementSize } from '../../../../src/main/paddle/dataType'
-import { AttrType } from '../../../../src/main/paddle/opAttributes'
+import { DataType, VarKind, elementSize } from '../../../src/main/paddle/dataType'
+import { AttrType } from '../../../src/main/paddle/opAttributes'
 import { ProtoWriter, concat } from './protobufWriter'
 
 export { AttrType, DataType, VarKind }
