@@ -4,6 +4,7 @@
  * a mirror that does not answer. The app downloads from a tiny mirror this spec starts on
  * 127.0.0.1 (ETag, Range, and a slow mode that trickles bytes so progress can be watched).
  */
+import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server, type ServerResponse } from 'node:http'
@@ -24,12 +25,13 @@ interface DownloadState {
   state: string
 }
 interface WeightsOverview {
-  artifacts: { id: string; sha256: string; size: number }[]
+  artifacts: { id: string; sha256: string; size: number; extractedBytes: number }[]
   downloads: DownloadState[]
   settings: { mirror: string | null; mirrorFromEnv: boolean; budgetBytes: number }
 }
 
 const DEFAULT_BUDGET = 20 * 1024 ** 3
+const zooBin = join(import.meta.dirname, '..', '..', 'bin', 'zoo.js')
 const INFERENCE_PATH = (id: string) => `/dygraph/inference/${id}_infer.tar`
 
 // --- fixtures: archives and a mirror ----------------------------------------------------------
@@ -242,10 +244,15 @@ test.describe('downloads', () => {
     await expect(page.getByTestId('mirror-problem')).toHaveText(
       'The mirror must be an http:// or https:// URL.',
     )
+    // Plain http to another machine is allowed, but said to be unsafe; loopback is not warned.
+    await mirrorInput.fill('http://mirror.example.org/paddle')
+    await page.getByTestId('settings-save').click()
+    await expect(page.getByTestId('mirror-insecure')).toContainText('Prefer an https mirror.')
     await mirrorInput.fill(`${mirror.origin}/`)
     await expect(page.getByTestId('mirror-problem')).toHaveCount(0)
     await page.getByTestId('settings-save').click()
     await expect(page.getByTestId('settings-saved')).toHaveText('Saved')
+    await expect(page.getByTestId('mirror-insecure')).toHaveCount(0)
     const saved = await invokeFromTest<WeightsOverview>(app, 'weights.list', {})
     expect(saved.settings).toMatchObject({ mirror: mirror.origin, mirrorFromEnv: false })
 
@@ -305,13 +312,21 @@ test.describe('downloads', () => {
     )
     await expect(item.getByTestId('download-resumed')).toContainText(/Resumed from \d/)
     const row = page.getByTestId('artifact-MobileNetV2:inference')
-    await expect(row.getByTestId('artifact-size')).toHaveText(shownSize(archive.length))
+    const cached = await invokeFromTest<WeightsOverview>(app, 'weights.list', {})
+    const unpacked = cached.artifacts[0]!.extractedBytes
+    expect(unpacked).toBeGreaterThan(archive.length * 0.9) // the archive's files, once more
+    await expect(row.getByTestId('artifact-size')).toHaveText(
+      `${shownSize(archive.length)} + ${shownSize(unpacked)} unpacked`,
+    )
+    await expect(row.getByTestId('artifact-checked')).toHaveText(
+      'Checked: MD5 (ETag) from the server · Paddle program of 3 operators, its one weight tensor consumed exactly',
+    )
     await expect(row.getByTestId('artifact-sha')).toHaveText(sha256(archive).slice(0, 12))
     await expect(row.getByTestId('artifact-sha')).toHaveAttribute('title', sha256(archive))
     await expect(row.getByTestId('artifact-source')).toHaveText('downloaded')
     await expect(row.getByTestId('artifact-contents')).toHaveText('Paddle 2 inference model')
     await expect(page.getByTestId('cache-total')).toHaveText(
-      `${shownSize(archive.length)} of 20.0 GB`,
+      `${shownSize(archive.length + unpacked)} of 20.0 GB`,
     )
     await row.getByTestId('artifact-sha-copy').click()
     await expect(row).toContainText('Copied')
@@ -323,15 +338,33 @@ test.describe('downloads', () => {
     await page.getByTestId('verify-all').click()
     await expect(page.getByTestId('verify-all-result')).toHaveText('Verified 1 artifact: intact.')
 
-    // A download running beside the cache (started elsewhere: it shows up through the events).
+    // A download a `zoo pull` in a terminal is running on the same data folder: the app's pull of
+    // it follows that one (its progress, its pid) instead of writing the same file.
     mirror.slow = true
-    await invokeFromTest(app, 'weights.pull', { modelId: 'MobileNetV2_x0_5', kind: 'inference' })
-    const running = page.getByTestId('download-MobileNetV2_x0_5:inference')
-    await expect(running.getByTestId('download-figures')).toContainText('/s')
-    await page.screenshot({ path: 'test-results/downloads.png', fullPage: true })
-    await running.getByTestId('download-cancel').click()
-    await expect(running.getByTestId('download-summary')).toContainText('Cancelled at')
-    await expect(running.getByTestId('download-retry')).toHaveText('Resume')
+    const terminal = spawn(
+      process.execPath,
+      [zooBin, 'pull', 'MobileNetV2_x0_5', '--data-dir', app.dataDir],
+      { stdio: 'ignore' },
+    )
+    try {
+      await expect
+        .poll(() => mirror.requests.some((r) => r.path === INFERENCE_PATH('MobileNetV2_x0_5')))
+        .toBe(true)
+      await invokeFromTest(app, 'weights.pull', { modelId: 'MobileNetV2_x0_5', kind: 'inference' })
+      const running = page.getByTestId('download-MobileNetV2_x0_5:inference')
+      await expect(running.getByTestId('download-other-process')).toHaveText(
+        `Another Zoo Explorer process (pid ${terminal.pid}) is downloading this file; its progress is shown here and it is cached for both.`,
+      )
+      await expect(running.getByTestId('download-figures')).toContainText('/s')
+      await page.screenshot({ path: 'test-results/downloads.png', fullPage: true })
+      // Cancelling here stops following; the terminal's download goes on.
+      await running.getByTestId('download-cancel').click()
+      await expect(running.getByTestId('download-summary')).toContainText('Cancelled at')
+      await expect(running.getByTestId('download-retry')).toHaveText('Resume')
+      expect(terminal.exitCode).toBeNull()
+    } finally {
+      terminal.kill('SIGKILL')
+    }
 
     // Remove, after a confirmation.
     await row.getByTestId('artifact-remove').click()

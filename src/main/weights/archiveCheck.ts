@@ -99,7 +99,7 @@ export function describeStructure(structure: ModelCheckSummary): string {
   switch (structure.format) {
     case 'paddle2':
     case 'paddle3':
-      return `${structure.format === 'paddle2' ? 'Paddle' : 'Paddle 3'} program with ${structure.ops} ops, ${structure.params} parameter tensors (${formatBytes(structure.paramBytes)}) consumed exactly`
+      return `${structure.format === 'paddle2' ? 'Paddle' : 'Paddle 3'} program with ${structure.ops} ops, ${structure.params} parameter tensor${structure.params === 1 ? '' : 's'} (${formatBytes(structure.paramBytes)}) consumed exactly`
     case 'onnx':
       return 'ONNX model, well-formed'
     case 'pdparams':

@@ -378,7 +378,7 @@ describe('verify, rm and gc', () => {
       {
         id: `${THIRD_MODEL}:inference`,
         ok: true,
-        message: expect.stringMatching(/^intact \(Paddle program with 3 ops, 1 parameter tensors/),
+        message: expect.stringMatching(/^intact \(Paddle program with 3 ops, 1 parameter tensor/),
       },
       { id: a.id, ok: false, message: expect.stringMatching(/changed/) },
     ])

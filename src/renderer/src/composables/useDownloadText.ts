@@ -30,6 +30,8 @@ export interface DownloadText {
   /** "inference model", inside a sentence. */
   kindInSentence: (kind: ArtifactKind) => string
   contents: (artifact: Artifact) => string
+  /** What was checked about it: the server's digests and the model's structure. */
+  checked: (artifact: Artifact) => string
   date: (iso: string) => string
 }
 
@@ -78,6 +80,25 @@ export function useDownloadText(): DownloadText {
       : null
   }
 
+  function checked(artifact: Artifact): string {
+    const { digests, structure } = artifact.verification
+    const parts = digests.map((digest) => t('downloads.cache.digest', { digest }))
+    if (structure)
+      parts.push(
+        t(
+          `downloads.cache.structure.${structure.format}`,
+          {
+            ops: formatDecimal(structure.ops, 0, 0),
+            params: formatDecimal(structure.params, 0, 0),
+          },
+          structure.params,
+        ),
+      )
+    return parts.length
+      ? t('downloads.cache.checked', { what: parts.join(' · ') })
+      : t('downloads.cache.checkedNothing')
+  }
+
   const dateFormats = new Map<string, Intl.DateTimeFormat>()
   function date(iso: string): string {
     let format = dateFormats.get(locale.value)
@@ -100,6 +121,7 @@ export function useDownloadText(): DownloadText {
     kind: (kind) => t(`downloads.kind.${kind}`),
     kindInSentence: (kind) => t(`downloads.kindInSentence.${kind}`),
     contents: (artifact) => t(`downloads.contents.${contentsKey(artifact)}`),
+    checked,
     date,
   }
 }

@@ -448,6 +448,10 @@ export const en = {
       done: 'Downloaded and verified · {size}',
       cancelled: 'Cancelled',
       cancelledAt: 'Cancelled at {amount}',
+      otherProcess:
+        'Another Zoo Explorer process (pid {pid}) is downloading this file; its progress is shown here and it is cached for both.',
+      insecure:
+        'This comes over plain http from another machine: it could be altered on the way, and PaddleClas publishes no checksums to catch that. Prefer an https mirror.',
     },
     session: {
       title: 'Downloads',
@@ -465,7 +469,8 @@ export const en = {
       verify: 'Verify',
       verifyLabel: 'Verify the files of {id}',
       verifying: 'Verifying…',
-      intact: '✓ Intact: the file still has the SHA-256 it was saved with.',
+      intact:
+        '✓ Intact: the file still has the SHA-256 it was saved with, and the model in it is whole.',
       damaged: '✗ Damaged: {message}. Remove it and download it again.',
       verifyAllOk: 'Verified {n} artifact: intact. | Verified {n} artifacts: all intact.',
       verifyAllBad: '{n} artifact is damaged: see below. | {n} artifacts are damaged: see below.',
@@ -473,6 +478,8 @@ export const en = {
       gcHint: 'Remove the least recently used artifacts until the cache fits its budget',
       gcNothing: 'Nothing to remove: the cache fits its budget.',
       gcDone: 'Removed {n} artifact, freed {size}. | Removed {n} artifacts, freed {size}.',
+      gcLeftovers:
+        'Cleared {n} leftover of interrupted work, freed {size}. | Cleared {n} leftovers of interrupted work, freed {size}.',
       remove: 'Remove…',
       removeLabel: 'Remove {id} from the cache',
       removeConfirm:
@@ -483,6 +490,19 @@ export const en = {
       copyHash: 'Copy the whole SHA-256',
       copied: 'Copied',
       copyFailed: 'Could not copy',
+      unpacked: '+ {size} unpacked',
+      checked: 'Checked: {what}',
+      checkedNothing:
+        'Nothing could be checked: the server stated no checksum and the file has no structure to check.',
+      digest: '{digest} from the server',
+      structure: {
+        paddle2:
+          'Paddle program of {ops} operators, its one weight tensor consumed exactly | Paddle program of {ops} operators, its {params} weight tensors consumed exactly',
+        paddle3:
+          'Paddle 3 program, its one weight tensor consumed exactly | Paddle 3 program, its {params} weight tensors consumed exactly',
+        onnx: 'ONNX model well-formed',
+        pdparams: 'weights file whole',
+      },
       fetched: 'fetched {date}',
       lastUsed: 'last used {date}',
     },
@@ -499,6 +519,8 @@ export const en = {
       mirrorPlaceholder: 'empty: PaddleClas’s own server',
       mirrorHint:
         'For files you host yourself: the path of each PaddleClas link is appended to this URL (…/dygraph/inference/X_infer.tar).',
+      insecureMirror:
+        'Plain http to another machine: files could be altered on the way, and PaddleClas publishes no checksums to catch that. Prefer an https mirror.',
       mirrorFromEnv:
         'The ZOO_MIRROR environment variable overrides this setting: downloads come from {mirror}. Unset it to choose a mirror here.',
       budget: 'Cache budget',

@@ -442,6 +442,10 @@ export const zhCN: MessageSchema = {
       done: '已下载并校验 · {size}',
       cancelled: '已取消',
       cancelledAt: '已取消，停在 {amount}',
+      otherProcess:
+        '另一个 Zoo Explorer 进程（pid {pid}）正在下载此文件；这里显示它的进度，完成后两边共用。',
+      insecure:
+        '此文件经纯 http 从另一台机器传来，途中可能被篡改，而 PaddleClas 不发布可用于核对的校验和。建议使用 https 镜像。',
     },
     session: {
       title: '下载',
@@ -459,7 +463,7 @@ export const zhCN: MessageSchema = {
       verify: '校验',
       verifyLabel: '校验 {id} 的文件',
       verifying: '正在校验…',
-      intact: '✓ 完好：文件的 SHA-256 与保存时一致。',
+      intact: '✓ 完好：文件的 SHA-256 与保存时一致，其中的模型完整。',
       damaged: '✗ 已损坏：{message}。请删除后重新下载。',
       verifyAllOk: '已校验 {n} 个文件：全部完好。',
       verifyAllBad: '{n} 个文件已损坏：见下方。',
@@ -467,6 +471,7 @@ export const zhCN: MessageSchema = {
       gcHint: '删除最久未使用的文件，直到缓存不超过上限',
       gcNothing: '无需删除：缓存未超出上限。',
       gcDone: '已删除 {n} 个文件，释放 {size}。',
+      gcLeftovers: '已清理 {n} 个中断操作的残留，释放 {size}。',
       remove: '删除…',
       removeLabel: '从缓存中删除 {id}',
       removeConfirm: '从缓存中删除 {id} 的{kind}（{size}）？文件将被删除；需要时请重新下载或导入。',
@@ -476,6 +481,16 @@ export const zhCN: MessageSchema = {
       copyHash: '复制完整的 SHA-256',
       copied: '已复制',
       copyFailed: '无法复制',
+      unpacked: '解包后另占 {size}',
+      checked: '已检查：{what}',
+      checkedNothing: '无法检查：服务器未给出校验和，文件也没有可检查的结构。',
+      digest: '服务器给出的 {digest}',
+      structure: {
+        paddle2: 'Paddle 程序，{ops} 个算子，{params} 个权重张量与参数文件逐字节对应',
+        paddle3: 'Paddle 3 程序，{params} 个权重张量与参数文件逐字节对应',
+        onnx: 'ONNX 模型结构完整',
+        pdparams: '权重文件完整',
+      },
       fetched: '获取于 {date}',
       lastUsed: '最近使用 {date}',
     },
@@ -492,6 +507,8 @@ export const zhCN: MessageSchema = {
       mirrorPlaceholder: '留空：使用 PaddleClas 官方服务器',
       mirrorHint:
         '用于自行托管的文件：每个 PaddleClas 链接的路径会拼接到此地址之后（…/dygraph/inference/X_infer.tar）。',
+      insecureMirror:
+        '经纯 http 连接另一台机器：文件途中可能被篡改，而 PaddleClas 不发布可用于核对的校验和。建议使用 https 镜像。',
       mirrorFromEnv:
         '环境变量 ZOO_MIRROR 覆盖了此设置：下载来自 {mirror}。取消该变量后才能在此选择镜像。',
       budget: '缓存上限',
