@@ -10,6 +10,13 @@ import type { ModelInfo } from './host/hostProtocol'
 import { HostExitedError, ModelHost } from './host/modelHost'
 import { imageModelShape, type ImageModelShape } from './host/validateModel'
 
+/**
+ * A kept host that answered within this long is reused without asking first: the question costs
+ * a round trip on every request (and waits behind a run in progress). If it died since, the
+ * request's first chunk finds out and runImages restarts it.
+ */
+const TRUSTED_SILENCE_MS = 5_000
+
 /** A model file and how to name it; `key` identifies it (its hash, or its path). */
 export interface ModelTarget {
   key: string
@@ -44,16 +51,16 @@ export class HostPool {
   constructor(private readonly options: HostPoolOptions) {}
 
   /**
-   * A live host with the model loaded: the one kept (asked whether it is alive, so one that
-   * died while idle is replaced without the caller noticing) or a new one. `loadMs` is null
-   * when a kept host was reused.
+   * A live host with the model loaded: the one kept (asked whether it is alive when it has been
+   * silent a while, so one that died while idle is replaced without the caller noticing) or a new
+   * one. `loadMs` is null when a kept host was reused.
    */
   async get(target: ModelTarget): Promise<{ loaded: LoadedModel; loadMs: number | null }> {
     for (;;) {
       const existing = this.hosts.get(target.key)
       if (!existing?.host.running) break
       try {
-        await existing.host.ping()
+        if (existing.host.silentForMs > TRUSTED_SILENCE_MS) await existing.host.ping()
         existing.lastUsed = Date.now()
         return { loaded: existing, loadMs: null }
       } catch (error) {

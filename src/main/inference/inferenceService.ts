@@ -129,7 +129,8 @@ export class InferenceService {
     const input = classifyInput.parse(rawInput)
     const model = await this.resolve(input.model, input.preprocess, input.labelsPath)
     const { target } = model
-    const { loaded, loadMs } = await this.pool.get(target)
+    const { loaded, loadMs: firstLoadMs } = await this.pool.get(target)
+    let loadMs = firstLoadMs
     const { shape } = loaded
     const plan = model.plan(shape)
     if (shape.inputSize !== null && shape.inputSize !== plan.inputSize) {
@@ -173,9 +174,15 @@ export class InferenceService {
         plan,
         batchSize: shape.batchSize ?? BATCH,
         host: async () => {
-          const host = first ?? (await this.pool.get(target)).loaded.host
-          first = null
-          return host
+          if (first) {
+            const host = first
+            first = null
+            return host
+          }
+          // A restart after a crash loads the model again: the call reports that time too.
+          const fresh = await this.pool.get(target)
+          if (fresh.loadMs !== null) loadMs = (loadMs ?? 0) + fresh.loadMs
+          return fresh.loaded.host
         },
       })
     } finally {

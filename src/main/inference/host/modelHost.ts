@@ -64,6 +64,8 @@ export class ModelHost {
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   private exitReason: string | null = null
+  /** When the process last answered anything (performance.now()); 0 before it has. */
+  private heardAt = 0
 
   constructor(
     private readonly label: string,
@@ -79,9 +81,15 @@ export class ModelHost {
     return this.child?.pid
   }
 
+  /** Milliseconds since the process last answered (Infinity when it never has). */
+  get silentForMs(): number {
+    return this.heardAt === 0 ? Infinity : performance.now() - this.heardAt
+  }
+
   private start(): HostProcess {
     const child = this.launcher.start(hostEntryPath(), this.label)
     child.onMessage((response) => {
+      this.heardAt = performance.now()
       const waiting = this.pending.get(response.id)
       if (!waiting) return
       this.pending.delete(response.id)
