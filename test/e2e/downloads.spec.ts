@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { paddleModelFiles, pdparams } from '../support/paddle/modelFiles'
 import { tarOf, type TarEntry } from '../support/ustar'
+import { formatBytes } from '../../src/shared/format/formatBytes'
 import { startZooServer } from '../support/zooServer'
 import { expect, forgetRememberedViews, invokeFromTest, test, type AppServer } from './appServer'
 
@@ -153,19 +154,6 @@ async function closedPort(): Promise<number> {
   return address.port
 }
 
-/** The renderer's size format (binary units, one decimal under 100), for exact assertions. */
-function shownSize(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1
-  return `${value.toFixed(digits)} ${units[unit]}`
-}
-
 /**
  * Console errors and uncaught exceptions, which no view should produce. A refusal the test asks
  * for comes back with its HTTP status (422 for ARCHIVE_UNSAFE), which Chromium logs: not an error.
@@ -274,7 +262,7 @@ test.describe('downloads', () => {
     await expect.poll(percent).toBeGreaterThan(first)
     await expect(action.getByTestId('download-phase')).toHaveText('Downloading')
     await expect(action.getByTestId('download-figures')).toContainText(
-      `of ${shownSize(archive.length)}`,
+      `of ${formatBytes(archive.length)}`,
     )
     await expect(action.getByTestId('download-figures')).toContainText('/s')
     await expect(action.getByTestId('download-figures')).toContainText('left')
@@ -294,7 +282,7 @@ test.describe('downloads', () => {
     mirror.slow = false
     await start.click()
     await expect(action.getByTestId('model-download-cached')).toContainText(
-      `Cached ✓ · ${shownSize(archive.length)}`,
+      `Cached ✓ · ${formatBytes(archive.length)}`,
       { timeout: 15_000 },
     )
     const resumed = mirror.requests.slice(cancelledAt)
@@ -308,7 +296,7 @@ test.describe('downloads', () => {
     await page.getByTestId('nav-downloads').click()
     const item = page.getByTestId('download-MobileNetV2:inference')
     await expect(item.getByTestId('download-summary')).toContainText(
-      `Downloaded and verified · ${shownSize(archive.length)}`,
+      `Downloaded and verified · ${formatBytes(archive.length)}`,
     )
     await expect(item.getByTestId('download-resumed')).toContainText(/Resumed from \d/)
     const row = page.getByTestId('artifact-MobileNetV2:inference')
@@ -316,7 +304,7 @@ test.describe('downloads', () => {
     const unpacked = cached.artifacts[0]!.extractedBytes
     expect(unpacked).toBeGreaterThan(archive.length * 0.9) // the archive's files, once more
     await expect(row.getByTestId('artifact-size')).toHaveText(
-      `${shownSize(archive.length)} + ${shownSize(unpacked)} unpacked`,
+      `${formatBytes(archive.length)} + ${formatBytes(unpacked)} unpacked`,
     )
     await expect(row.getByTestId('artifact-checked')).toHaveText(
       'Checked: MD5 (ETag) from the server · Paddle program of 3 operators, its one weight tensor consumed exactly',
@@ -326,7 +314,7 @@ test.describe('downloads', () => {
     await expect(row.getByTestId('artifact-source')).toHaveText('downloaded')
     await expect(row.getByTestId('artifact-contents')).toHaveText('Paddle 2 inference model')
     await expect(page.getByTestId('cache-total')).toHaveText(
-      `${shownSize(archive.length + unpacked)} of 20.0 GB`,
+      `${formatBytes(archive.length + unpacked)} of 20.0 GB`,
     )
     await row.getByTestId('artifact-sha-copy').click()
     await expect(row).toContainText('Copied')

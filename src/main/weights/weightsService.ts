@@ -12,7 +12,6 @@ import { basename, join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import type {
   Artifact,
-  ArtifactKind,
   DownloadState,
   GcReport,
   ImportArtifactInput,
@@ -74,18 +73,12 @@ interface Running {
   done: Promise<Artifact>
 }
 
-/** What a file to cache is, besides its bytes. */
-interface Incoming {
-  id: string
-  modelId: string
-  kind: ArtifactKind
-  source: 'download' | 'import'
-  url: string | null
-  etag: string | null
-  lastModified: string | null
-  sha256: string
-  md5: string | null
-  size: number
+/** What a file to cache is, besides its bytes: its record before it is checked and unpacked. */
+type Incoming = Omit<
+  ArtifactRecord,
+  'extractedPath' | 'extractedBytes' | 'contents' | 'verification'
+> & {
+  /** The digests the server stated and the file was checked against. */
   digests: string[]
   /** The name that says what the file is (`X_infer.tar`, `X.pdparams`). */
   name: string
@@ -388,12 +381,13 @@ export class WeightsService {
             ),
           )
         : null
+      const { digests, name: _name, onUnpack: _onUnpack, ...known } = incoming
       const record: ArtifactRecord = {
-        ...incoming,
+        ...known,
         extractedPath,
         extractedBytes: checked.extractedBytes,
         contents: checked.contents,
-        verification: { digests: incoming.digests, structure: checked.structure },
+        verification: { digests, structure: checked.structure },
       }
       this.table.upsert(record)
       return this.get(incoming.id)!
