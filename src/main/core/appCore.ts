@@ -140,7 +140,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'inference.models': () => inference.models(),
     'inference.attach': (request) => inference.attach(request),
     'inference.detach': ({ model }) => ({ removed: inference.detach(model) }),
-    'inference.classify': (request) => inference.classify(request),
+    'inference.classify': (request, context) => inference.classify(request, context.signal),
     'weights.list': () => weights.list(),
     'weights.pull': async (request) => {
       const { state, done } = weights.pull(request)

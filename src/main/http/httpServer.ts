@@ -233,7 +233,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         fail('INVALID_INPUT', 'The channel name in the URL is not valid percent-encoding.'),
       )
     }
-    sendResult(response, await options.core.dispatch(channel, input, { face: 'http' }))
+    // A caller that goes away (a closed tab, a fetch aborted) cancels what it asked for.
+    const gone = new AbortController()
+    response.on('close', () => {
+      if (!response.writableFinished) gone.abort()
+    })
+    sendResult(
+      response,
+      await options.core.dispatch(channel, input, { face: 'http', signal: gone.signal }),
+    )
   }
 
   function openEventStream(request: IncomingMessage, response: ServerResponse): void {

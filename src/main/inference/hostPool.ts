@@ -24,6 +24,15 @@ export interface ModelTarget {
   label: string
 }
 
+/**
+ * Which host of a model: hosts are kept per (model, intra-op threads, slot). Classify wants one
+ * host with every core; a batch job may want several one-thread hosts (slots) of one model.
+ */
+export interface HostShape {
+  threads?: number
+  slot?: number
+}
+
 export interface LoadedModel {
   host: ModelHost
   info: ModelInfo
@@ -55,9 +64,13 @@ export class HostPool {
    * silent a while, so one that died while idle is replaced without the caller noticing) or a new
    * one. `loadMs` is null when a kept host was reused.
    */
-  async get(target: ModelTarget): Promise<{ loaded: LoadedModel; loadMs: number | null }> {
+  async get(
+    target: ModelTarget,
+    shape: HostShape = {},
+  ): Promise<{ loaded: LoadedModel; loadMs: number | null }> {
+    const key = this.keyOf(target, shape)
     for (;;) {
-      const existing = this.hosts.get(target.key)
+      const existing = this.hosts.get(key)
       if (!existing?.host.running) break
       try {
         if (existing.host.silentForMs > TRUSTED_SILENCE_MS) await existing.host.ping()
@@ -67,25 +80,29 @@ export class HostPool {
         if (!(error instanceof HostExitedError)) throw error
       }
       // Another request may have replaced it while this one asked: then use that one.
-      if (this.hosts.get(target.key) === existing) this.drop(target.key)
+      if (this.hosts.get(key) === existing) this.stop(key)
     }
-    const loaded = await this.load(target)
+    const loaded = await this.load(target, key, shape.threads ?? this.options.intraOpThreads)
     return { loaded, loadMs: loaded.info.loadMs }
   }
 
-  private load(target: ModelTarget): Promise<Entry> {
-    const pending = this.loading.get(target.key)
+  private keyOf(target: ModelTarget, shape: HostShape): string {
+    return `${target.key}|${shape.threads ?? this.options.intraOpThreads}|${shape.slot ?? 0}`
+  }
+
+  private load(target: ModelTarget, key: string, threads: number): Promise<Entry> {
+    const pending = this.loading.get(key)
     if (pending) return pending
     const load = (async () => {
-      this.drop(target.key)
+      this.stop(key)
       // Checked here first, so a FIFO or a 5 GB file is refused without starting a process.
       await statRegularFile(target.path, 'model')
       const host = new ModelHost(target.label, this.options.launcher)
       this.starting.add(host)
       try {
-        const info = await host.load(target.path, this.options.intraOpThreads)
+        const info = await host.load(target.path, threads)
         const entry = { host, info, shape: imageModelShape(info), lastUsed: Date.now() }
-        this.hosts.set(target.key, entry)
+        this.hosts.set(key, entry)
         return entry
       } catch (error) {
         host.dispose()
@@ -94,14 +111,15 @@ export class HostPool {
         this.starting.delete(host)
       }
     })()
-    this.loading.set(target.key, load)
-    const done = () => this.loading.delete(target.key)
+    this.loading.set(key, load)
+    const done = () => this.loading.delete(key)
     load.then(done, done)
     return load
   }
 
-  /** Marks the model's host busy until the returned release is called. */
-  use(key: string): () => void {
+  /** Marks the host busy until the returned release is called. */
+  use(target: ModelTarget, shape: HostShape = {}): () => void {
+    const key = this.keyOf(target, shape)
     this.busy.set(key, (this.busy.get(key) ?? 0) + 1)
     let released = false
     return () => {
@@ -123,18 +141,22 @@ export class HostPool {
       .sort((a, b) => a[1].lastUsed - b[1].lastUsed)
     for (const [key] of idle) {
       if (this.hosts.size <= this.options.maxHosts) return
-      this.drop(key)
+      this.stop(key)
     }
   }
 
-  /** Stops the model's host, if one is kept; what waits on it is cancelled. */
-  drop(key: string): void {
+  private stop(key: string): void {
     this.hosts.get(key)?.host.dispose()
     this.hosts.delete(key)
   }
 
+  /** Stops every host of the model (`ModelTarget.key`); what waits on them is cancelled. */
+  drop(modelKey: string): void {
+    for (const key of [...this.hosts.keys()]) if (key.startsWith(`${modelKey}|`)) this.stop(key)
+  }
+
   dispose(): void {
     for (const host of this.starting) host.dispose()
-    for (const key of [...this.hosts.keys()]) this.drop(key)
+    for (const key of [...this.hosts.keys()]) this.stop(key)
   }
 }

@@ -125,7 +125,8 @@ export class InferenceService {
     }
   }
 
-  async classify(rawInput: unknown): Promise<ClassifyResult> {
+  /** Classifies the images; `signal` stops it (CANCELLED) between and inside model runs. */
+  async classify(rawInput: unknown, signal?: AbortSignal): Promise<ClassifyResult> {
     const input = classifyInput.parse(rawInput)
     const model = await this.resolve(input.model, input.preprocess, input.labelsPath)
     const { target } = model
@@ -164,7 +165,7 @@ export class InferenceService {
         `The label file names ${knownLabels.length} classes, but the model has ${shape.classes}.`,
       )
     }
-    const release = this.pool.use(target.key)
+    const release = this.pool.use(target)
     let results: Awaited<ReturnType<typeof runImages>>
     try {
       // The host just checked is used first; after a crash the pool gives a fresh one.
@@ -173,6 +174,7 @@ export class InferenceService {
         images: hostImages,
         plan,
         batchSize: shape.batchSize ?? BATCH,
+        ...(signal ? { signal } : {}),
         host: async () => {
           if (first) {
             const host = first

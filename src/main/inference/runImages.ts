@@ -31,6 +31,10 @@ export interface RunImagesOptions {
   batchSize: number
   /** A live host: called first, then again after each crash (which must give a fresh one). */
   host: () => Promise<ModelHost>
+  /** Each chunk's results as they come (a journal writes them at once). */
+  onResults?: (results: HostImageResult[]) => void
+  /** Stops the request: chunks not yet run are dropped and it ends with CANCELLED. */
+  signal?: AbortSignal
 }
 
 interface Chunk {
@@ -71,6 +75,7 @@ async function drain(
   queue: Chunk[],
   plan: PreprocessPlan,
   keep: (results: HostImageResult[]) => void,
+  signal: AbortSignal | undefined,
 ): Promise<Crash | null> {
   type Outcome = { results: HostImageResult[] } | { error: unknown }
   const inFlight: { chunk: Chunk; outcome: Promise<Outcome> }[] = []
@@ -83,7 +88,7 @@ async function drain(
   for (;;) {
     while (canSend()) {
       const chunk = queue.shift()!
-      const outcome = host.run(chunk.images, plan).then(
+      const outcome = host.run(chunk.images, plan, signal).then(
         (results): Outcome => ({ results }),
         (error: unknown): Outcome => ({ error }),
       )
@@ -112,16 +117,21 @@ export async function runImages(options: RunImagesOptions): Promise<Map<string, 
     queue.push({ images: options.images.slice(i, i + size), alone: false })
 
   let crashes = 0
+  /** Every result goes through here, so a streaming caller sees each exactly once. */
+  const settle = (settled: HostImageResult[]) => {
+    for (const result of settled) results.set(result.key, result)
+    if (settled.length > 0) options.onResults?.(settled)
+  }
   const keep = (chunkResults: HostImageResult[]) => {
-    for (const result of chunkResults) results.set(result.key, result)
+    settle(chunkResults)
     if (chunkResults.length > 0) crashes = 0
   }
-  const giveUp = (last: string) => {
-    for (const chunk of queue.splice(0))
-      for (const image of chunk.images) results.set(image.key, keepsCrashing(image, crashes, last))
-  }
+  const failAll = (why: (image: HostImage) => HostImageResult) =>
+    settle(queue.splice(0).flatMap((chunk) => chunk.images.map(why)))
+  const giveUp = (last: string) => failAll((image) => keepsCrashing(image, crashes, last))
 
   while (queue.length > 0) {
+    if (options.signal?.aborted) throw new AppError('CANCELLED', 'The request was cancelled.')
     let host: ModelHost
     try {
       host = await options.host()
@@ -137,18 +147,17 @@ export async function runImages(options: RunImagesOptions): Promise<Map<string, 
         error instanceof AppError
           ? { code: error.code, message: error.message }
           : { code: 'INTERNAL' as const, message: String(error) }
-      for (const chunk of queue.splice(0))
-        for (const image of chunk.images) results.set(image.key, failed(image, reason))
+      failAll((image) => failed(image, reason))
       break
     }
-    const crash = await drain(host, queue, options.plan, keep)
+    const crash = await drain(host, queue, options.plan, keep, options.signal)
     if (!crash) break
     crashes++
     const [first, ...rest] = crash.chunks
     const suspects = [...(first ? [first] : []), ...rest]
     if (first?.alone && crash.error.runsInFlight === 1) {
       // It ran alone on its host, and the host died: this image is why.
-      results.set(first.images[0]!.key, culprit(first.images[0]!, crash.error))
+      settle([culprit(first.images[0]!, crash.error)])
       suspects.shift()
     }
     queue.unshift(

@@ -67,6 +67,14 @@ export interface HostCalls {
     request: Record<never, never>
     reply: { pid: number }
   }
+  /**
+   * Drops run requests (by id) not yet started: they are answered with CANCELLED at once. A run
+   * already inside the model (a synchronous call) finishes; its answer is then ignored.
+   */
+  cancel: {
+    request: { runs: number[] }
+    reply: { dropped: number }
+  }
 }
 
 export type HostCallType = keyof HostCalls
@@ -106,4 +114,5 @@ export const replyValue: {
   load: (response) => (response.type === 'load' ? response.value : undefined),
   run: (response) => (response.type === 'run' ? response.value : undefined),
   ping: (response) => (response.type === 'ping' ? response.value : undefined),
+  cancel: (response) => (response.type === 'cancel' ? response.value : undefined),
 }

@@ -154,11 +154,24 @@ async function infer(batch: Prepared[], plan: PreprocessPlan): Promise<HostImage
 // model runs one chunk (a synchronous call that holds this thread), libvips decodes the next.
 let preparing: Promise<unknown> = Promise.resolve()
 let inferring: Promise<unknown> = Promise.resolve()
+/** Run requests given and not yet answered, and those of them the app no longer wants. */
+const active = new Set<number>()
+const cancelled = new Set<number>()
 
-function run(images: HostImage[], plan: PreprocessPlan): Promise<HostReply<'run'>> {
-  const prepared = preparing.then(() => Promise.all(images.map((image) => prepare(image, plan))))
+function dropIfCancelled(id: number): void {
+  if (!cancelled.delete(id)) return
+  throw new AppError('CANCELLED', 'The run was cancelled.')
+}
+
+function run(id: number, images: HostImage[], plan: PreprocessPlan): Promise<HostReply<'run'>> {
+  active.add(id)
+  const prepared = preparing.then(() => {
+    if (cancelled.has(id)) return []
+    return Promise.all(images.map((image) => prepare(image, plan)))
+  })
   preparing = prepared.catch(() => {})
   const done = Promise.all([prepared, inferring]).then(async ([items]) => {
+    dropIfCancelled(id)
     const ready = items.filter((p): p is Prepared => 'tensor' in p)
     const failed = items.filter((p): p is HostImageResult => !('tensor' in p))
     const inferred = ready.length ? await infer(ready, plan) : []
@@ -166,13 +179,21 @@ function run(images: HostImage[], plan: PreprocessPlan): Promise<HostReply<'run'
     return { results: images.map((image) => byKey.get(image.key)!) }
   })
   inferring = done.catch(() => {})
-  return done
+  return done.finally(() => {
+    active.delete(id)
+    cancelled.delete(id)
+  })
 }
 
 const handlers: { [K in HostCallType]: (request: HostRequest<K>) => Promise<HostReply<K>> } = {
   load: (request) => load(request.modelPath, request.intraOpThreads),
-  run: (request) => run(request.images, request.plan),
+  run: (request) => run(request.id, request.images, request.plan),
   ping: () => Promise.resolve({ pid: process.pid }),
+  cancel: (request) => {
+    const runs = request.runs.filter((id) => active.has(id))
+    for (const id of runs) cancelled.add(id)
+    return Promise.resolve({ dropped: runs.length })
+  },
 }
 
 /** The reply to `request`: its handler's value, or the error it failed with. */

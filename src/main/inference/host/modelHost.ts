@@ -53,6 +53,8 @@ export class HostExitedError extends AppError {
   }
 }
 
+const cancelledError = () => new AppError('CANCELLED', 'The request was cancelled.')
+
 interface Pending {
   type: HostCallType
   settle(response: HostResponse): void
@@ -116,7 +118,15 @@ export class ModelHost {
     for (const p of waiting) p.fail(error)
   }
 
-  private send<K extends HostCallType>(body: HostRequestBody<K>): Promise<HostReply<K>> {
+  /**
+   * Sends a request and waits for its reply. When `signal` aborts first, the wait ends at once
+   * with CANCELLED and the host is told to drop the run if it has not started it.
+   */
+  private send<K extends HostCallType>(
+    body: HostRequestBody<K>,
+    signal?: AbortSignal,
+  ): Promise<HostReply<K>> {
+    if (signal?.aborted) return Promise.reject(cancelledError())
     // Only a load starts a process: work sent to a stopped host would find no model there.
     if (!this.child && body.type !== 'load') {
       return Promise.reject(
@@ -157,17 +167,40 @@ export class ModelHost {
       } catch (error) {
         this.pending.delete(id)
         reject(error instanceof AppError ? error : new HostExitedError(String(error), 0))
+        return
       }
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (!this.pending.delete(id)) return // answered already
+          reject(cancelledError())
+          if (body.type === 'run') this.tell({ type: 'cancel', runs: [id] })
+        },
+        { once: true },
+      )
     })
+  }
+
+  /** Sends a request whose reply nobody waits for (it is ignored when it comes). */
+  private tell(body: HostRequestBody): void {
+    try {
+      this.child?.send({ ...body, id: this.nextId++ })
+    } catch {
+      // The process is gone; nothing is left to tell.
+    }
   }
 
   load(modelPath: string, intraOpThreads: number): Promise<ModelInfo> {
     return this.send({ type: 'load', modelPath, intraOpThreads })
   }
 
-  /** Runs one chunk of images as one batch. */
-  async run(images: HostImage[], plan: PreprocessPlan): Promise<HostImageResult[]> {
-    return (await this.send({ type: 'run', images, plan })).results
+  /** Runs one chunk of images as one batch; `signal` drops it (CANCELLED) if it aborts first. */
+  async run(
+    images: HostImage[],
+    plan: PreprocessPlan,
+    signal?: AbortSignal,
+  ): Promise<HostImageResult[]> {
+    return (await this.send({ type: 'run', images, plan }, signal)).results
   }
 
   /** Resolves when the process answers; rejects with HostExitedError when it is gone. */
