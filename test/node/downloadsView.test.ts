@@ -22,11 +22,13 @@ const GB = 1024 ** 3
 function state(patch: Partial<DownloadState>): DownloadState {
   return {
     id: 'MobileNetV2:inference',
+    job: 'download',
+    unit: 'bytes',
     modelId: 'MobileNetV2',
     kind: 'inference',
     url: 'http://mirror.local/dygraph/inference/MobileNetV2_infer.tar',
     state: 'downloading',
-    received: 0,
+    done: 0,
     total: null,
     rate: 0,
     eta: null,
@@ -42,15 +44,15 @@ function state(patch: Partial<DownloadState>): DownloadState {
 describe('newerState: the newest word on a download wins', () => {
   const cases: [string, DownloadState | undefined, DownloadState, boolean][] = [
     ['first report', undefined, state({}), true],
-    ['more bytes', state({ received: 10 }), state({ received: 20 }), true],
-    ['fewer bytes (a late answer)', state({ received: 20 }), state({ received: 10 }), false],
-    ['later phase', state({ received: 99 }), state({ state: 'verifying', received: 50 }), true],
-    ['queued after downloading', state({ received: 5 }), state({ state: 'queued' }), false],
-    ['done is final', state({ state: 'done' }), state({ received: 999 }), false],
-    ['ending wins', state({ received: 5 }), state({ state: 'cancelled', received: 5 }), true],
+    ['more bytes', state({ done: 10 }), state({ done: 20 }), true],
+    ['fewer bytes (a late answer)', state({ done: 20 }), state({ done: 10 }), false],
+    ['later phase', state({ done: 99 }), state({ state: 'verifying', done: 50 }), true],
+    ['queued after downloading', state({ done: 5 }), state({ state: 'queued' }), false],
+    ['done is final', state({ state: 'done' }), state({ done: 999 }), false],
+    ['ending wins', state({ done: 5 }), state({ state: 'cancelled', done: 5 }), true],
     [
       'a new run replaces a finished one',
-      state({ state: 'cancelled', received: 5 }),
+      state({ state: 'cancelled', done: 5 }),
       state({ state: 'queued', startedAt: '2026-01-01T10:01:00.000Z' }),
       true,
     ],
@@ -66,10 +68,10 @@ describe('newerState: the newest word on a download wins', () => {
   })
 
   it('merges a snapshot keeping newer local reports and dropping what the app no longer has', () => {
-    const finished = state({ state: 'done', received: 100, total: 100 })
+    const finished = state({ state: 'done', done: 100, total: 100 })
     const other = state({ id: 'ResNet50:inference', modelId: 'ResNet50' })
     const merged = mergeSnapshot({ [finished.id]: finished, [other.id]: other }, [
-      state({ received: 50 }),
+      state({ done: 50 }),
     ])
     expect(merged).toEqual({ [finished.id]: finished })
   })
@@ -79,14 +81,14 @@ describe('download figures', () => {
   it('connects until the first byte, then downloads', () => {
     expect(downloadPhase(state({ state: 'queued' }))).toBe('connecting')
     expect(downloadPhase(state({}))).toBe('connecting')
-    expect(downloadPhase(state({ received: 1, total: 10 }))).toBe('downloading')
+    expect(downloadPhase(state({ done: 1, total: 10 }))).toBe('downloading')
     expect(downloadPhase(state({ state: 'failed' }))).toBe('failed')
   })
 
   it('has a fraction only when the size is known', () => {
-    expect(downloadFraction(state({ received: 5 }))).toBeNull()
-    expect(downloadFraction(state({ received: 25, total: 100 }))).toBe(0.25)
-    expect(downloadFraction(state({ state: 'verifying', received: 100, total: 100 }))).toBe(1)
+    expect(downloadFraction(state({ done: 5 }))).toBeNull()
+    expect(downloadFraction(state({ done: 25, total: 100 }))).toBe(0.25)
+    expect(downloadFraction(state({ state: 'verifying', done: 100, total: 100 }))).toBe(1)
   })
 
   it('splits seconds left, rounding up', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { EventBus } from '../../src/main/events/eventBus'
+import { defaultUiSettings } from '@shared/contract/values'
 
 const ping = { message: 'hi', seq: 1, at: '2024-01-01T00:00:00.000Z' }
 
@@ -61,5 +62,18 @@ describe('EventBus', () => {
     expect(bus.size).toBe(1)
     stopB()
     expect(bus.size).toBe(0)
+  })
+})
+
+describe('EventBus.on', () => {
+  it('hears only its event, with the payload of that event, until unsubscribed', () => {
+    const bus = new EventBus()
+    const heard: (string | null)[] = []
+    const stop = bus.on('settings.changed', (settings) => heard.push(settings.locale))
+    bus.emit('app.ping', { message: 'x', seq: 1, at: 'now' })
+    bus.emit('settings.changed', { ...defaultUiSettings, locale: 'zh-CN' })
+    stop()
+    bus.emit('settings.changed', { ...defaultUiSettings, locale: 'en' })
+    expect(heard).toEqual(['zh-CN'])
   })
 })

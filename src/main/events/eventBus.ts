@@ -21,6 +21,15 @@ export class EventBus {
     return () => this.listeners.delete(listener)
   }
 
+  /** Listens to one event only, with its payload typed. */
+  on<E extends EventChannel>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+    const each: EventListener = (name, payload) => {
+      // The names match, so the payload is this event's (the listener type cannot say so).
+      if ((name as EventChannel) === event) listener(payload as unknown as EventPayload<E>)
+    }
+    return this.subscribe(each)
+  }
+
   get size(): number {
     return this.listeners.size
   }

@@ -157,7 +157,7 @@ export class WeightsService {
   }
 
   private emit(state: DownloadState): void {
-    this.options.events.emit('downloads.progress', { ...state })
+    this.options.events.emit('jobs.progress', { ...state })
   }
 
   /** Starts (or joins) the download of a model's artifact. */
@@ -178,12 +178,14 @@ export class WeightsService {
     const controller = new AbortController()
     const state: DownloadState = {
       id,
+      job: 'download',
       modelId: model.id,
       kind: input.kind,
       url,
       state: 'queued',
-      received: 0,
+      done: 0,
       total: null,
+      unit: 'bytes',
       rate: 0,
       eta: null,
       resumedFrom: 0,
@@ -257,7 +259,7 @@ export class WeightsService {
     const instant = now > last.at ? ((bytes - last.bytes) * 1000) / (now - last.at) : 0
     state.state = 'downloading'
     state.otherProcess = { pid }
-    state.received = bytes
+    state.done = bytes
     state.total = meta?.total ?? null
     state.rate = Math.max(0, state.rate === 0 ? instant : state.rate * 0.7 + instant * 0.3)
     state.eta = state.total !== null && state.rate > 0 ? (state.total - bytes) / state.rate : null
@@ -273,7 +275,7 @@ export class WeightsService {
       lease = await this.leaseForDownload(state, signal)
       if (!lease) {
         state.state = 'done'
-        state.received = state.total = this.table.get(state.id)!.size
+        state.done = state.total = this.table.get(state.id)!.size
         return this.get(state.id)!
       }
       state.state = 'downloading'
@@ -285,8 +287,8 @@ export class WeightsService {
         signal,
         ...(cached ? { cached: { etag: cached.etag, lastModified: cached.last_modified } } : {}),
         ...this.options.download,
-        onProgress: (progress) => {
-          Object.assign(state, progress)
+        onProgress: ({ received, ...progress }) => {
+          Object.assign(state, progress, { done: received })
           this.emit(state)
         },
       })
@@ -294,7 +296,7 @@ export class WeightsService {
         // The server's file is the one already cached: nothing to fetch or unpack again.
         this.table.touch(state.id)
         state.state = 'done'
-        state.received = state.total = cached!.size
+        state.done = state.total = cached!.size
         return this.get(state.id)!
       }
       state.resumedFrom = result.resumedFrom
@@ -320,7 +322,7 @@ export class WeightsService {
       })
       await rm(`${partial}.json`, { force: true })
       state.state = 'done'
-      state.received = result.size
+      state.done = result.size
       state.total = result.size
       return artifact
     } catch (error) {
@@ -333,7 +335,7 @@ export class WeightsService {
         e = new AppError('DISK_FULL', `${e.message} ${DISK_FULL_KEEP}`, e.details)
       }
       // What a later pull resumes from, so the message does not say "0 B" with megabytes saved.
-      state.received = (await stat(partial).catch(() => null))?.size ?? 0
+      state.done = (await stat(partial).catch(() => null))?.size ?? 0
       state.state = e.code === 'CANCELLED' ? 'cancelled' : 'failed'
       state.error =
         e.details === undefined

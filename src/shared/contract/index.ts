@@ -71,9 +71,12 @@ export const requestChannels = {
 export const eventChannels = {
   'app.ping': returns<PingEvent>(),
   'settings.changed': returns<UiSettings>(),
-  /** A download started, progressed, finished, failed or was cancelled. */
-  'downloads.progress': returns<DownloadState>(),
+  /** A long job (a download…) started, progressed, finished, failed or was cancelled. */
+  'jobs.progress': returns<AnyJobProgress>(),
 } satisfies Record<string, unknown>
+
+/** Every kind of long job's progress, told apart by `job`. */
+export type AnyJobProgress = DownloadState
 
 export type RequestChannel = keyof typeof requestChannels
 export type EventChannel = keyof typeof eventChannels
@@ -98,5 +101,6 @@ export * from './catalog'
 export * from './charts'
 export * from './inference'
 export * from './weights'
+export * from './progress'
 export * from './settings'
 export * from './values'

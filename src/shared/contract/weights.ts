@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { ApiError } from '../errors'
+import type { JobProgress } from './progress'
 import { artifactKinds, type ArtifactKind } from './values'
 
 const modelId = z.string().min(1).max(200)
@@ -14,7 +14,7 @@ export const pullInput = z
     kind: z.enum(artifactKinds).default('inference'),
     /** Base URL that replaces PaddleClas's download host (a self-hosted mirror). */
     mirror: httpUrl.optional(),
-    /** Wait for the download to finish (the CLI); otherwise follow `downloads.progress`. */
+    /** Wait for the download to finish (the CLI); otherwise follow `jobs.progress`. */
     wait: z.boolean().default(false),
   })
   .strict()
@@ -97,22 +97,13 @@ export interface Artifact {
 export type DownloadStateName =
   'queued' | 'downloading' | 'verifying' | 'extracting' | 'done' | 'failed' | 'cancelled'
 
-export interface DownloadState {
-  id: string
+/** A download's progress: `done` and `total` are bytes. */
+export interface DownloadState extends JobProgress<'download', DownloadStateName> {
   modelId: string
   kind: ArtifactKind
   url: string
-  state: DownloadStateName
-  received: number
-  total: number | null
-  /** Bytes per second. */
-  rate: number
-  /** Seconds left, when known. */
-  eta: number | null
   /** Bytes already on disk from an earlier, interrupted download. */
   resumedFrom: number
-  error: ApiError | null
-  startedAt: string
   /** Another process (a `zoo pull` beside the app, say) is downloading it; this one follows. */
   otherProcess: { pid: number } | null
   /** Something the user should know, e.g. that a plain-http mirror cannot be trusted. */

@@ -133,7 +133,7 @@ describe('pull', () => {
     const body = serveArchive(weights, MODEL, MB)
     weights.server.fault(weights.pathOf(MODEL), slow)
     await pullNow(weights)
-    const downloading = weights.events.filter((e) => e.state === 'downloading' && e.received > 0)
+    const downloading = weights.events.filter((e) => e.state === 'downloading' && e.done > 0)
     expect(downloading.length).toBeGreaterThanOrEqual(2)
     for (const event of downloading) {
       expect(event.total).toBe(body.length)
@@ -142,7 +142,7 @@ describe('pull', () => {
     }
     expect(weights.events.at(-1)).toMatchObject({
       state: 'done',
-      received: body.length,
+      done: body.length,
       total: body.length,
       error: null,
     })

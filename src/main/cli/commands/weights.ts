@@ -21,12 +21,12 @@ const kindOf = (value: unknown): 'inference' | 'pretrained' => {
 
 function progressLine(state: DownloadState): string {
   const done = state.total
-    ? ` of ${formatBytes(state.total)} (${((state.received / state.total) * 100).toFixed(0)} %)`
+    ? ` of ${formatBytes(state.total)} (${((state.done / state.total) * 100).toFixed(0)} %)`
     : ''
   const rate = state.rate > 0 ? ` · ${formatBytes(state.rate)}/s` : ''
   const eta = state.eta !== null && state.eta > 0 ? ` · ${Math.ceil(state.eta)} s left` : ''
   const where = state.otherProcess ? ` in another process (pid ${state.otherProcess.pid}),` : ''
-  return `${state.id}: ${state.state}${where} ${formatBytes(state.received)}${done}${rate}${eta}`
+  return `${state.id}: ${state.state}${where} ${formatBytes(state.done)}${done}${rate}${eta}`
 }
 
 /** What the cache checked about an artifact, in a few words ("MD5 (ETag), structure"). */
@@ -73,9 +73,8 @@ Options:
       let lastPrinted = 0
       let lastOther: number | null = null
       let warned = false
-      const unsubscribe = core.events.subscribe((event, payload) => {
-        if (event !== 'downloads.progress' || json) return
-        const state = payload as DownloadState
+      const unsubscribe = core.events.on('jobs.progress', (state) => {
+        if (state.job !== 'download' || json) return
         if (state.warning && !warned) {
           warned = true
           io.err(`zoo pull: warning: ${state.warning}`)
@@ -103,9 +102,9 @@ Options:
         if (!result.ok) {
           const status = reportFailure(io, 'pull', result, json)
           const state = core.weights.list().downloads.find((d) => d.id === `${modelId}:${kind}`)
-          if (state && state.received > 0 && !json)
+          if (state && state.done > 0 && !json)
             io.err(
-              `zoo pull: ${formatBytes(state.received)} of it is saved; run the same command again to resume.`,
+              `zoo pull: ${formatBytes(state.done)} of it is saved; run the same command again to resume.`,
             )
           return status
         }

@@ -61,9 +61,9 @@ export function useDownloadText(): DownloadText {
 
   function amount(state: DownloadState): string {
     return state.total === null
-      ? bytes(state.received)
+      ? bytes(state.done)
       : t('downloads.progress.amount', {
-          received: bytes(state.received),
+          received: bytes(state.done),
           total: bytes(state.total),
         })
   }

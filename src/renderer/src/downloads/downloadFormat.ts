@@ -27,7 +27,7 @@ export type DownloadPhase =
 
 export function downloadPhase(download: DownloadState): DownloadPhase {
   if (download.state === 'queued') return 'connecting'
-  if (download.state === 'downloading' && download.received === 0 && download.total === null)
+  if (download.state === 'downloading' && download.done === 0 && download.total === null)
     return 'connecting'
   return download.state
 }
@@ -37,7 +37,7 @@ export function downloadFraction(download: DownloadState): number | null {
   if (download.state === 'done' || download.state === 'verifying') return 1
   if (download.state === 'extracting') return 1
   if (download.total === null || download.total <= 0) return null
-  return Math.max(0, Math.min(1, download.received / download.total))
+  return Math.max(0, Math.min(1, download.done / download.total))
 }
 
 /** Whole seconds left as hours, minutes and seconds, for "2 min 5 s left". */

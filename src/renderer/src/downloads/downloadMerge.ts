@@ -1,5 +1,5 @@
 /**
- * Downloads reach the renderer three ways that can overtake each other: `downloads.progress`
+ * Downloads reach the renderer three ways that can overtake each other: `jobs.progress`
  * events, the answer to `weights.pull`, and `weights.list` snapshots. These pure rules keep the
  * newest word on each download, so a late answer never puts a finished download back to running.
  */
@@ -26,7 +26,7 @@ export function newerState(current: DownloadState | undefined, incoming: Downloa
   const phase = (state: DownloadState) =>
     ['queued', 'downloading', 'verifying', 'extracting'].indexOf(state.state)
   if (phase(incoming) !== phase(current)) return phase(incoming) > phase(current)
-  return incoming.received >= current.received
+  return incoming.done >= current.done
 }
 
 /** A `weights.list` snapshot merged into what the renderer knows, keeping the newer of each. */

@@ -1,6 +1,6 @@
 /**
  * The weights cache and its downloads, for every view: the one source of truth for download
- * progress. It subscribes once to `downloads.progress`, reconciles with `weights.list` when a
+ * progress. It subscribes once to `jobs.progress`, reconciles with `weights.list` when a
  * download ends (the cache changed) and, as a safety net, while a download runs but no event has
  * arrived for a while (the event stream reconnecting drops events).
  *
@@ -57,7 +57,8 @@ export const useDownloadsStore = defineStore('downloads', () => {
     if (!isActive(state) && (wasActive || state.state === 'done')) scheduleRefresh()
   }
 
-  api.on('downloads.progress', (state) => {
+  api.on('jobs.progress', (state) => {
+    if (state.job !== 'download') return
     lastEventAt = Date.now()
     apply(state)
   })

@@ -79,8 +79,8 @@ export async function openWeightsCore(options: WeightsCoreOptions = {}): Promise
     download: { retries: 3, retryDelayMs: 10, timeoutMs: 5_000, ...coreOptions.download },
   })
   const events: DownloadState[] = []
-  core.events.subscribe((event, payload) => {
-    if (event === 'downloads.progress') events.push(payload as DownloadState)
+  core.events.on('jobs.progress', (state) => {
+    if (state.job === 'download') events.push(state)
   })
   const urlOf = (modelId: string, kind: ArtifactKind) => {
     const { downloads } = core.catalog.get(modelId).model
