@@ -41,7 +41,7 @@ describe('createDispatch: unknown channels', () => {
 
   it.each(names)('answers UNKNOWN_CHANNEL for %j without calling a handler', async (name) => {
     const { handlers, calls } = recordingHandlers()
-    const result = await createDispatch(handlers)(name, {}, context)
+    const result = await createDispatch(handlers).dispatchUntyped(name, {}, context)
     expect(result).toEqual({
       ok: false,
       error: { code: 'UNKNOWN_CHANNEL', message: expect.stringContaining(`"${name}"`) },
@@ -51,7 +51,7 @@ describe('createDispatch: unknown channels', () => {
 
   it.each(names)('answers UNKNOWN_CHANNEL for %j from the real core too', async (name) => {
     const { core } = openTestCore()
-    const result = await core.dispatch(name, {}, context)
+    const result = await core.dispatchUntyped(name, {}, context)
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.error.code).toBe('UNKNOWN_CHANNEL')
   })
@@ -75,7 +75,7 @@ describe('createDispatch: input validation', () => {
 
   it.each(cases)('%s with %j → INVALID_INPUT at path %j', async (channel, input, path, mention) => {
     const { handlers, calls } = recordingHandlers()
-    const result = await createDispatch(handlers)(channel, input, context)
+    const result = await createDispatch(handlers).dispatchUntyped(channel, input, context)
 
     expect(result.ok).toBe(false)
     if (result.ok) return
@@ -90,7 +90,7 @@ describe('createDispatch: input validation', () => {
 
   it('reports every issue, not only the first', async () => {
     const { handlers } = recordingHandlers()
-    const result = await createDispatch(handlers)(
+    const result = await createDispatch(handlers).dispatchUntyped(
       'settings.update',
       { theme: 'blue', locale: 'fr' },
       context,
@@ -103,7 +103,7 @@ describe('createDispatch: input validation', () => {
 
   it.each([undefined, null])('treats %j input as {}', async (input) => {
     const { handlers, calls } = recordingHandlers()
-    const dispatch = createDispatch(handlers)
+    const { dispatchUntyped: dispatch } = createDispatch(handlers)
 
     expect((await dispatch('app.info', input, context)).ok).toBe(true)
     expect((await dispatch('settings.update', input, context)).ok).toBe(true)
@@ -121,7 +121,11 @@ describe('createDispatch: input validation', () => {
   it('passes the validated input and the caller context to the handler', async () => {
     const { handlers, calls } = recordingHandlers()
     const ctx: CallContext = { face: 'http', signal: new AbortController().signal }
-    const result = await createDispatch(handlers)('settings.update', { theme: 'dark' }, ctx)
+    const result = await createDispatch(handlers).dispatch(
+      'settings.update',
+      { theme: 'dark' },
+      ctx,
+    )
 
     expect(result).toEqual({ ok: true, value: { recorded: 'settings.update' } })
     expect(calls).toEqual([{ channel: 'settings.update', input: { theme: 'dark' }, context: ctx }])
@@ -145,7 +149,11 @@ describe('createDispatch: handler failures', () => {
           throw new AppError(code, message, details)
         },
       })
-      const result = await createDispatch(handlers, onInternalError)('app.info', {}, context)
+      const result = await createDispatch(handlers, onInternalError).dispatch(
+        'app.info',
+        {},
+        context,
+      )
 
       const error = details === undefined ? { code, message } : { code, message, details }
       expect(result).toStrictEqual({ ok: false, error })
@@ -160,7 +168,7 @@ describe('createDispatch: handler failures', () => {
         throw new AppError('UNAVAILABLE', 'later')
       },
     })
-    const result = await createDispatch(handlers)('settings.get', {}, context)
+    const result = await createDispatch(handlers).dispatch('settings.get', {}, context)
     expect(result).toStrictEqual({ ok: false, error: { code: 'UNAVAILABLE', message: 'later' } })
   })
 
@@ -176,7 +184,11 @@ describe('createDispatch: handler failures', () => {
         throw thrown
       },
     })
-    const result = await createDispatch(handlers, onInternalError)('settings.get', {}, context)
+    const result = await createDispatch(handlers, onInternalError).dispatch(
+      'settings.get',
+      {},
+      context,
+    )
 
     expect(result.ok).toBe(false)
     if (result.ok) return
@@ -191,7 +203,7 @@ describe('createDispatch: handler failures', () => {
     const rejection = new Error('async failure')
     const onInternalError = vi.fn()
     const { handlers } = recordingHandlers({ 'app.info': () => Promise.reject(rejection) })
-    const result = await createDispatch(handlers, onInternalError)('app.info', {}, context)
+    const result = await createDispatch(handlers, onInternalError).dispatch('app.info', {}, context)
 
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.error.code).toBe('INTERNAL')
@@ -204,10 +216,12 @@ describe('createDispatch: handler failures', () => {
         throw new Error('boom')
       },
     })
-    await expect(createDispatch(handlers)('app.info', {}, context)).resolves.toMatchObject({
-      ok: false,
-      error: { code: 'INTERNAL' },
-    })
+    await expect(createDispatch(handlers).dispatch('app.info', {}, context)).resolves.toMatchObject(
+      {
+        ok: false,
+        error: { code: 'INTERNAL' },
+      },
+    )
   })
 })
 
@@ -265,7 +279,7 @@ describe('failureOf: any thrown value as a result, the same for every face', () 
         throw thrown
       },
     })
-    const result = await createDispatch(handlers)('app.info', {}, context)
+    const result = await createDispatch(handlers).dispatch('app.info', {}, context)
     expect(result).toStrictEqual(failureOf(thrown, 'app.info'))
   })
 })
@@ -273,7 +287,7 @@ describe('failureOf: any thrown value as a result, the same for every face', () 
 describe('the real core behind dispatch', () => {
   it('answers a valid call and logs an internal failure through its log option', async () => {
     const { core, logs } = openTestCore()
-    const info = await core.dispatch('app.info', undefined, context)
+    const info = await core.dispatchUntyped('app.info', undefined, context)
     expect(info.ok).toBe(true)
 
     // A closed database makes the real handler throw a plain Error.

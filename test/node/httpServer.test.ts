@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { AppInfo, PingReply, UiSettings } from '@shared/contract'
 import type { ErrorCode, Failure, Result } from '@shared/errors'
+import { createClient } from '@shared/api/client'
 import { createHttpTransport } from '@shared/api/httpTransport'
 import { contentSecurityPolicy } from '../../src/main/security/contentSecurityPolicy'
 import { jsonOf, rawRequest } from './helpers/rawHttp'
@@ -441,11 +442,11 @@ describe('events', () => {
       await withTimeout(transport.streaming(), 5000, 'the event stream')
       expect(t.core.events.size).toBe(before + 1)
 
-      const reply = await transport.invoke('app.ping', { message: 'over http' })
+      const reply = await createClient(transport).invoke('app.ping', { message: 'over http' })
       expect(reply.ok).toBe(true)
       if (!reply.ok) return
       await vi.waitFor(() => expect(pings).toEqual([reply.value]))
-      expect((reply.value as PingReply).message).toBe('over http')
+      expect(reply.value.message).toBe('over http')
 
       unsubscribe()
       await vi.waitFor(() => expect(t.core.events.size).toBe(before))

@@ -329,7 +329,7 @@ describe('every face reports an upload failure the same way', () => {
     const { core } = openTestCore()
     const rendererDir = tempDirForTest('zoo-renderer')
     const server = await startHttpServer({
-      core: { dispatch: core.dispatch, events: core.events, uploads: store },
+      core: { dispatchUntyped: core.dispatchUntyped, events: core.events, uploads: store },
       rendererDir,
     })
     onTestFinished(() => server.close())

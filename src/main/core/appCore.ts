@@ -21,7 +21,7 @@ import type { MigrationReport } from '../db/migrate'
 import { EventBus } from '../events/eventBus'
 import { Leases } from '../locks/leases'
 import { SettingsStore } from '../settings/settingsStore'
-import { createDispatch, type Dispatch } from './dispatch'
+import { createDispatch, type Dispatcher } from './dispatch'
 import type { Handlers } from './handlers'
 import { catalogListInput } from '../../shared/contract'
 
@@ -39,7 +39,7 @@ export interface AppCoreOptions {
   hostLauncher?: HostLauncher
 }
 
-export interface AppCore {
+export interface AppCore extends Dispatcher {
   readonly dataDir: string
   readonly db: Database
   readonly events: EventBus
@@ -52,7 +52,6 @@ export interface AppCore {
   /** How the shipped catalog was loaded, or why it could not be. */
   readonly catalogSync: SyncReport | { error: string }
   readonly migration: MigrationReport
-  readonly dispatch: Dispatch
   /** Everything a chart export needs from the catalog. */
   chartData(): ChartData
   close(): void
@@ -156,7 +155,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'weights.configure': (patch) => weights.configure(patch),
   }
 
-  const dispatch = createDispatch(handlers, (channel, error) => {
+  const { dispatch, dispatchUntyped } = createDispatch(handlers, (channel, error) => {
     log(
       `${APP_NAME}: ${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     )
@@ -176,6 +175,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     catalogSync,
     migration,
     dispatch,
+    dispatchUntyped,
     chartData,
     close() {
       if (closed) return

@@ -12,7 +12,7 @@ export function connectIpc(core: AppCore, appOrigin: string): () => void {
     }
     if (typeof channel !== 'string')
       return fail('INVALID_INPUT', 'The channel name must be a string.')
-    return core.dispatch(channel, input, { face: 'ipc' })
+    return core.dispatchUntyped(channel, input, { face: 'ipc' })
   })
   ipcMain.handle(IPC_UPLOAD, async (event, bytes: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url, appOrigin)) {

@@ -15,7 +15,7 @@ import { bearerToken, isAllowedHost, isAllowedOrigin, tokensEqual } from './loop
 import { isPage, resolveInside, sendFile, splitTarget } from './staticFiles'
 
 export interface HttpServerOptions {
-  core: Pick<AppCore, 'dispatch' | 'events' | 'uploads'>
+  core: Pick<AppCore, 'dispatchUntyped' | 'events' | 'uploads'>
   /** Folder with the built renderer (`out/renderer`). */
   rendererDir: string
   port?: number
@@ -240,7 +240,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     })
     sendResult(
       response,
-      await options.core.dispatch(channel, input, { face: 'http', signal: gone.signal }),
+      await options.core.dispatchUntyped(channel, input, { face: 'http', signal: gone.signal }),
     )
   }
 

@@ -7,7 +7,7 @@ import { chartThemes } from '@shared/charts/chartPalette'
 import { chartPresets } from '@shared/charts/chartPresets'
 import { axis, defaultChartState, type ChartState } from '@shared/charts/chartState'
 import { chartStateSchema, type ChartStateInput } from '@shared/contract/charts'
-import { catalogListInput, type ChartExportInput, type ChartExportResult } from '@shared/contract'
+import { catalogListInput, type ChartExportInput } from '@shared/contract'
 import type { AppCore } from '../../../src/main/core/appCore'
 import { readPngText } from '../../../src/main/export/pngTextChunks'
 import { valueOf } from '../helpers/results'
@@ -33,9 +33,7 @@ const filtered = state({
 })
 
 async function exportVia(core: AppCore, input: ChartExportInput) {
-  const result = valueOf<ChartExportResult>(
-    await core.dispatch('chart.export', input, { face: 'test' }),
-  )
+  const result = valueOf(await core.dispatch('chart.export', input, { face: 'test' }))
   return { result, bytes: Buffer.from(result.base64, 'base64') }
 }
 
@@ -304,7 +302,7 @@ describe('chart.export refuses bad requests', () => {
     ['no state at all', { format: 'svg' }, 'state'],
   ] as [string, unknown, string][])('%s → INVALID_INPUT', async (_l, input, path) => {
     const { core } = openTestCore()
-    const result = await core.dispatch('chart.export', input, { face: 'test' })
+    const result = await core.dispatchUntyped('chart.export', input, { face: 'test' })
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.error.code).toBe('INVALID_INPUT')

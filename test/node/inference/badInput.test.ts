@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ClassifyResult, ImageClassification, LocalModel } from '@shared/contract'
+import type { ClassifyInput, ImageClassification, ModelRef } from '@shared/contract'
 import type { ErrorCode } from '@shared/errors'
 import { decodeImage, MAX_INPUT_PIXELS } from '../../../src/main/inference/preprocess/decodeImage'
 import { preprocessImage } from '../../../src/main/inference/preprocess/preprocessImage'
@@ -72,7 +72,11 @@ afterAll(() => {
   if (dir) removeDir(dir)
 })
 
-async function classify(model: object, images: string[], extra: object = {}) {
+async function classify(
+  model: ModelRef,
+  images: string[],
+  extra: Omit<ClassifyInput, 'model' | 'images'> = {},
+) {
   return call(t.core, 'inference.classify', {
     model,
     images: images.map((path) => ({ path })),
@@ -82,9 +86,7 @@ async function classify(model: object, images: string[], extra: object = {}) {
 
 /** Classifies [good image, ...images] with the colour model; the results in request order. */
 async function withGood(...images: string[]): Promise<ImageClassification[]> {
-  const result = valueOf<ClassifyResult>(
-    await classify({ path: paths.colour }, [paths.good, ...images]),
-  )
+  const result = valueOf(await classify({ path: paths.colour }, [paths.good, ...images]))
   expect(result.results).toHaveLength(images.length + 1)
   expectScores(result.results[0]!, RED)
   return result.results.slice(1)
@@ -113,7 +115,7 @@ describe('good images', () => {
         writePng(join(dir, `${name}.png`), solid(50, 70, c)),
       ),
     )
-    const result = valueOf<ClassifyResult>(await classify({ path: paths.colour }, files))
+    const result = valueOf(await classify({ path: paths.colour }, files))
     Object.values(colours).forEach((c, i) => expectScores(result.results[i]!, c))
     // One class per colour: the weights were chosen so.
     expect(result.results.map((r) => (r.ok ? r.top[0]!.index : -1))).toEqual([0, 1, 2, 3])
@@ -125,7 +127,7 @@ describe('good images', () => {
     const images = Array.from({ length: 11 }, (_, i) =>
       i === 3 || i === 9 ? empty : i % 2 ? green : paths.good,
     )
-    const result = valueOf<ClassifyResult>(await classify({ path: paths.colour }, images))
+    const result = valueOf(await classify({ path: paths.colour }, images))
     result.results.forEach((r, i) => {
       expect(r.image).toBe(images[i])
       if (i === 3 || i === 9) expectError(r, 'IMAGE_EMPTY')
@@ -282,7 +284,7 @@ describe('bad models', () => {
     const run = errorOf(await classify({ path: paths.garbage }, [paths.good]))
     expect(run.code).toBe('MODEL_INVALID')
     expect(onnxFilesIn(t.dataDir)).toEqual([])
-    expect(valueOf<LocalModel[]>(await call(t.core, 'inference.models', {}))).toEqual([])
+    expect(valueOf(await call(t.core, 'inference.models', {}))).toEqual([])
   })
 
   it('an input of rank 3 → MODEL_INPUT_UNSUPPORTED, saying why', async () => {
@@ -304,18 +306,14 @@ describe('bad models', () => {
 
   it('a model that throws at run time → MODEL_FAILED for every image; the app keeps working', async () => {
     const green = await writePng(join(dir, 'failing-green.png'), solid(40, 40, GREEN))
-    const result = valueOf<ClassifyResult>(
-      await classify({ path: paths.failing }, [paths.good, green]),
-    )
+    const result = valueOf(await classify({ path: paths.failing }, [paths.good, green]))
     expect(result.results).toHaveLength(2)
     for (const r of result.results) expectError(r, 'MODEL_FAILED', /Reshape/)
     // Again: the failure did not poison its host.
-    const again = valueOf<ClassifyResult>(await classify({ path: paths.failing }, [green]))
+    const again = valueOf(await classify({ path: paths.failing }, [green]))
     expectError(again.results[0], 'MODEL_FAILED')
     // And a good model still works.
-    const next = valueOf<ClassifyResult>(
-      await classify({ path: paths.colour }, [green, paths.good]),
-    )
+    const next = valueOf(await classify({ path: paths.colour }, [green, paths.good]))
     expectScores(next.results[0]!, GREEN)
     expectScores(next.results[1]!, RED)
   })
@@ -336,7 +334,7 @@ describe('bad models', () => {
     expect(error.message).toMatch(/3 classes/)
     expect(error.message).toMatch(/1000/)
     expect(onnxFilesIn(t.dataDir)).toEqual([])
-    expect(valueOf<LocalModel[]>(await call(t.core, 'inference.models', {}))).toEqual([])
+    expect(valueOf(await call(t.core, 'inference.models', {}))).toEqual([])
     const run = errorOf(await classify({ catalogId: 'MobileNetV2' }, [paths.good]))
     expect(run.code).toBe('MODEL_NOT_AVAILABLE')
     expect(run.message).toMatch(/zoo attach/)

@@ -54,13 +54,13 @@ describe.skipIf(!haveFixtures)('the real fixture models', () => {
     let result: ClassifyResult
 
     beforeAll(async () => {
-      attached = valueOf<LocalModel>(
+      attached = valueOf(
         await call(t.core, 'inference.attach', {
           source: { path: mobileNetV2.path },
           catalogId: 'MobileNetV2',
         }),
       )
-      result = valueOf<ClassifyResult>(
+      result = valueOf(
         await call(t.core, 'inference.classify', {
           model: { catalogId: 'MobileNetV2' },
           images: valImages.map(({ path }) => ({ path })),
@@ -86,7 +86,7 @@ describe.skipIf(!haveFixtures)('the real fixture models', () => {
     })
 
     it('is listed by inference.models', async () => {
-      const models = valueOf<LocalModel[]>(await call(t.core, 'inference.models', {}))
+      const models = valueOf(await call(t.core, 'inference.models', {}))
       expect(models).toEqual([attached])
     })
 
@@ -134,7 +134,7 @@ describe.skipIf(!haveFixtures)('the real fixture models', () => {
     const images = valImages.slice(0, 2).map(({ path }) => ({ path }))
 
     it('returns 3 scores that sum to 1, labelled class 0..2', async () => {
-      const result = valueOf<ClassifyResult>(
+      const result = valueOf(
         await call(t.core, 'inference.classify', {
           model: { path: paddle3Class.path },
           images,
@@ -163,7 +163,7 @@ describe.skipIf(!haveFixtures)('the real fixture models', () => {
       await session.release()
       expect(direct.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5)
 
-      const result = valueOf<ClassifyResult>(
+      const result = valueOf(
         await call(t.core, 'inference.classify', {
           model: { path: paddle3Class.path },
           images: [images[0]!],
@@ -182,7 +182,7 @@ describe.skipIf(!haveFixtures)('the real fixture models', () => {
       const plain = join(dir, 'labels-plain.txt')
       writeFileSync(plain, names.join('\r\n'))
       for (const labelsPath of [indexed, plain]) {
-        const result = valueOf<ClassifyResult>(
+        const result = valueOf(
           await call(t.core, 'inference.classify', {
             model: { path: paddle3Class.path },
             images,

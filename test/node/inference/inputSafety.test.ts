@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ClassifyResult, ImageClassification, LocalModel } from '@shared/contract'
+import type { ClassifyInput, ClassifyResult, ImageClassification, ModelRef } from '@shared/contract'
 import type { ErrorCode, Result } from '@shared/errors'
 import { forkHostLauncher } from '../../../src/main/inference/host/hostLauncher'
 import { hostEntryPath } from '../../../src/main/inference/host/modelHost'
@@ -55,7 +55,11 @@ afterAll(() => {
   if (dir) removeDir(dir)
 })
 
-function classifyInput(images: string[], model: object = { path: paths.model }, extra = {}) {
+function classifyInput(
+  images: string[],
+  model: ModelRef = { path: paths.model },
+  extra: Omit<ClassifyInput, 'model' | 'images'> = {},
+): ClassifyInput {
   return { model, images: images.map((path) => ({ path })), ...extra }
 }
 
@@ -91,7 +95,7 @@ describe.skipIf(!haveFifos || !haveDevZero)('images that are not files, among re
     const { value, ms } = await timed(call(t.core, 'inference.classify', classifyInput(images)))
     // Before: /dev/zero grew the host to 8 GB and the FIFO hung the request.
     expect(ms).toBeLessThan(2000)
-    viaCore = valueOf<ClassifyResult>(value)
+    viaCore = valueOf(value)
     expect(viaCore.results.map((r) => r.image)).toEqual(images)
     expectColourScores(viaCore.results[0], colourModel.spec, RED)
     expectError(viaCore.results[1], 'NOT_A_FILE', /"\/dev\/zero" is a device, not an image file/)
@@ -115,7 +119,7 @@ describe.skipIf(!haveFifos || !haveDevZero)('images that are not files, among re
         }),
       )
       expect(response.status).toBe(200)
-      const viaHttp = valueOf<ClassifyResult>((await response.json()) as Result<unknown>)
+      const viaHttp = valueOf((await response.json()) as Result<ClassifyResult>)
       expect(ms).toBeLessThan(5000) // a fresh core: this includes loading the model
       expect(viaHttp.results.map(codeOf)).toEqual(viaCore.results.map(codeOf))
       expect(viaHttp.results.map(codeOf)).toEqual([
@@ -163,7 +167,7 @@ describe('oversized and unreadable images', () => {
       call(t.core, 'inference.classify', classifyInput([huge, paths.red])),
     )
     expect(ms).toBeLessThan(2000)
-    const result = valueOf<ClassifyResult>(value)
+    const result = valueOf(value)
     expectError(
       result.results[0],
       'FILE_TOO_LARGE',
@@ -233,7 +237,7 @@ describe('models and label files that are not files', () => {
       )
       expect(ms).toBeLessThan(2000)
       expect(errorOf(value).code).toBe('NOT_A_FILE')
-      expect(valueOf<LocalModel[]>(await call(t.core, 'inference.models', {}))).toEqual([])
+      expect(valueOf(await call(t.core, 'inference.models', {}))).toEqual([])
       expect(readdirSync(join(t.dataDir, 'models'))).toEqual([])
     },
   )
@@ -304,7 +308,7 @@ describe('models and label files that are not files', () => {
     expect(error.code).toBe('FILE_TOO_LARGE')
     // A real label file still works beside these refusals.
     const four = writeFile(join(dir, 'four.txt'), 'red\ngreen\nblue\ndark\n')
-    const result = valueOf<ClassifyResult>(
+    const result = valueOf(
       await call(
         t.core,
         'inference.classify',

@@ -108,7 +108,7 @@ function expectSameScores(actual: ImageClassification | undefined, expected: Ima
 describe('a host that dies', () => {
   it('mid-run: a new host takes over and every image still gets its correct result', async () => {
     const before = hostPids()
-    const reference = valueOf<ClassifyResult>(await classify(models[0]!, bigs)).results
+    const reference = valueOf(await classify(models[0]!, bigs)).results
     const [pid] = added(before)
     expect(pid).toBeDefined()
 
@@ -118,7 +118,7 @@ describe('a host that dies', () => {
     await sleep(400)
     expect(settled).toBe(false) // still running when its host is killed
     process.kill(pid!, 'SIGKILL')
-    const result = valueOf<ClassifyResult>(await pending)
+    const result = valueOf(await pending)
     expect(result.results).toHaveLength(16)
     result.results.forEach((r, i) => {
       expect(r.image).toBe(images[i])
@@ -134,12 +134,12 @@ describe('a host that dies', () => {
     const before = hostPids()
     valueOf(await classify(models[1]!, [good]))
     const [pid] = added(before)
-    const warm = valueOf<ClassifyResult>(await classify(models[1]!, [good]))
+    const warm = valueOf(await classify(models[1]!, [good]))
     expect(warm.loadMs).toBeNull() // reused while it lives
 
     process.kill(pid!, 'SIGKILL')
     // At once: the app may not have noticed the exit yet.
-    const next = valueOf<ClassifyResult>(await classify(models[1]!, [good]))
+    const next = valueOf(await classify(models[1]!, [good]))
     expect(next.loadMs).not.toBeNull()
     expect(next.results[0]!.ok).toBe(true)
     await waitFor('the killed host to be reaped', () => !isAlive(pid!))
@@ -162,7 +162,7 @@ describe('a host that dies', () => {
       const opened = realpathSync(poison)
       const killer = killHostsWhen((pid) => hasOpen(pid, opened))
       try {
-        const result = valueOf<ClassifyResult>(await classify(colour, images))
+        const result = valueOf(await classify(colour, images))
         result.results.forEach((r, i) => {
           if (i === 2) {
             expect(r).toMatchObject({ ok: false, error: { code: 'MODEL_CRASHED' } })
@@ -191,7 +191,7 @@ describe('a host that dies', () => {
     const killedAt = performance.now()
     let result: ClassifyResult
     try {
-      result = valueOf<ClassifyResult>(await pending)
+      result = valueOf(await pending)
     } finally {
       killer.stop()
     }
@@ -206,7 +206,7 @@ describe('a host that dies', () => {
     expect(!last.ok && last.error.message).toMatch(/keeps crashing/)
     await waitFor('no host of this model', () => added(before).length === 0)
     // Once the crashing stops, the model works again.
-    expect(valueOf<ClassifyResult>(await classify(models[2]!, [good])).results[0]!.ok).toBe(true)
+    expect(valueOf(await classify(models[2]!, [good])).results[0]!.ok).toBe(true)
   })
 
   it('unloading a model while it runs cancels its request instead of leaving it hanging', async () => {
@@ -221,7 +221,7 @@ describe('a host that dies', () => {
     expect(errorOf(await pending).code).toBe('CANCELLED')
     await waitFor('every host to exit', () => pids.every((pid) => !isAlive(pid)))
     // The service still works afterwards.
-    expect(valueOf<ClassifyResult>(await classify(models[2]!, [good])).results[0]!.ok).toBe(true)
+    expect(valueOf(await classify(models[2]!, [good])).results[0]!.ok).toBe(true)
   })
 })
 
@@ -233,7 +233,7 @@ describe('sharing hosts', () => {
       Array.from({ length: 3 }, () => classify(fresh, [good, good])),
     )
     for (const result of results) {
-      expect(valueOf<ClassifyResult>(result).results.every((r) => r.ok)).toBe(true)
+      expect(valueOf(result).results.every((r) => r.ok)).toBe(true)
     }
     expect(added(before)).toHaveLength(1)
   })

@@ -10,7 +10,7 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ClassifyResult, LocalModel, UploadResult } from '@shared/contract'
+import type { RequestChannel, RequestInput, RequestOutput, UploadResult } from '@shared/contract'
 import type { Failure, Result } from '@shared/errors'
 import { UploadStore } from '../../../src/main/uploads/uploadStore'
 import { makeTempDir, removeDir } from '../helpers/tempDir'
@@ -63,23 +63,29 @@ async function upload(bytes: Uint8Array): Promise<UploadResult> {
   return body.value
 }
 
-async function invoke<T>(
+/** A request as the page sends it; the body is whatever the server answered. */
+async function invoke(
   channel: string,
   input: unknown,
-): Promise<{ status: number; body: Result<T> }> {
+): Promise<{ status: number; body: Result<unknown> }> {
   const response = await fetch(`${t.server.origin}/api/invoke/${channel}`, {
     method: 'POST',
     headers: { ...bearer(), 'content-type': 'application/json' },
     body: JSON.stringify(input),
   })
-  return { status: response.status, body: (await response.json()) as Result<T> }
+  return { status: response.status, body: (await response.json()) as Result<unknown> }
 }
 
-async function invokeOk<T>(channel: string, input: unknown): Promise<T> {
-  const { status, body } = await invoke<T>(channel, input)
+/** A request that must succeed; its value is typed by the contract, as the page's client does. */
+async function invokeOk<C extends RequestChannel>(
+  channel: C,
+  input: RequestInput<C>,
+): Promise<RequestOutput<C>> {
+  const { status, body } = await invoke(channel, input)
   if (!body.ok) throw new Error(`${channel} failed: ${body.error.code}: ${body.error.message}`)
   expect(status).toBe(200)
-  return body.value
+  // The wire carries JSON; the server answered this channel, so it is this channel's output.
+  return body.value as RequestOutput<C>
 }
 
 describe('POST /api/upload', () => {
@@ -127,7 +133,7 @@ describe('classify with uploaded images', () => {
     const blue = await upload(bluePng)
     const modelPath = join(dir, 'colour.onnx')
     writeFileSync(modelPath, colourModel.bytes)
-    const result = await invokeOk<ClassifyResult>('inference.classify', {
+    const result = await invokeOk('inference.classify', {
       model: { path: modelPath },
       images: [{ uploadId: red.uploadId, name: 'red.png' }, { uploadId: blue.uploadId }],
     })
@@ -143,7 +149,7 @@ describe('classify with uploaded images', () => {
     const modelPath = join(dir, 'colour.onnx')
     writeFileSync(modelPath, colourModel.bytes)
     const unknown = randomUUID()
-    const result = await invokeOk<ClassifyResult>('inference.classify', {
+    const result = await invokeOk('inference.classify', {
       model: { path: modelPath },
       images: [{ uploadId: unknown, name: 'gone.jpg' }, { uploadId: red.uploadId }],
     })
@@ -163,7 +169,7 @@ describe('classify with uploaded images', () => {
 
     const modelPath = join(dir, 'colour.onnx')
     writeFileSync(modelPath, colourModel.bytes)
-    const result = await invokeOk<ClassifyResult>('inference.classify', {
+    const result = await invokeOk('inference.classify', {
       model: { path: modelPath },
       images: [{ uploadId: red.uploadId, name: 'old.png' }],
     })
@@ -183,7 +189,7 @@ describe('classify with uploaded images', () => {
 describe('attach uploaded models', () => {
   it('{uploadId, fileName} as a custom model: stored by hash, the upload consumed, then usable', async () => {
     const model = await upload(colourModel.bytes)
-    const attached = await invokeOk<LocalModel>('inference.attach', {
+    const attached = await invokeOk('inference.attach', {
       source: { uploadId: model.uploadId, fileName: 'Colours.onnx' },
       labels: { names: ['red', 'green', 'blue', 'dark'] },
     })
@@ -198,10 +204,10 @@ describe('attach uploaded models', () => {
     expect(attached.id).toBe(`custom:${attached.sha256.slice(0, 12)}`)
     expect(existsSync(join(t.core.dataDir, 'models', `${attached.sha256}.onnx`))).toBe(true)
     expect(existsSync(join(uploadsDir(), model.uploadId))).toBe(false)
-    expect(await invokeOk<LocalModel[]>('inference.models', {})).toContainEqual(attached)
+    expect(await invokeOk('inference.models', {})).toContainEqual(attached)
 
     const image = await upload(bluePng)
-    const result = await invokeOk<ClassifyResult>('inference.classify', {
+    const result = await invokeOk('inference.classify', {
       model: attached.ref,
       images: [{ uploadId: image.uploadId, name: 'blue.png' }],
     })
@@ -213,7 +219,7 @@ describe('attach uploaded models', () => {
   it('detach forgets a custom model, deletes its file and stops its host', async () => {
     const bytes = tinyClassifier({ ...COLOUR_MODEL, bias: [0, 0, 0, 2], inputSize: 32 }).bytes
     const model = await upload(bytes)
-    const attached = await invokeOk<LocalModel>('inference.attach', {
+    const attached = await invokeOk('inference.attach', {
       source: { uploadId: model.uploadId, fileName: 'to-remove.onnx' },
     })
     const stored = join(t.core.dataDir, 'models', `${attached.sha256}.onnx`)
@@ -228,7 +234,7 @@ describe('attach uploaded models', () => {
 
     expect(await invokeOk('inference.detach', { model: attached.ref })).toEqual({ removed: true })
     expect(existsSync(stored)).toBe(false)
-    expect(await invokeOk<LocalModel[]>('inference.models', {})).not.toContainEqual(attached)
+    expect(await invokeOk('inference.models', {})).not.toContainEqual(attached)
     await waitFor('its host to exit', () => hosts.every((pid) => !isAlive(pid)))
     const { body } = await invoke('inference.classify', {
       model: attached.ref,
@@ -242,14 +248,14 @@ describe('attach uploaded models', () => {
     // 1000 classes and a 224 px input, like MobileNetV2; class c scores Σ mean_k · W[k][c].
     const imagenetLike = tinyClassifier({ classes: 1000, inputSize: 224 })
     const model = await upload(imagenetLike.bytes)
-    const attached = await invokeOk<LocalModel>('inference.attach', {
+    const attached = await invokeOk('inference.attach', {
       source: { uploadId: model.uploadId, fileName: 'mobilenet.onnx' },
       catalogId: 'MobileNetV2',
     })
     expect(attached).toMatchObject({ id: 'MobileNetV2', source: 'catalog', labels: 'imagenet' })
 
     const image = await upload(redPng)
-    const result = await invokeOk<ClassifyResult>('inference.classify', {
+    const result = await invokeOk('inference.classify', {
       model: { catalogId: 'MobileNetV2' },
       images: [{ uploadId: image.uploadId, name: 'red.png' }],
     })
@@ -262,13 +268,13 @@ describe('attach uploaded models', () => {
   })
 
   it('an unknown upload id → NOT_FOUND (404) and nothing stored', async () => {
-    const before = await invokeOk<LocalModel[]>('inference.models', {})
+    const before = await invokeOk('inference.models', {})
     const { status, body } = await invoke('inference.attach', {
       source: { uploadId: randomUUID(), fileName: 'model.onnx' },
     })
     expect(status).toBe(404)
     expect(!body.ok && body.error.code).toBe('NOT_FOUND')
-    expect(await invokeOk<LocalModel[]>('inference.models', {})).toEqual(before)
+    expect(await invokeOk('inference.models', {})).toEqual(before)
   })
 })
 

@@ -3,7 +3,6 @@
  * a pull's own `mirror` over both), and that downloads really go where the settings say.
  */
 import { describe, expect, it } from 'vitest'
-import type { WeightsSettings } from '@shared/contract'
 import { mirrored, PADDLE_HOST } from '../../../src/main/weights/mirror'
 import { valueOf } from '../helpers/results'
 import { openTestCore } from '../helpers/testCore'
@@ -47,7 +46,7 @@ describe('mirrored()', () => {
 describe('which mirror is used', () => {
   it('ZOO_MIRROR wins over the setting, and says so', async () => {
     const { core } = openTestCore({ env: { ZOO_MIRROR: 'http://env.mirror' } })
-    const settings = valueOf<WeightsSettings>(
+    const settings = valueOf(
       await core.dispatch(
         'weights.configure',
         { mirror: 'http://setting.mirror' },

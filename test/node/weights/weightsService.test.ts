@@ -15,7 +15,7 @@ import {
 import { open, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { Artifact, CatalogListResult, DownloadState, WeightsOverview } from '@shared/contract'
+import type { Artifact } from '@shared/contract'
 import { valueOf } from '../helpers/results'
 import { zooProcess } from '../helpers/runZoo'
 import { deadPid } from '../helpers/specialFiles'
@@ -53,9 +53,7 @@ function states(weights: WeightsCore, id: string): string[] {
 }
 
 async function hasLocalWeights(weights: WeightsCore): Promise<Record<string, boolean>> {
-  const list = valueOf<CatalogListResult>(
-    await weights.core.dispatch('catalog.list', {}, { face: 'cli' }),
-  )
+  const list = valueOf(await weights.core.dispatch('catalog.list', {}, { face: 'cli' }))
   return Object.fromEntries(list.rows.map((row) => [row.id, row.hasLocalWeights]))
 }
 
@@ -180,8 +178,8 @@ describe('concurrent pulls', () => {
     const call = () =>
       weights.core.dispatch('weights.pull', { modelId: MODEL, wait: true }, { face: 'cli' })
     const [a, b] = await Promise.all([call(), call()])
-    expect(valueOf<DownloadState>(a).state).toBe('done')
-    expect(valueOf<DownloadState>(b).state).toBe('done')
+    expect(valueOf(a).state).toBe('done')
+    expect(valueOf(b).state).toBe('done')
     expect(weights.server.requestsFor(weights.pathOf(MODEL))).toHaveLength(1)
   })
 })
@@ -228,9 +226,7 @@ describe('nothing half-written is visible as complete', () => {
     const { done } = weights.core.weights.pull({ modelId: MODEL })
     await waitFor(() => fileSize(weights.partialOf(MODEL)) > body.length / 3, 'a third')
 
-    const overview = valueOf<WeightsOverview>(
-      await weights.core.dispatch('weights.list', {}, { face: 'cli' }),
-    )
+    const overview = valueOf(await weights.core.dispatch('weights.list', {}, { face: 'cli' }))
     expect(overview.artifacts).toEqual([])
     expect(overview.totalBytes).toBe(0)
     expect(overview.downloads).toEqual([
@@ -576,7 +572,7 @@ describe('offline', () => {
     expect(weights.core.catalog.get(OTHER_MODEL).hasLocalWeights).toBe(true)
     for (const channel of ['catalog.series', 'catalog.platforms', 'weights.list'] as const)
       expect(await weights.core.dispatch(channel, {}, { face: 'cli' })).toMatchObject({ ok: true })
-    const filtered = valueOf<CatalogListResult>(
+    const filtered = valueOf(
       await weights.core.dispatch('catalog.list', { hasLocalWeights: true }, { face: 'cli' }),
     )
     expect(filtered.rows.map((r) => r.id)).toEqual([OTHER_MODEL])

@@ -1,4 +1,4 @@
-import type { AttachInput, LocalModel } from '../../../shared/contract'
+import type { AttachInput } from '../../../shared/contract'
 import { UsageError, type Command } from '../command'
 import { EXIT, reportFailure } from '../reportFailure'
 import { withCore } from '../withCore'
@@ -39,7 +39,7 @@ Options:
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('inference.attach', input, { face: 'cli' })
       if (!result.ok) return reportFailure(io, 'attach', result, values.json === true)
-      const model = result.value as LocalModel
+      const model = result.value
       io.out(
         values.json
           ? JSON.stringify(model, null, 2)

@@ -113,7 +113,7 @@ Options:
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('inference.classify', input, { face: 'cli' })
       if (!result.ok) return reportFailure(io, 'classify', result, args.values.json === true)
-      const value = result.value as ClassifyResult
+      const value = result.value
       io.out(args.values.json ? JSON.stringify(value, null, 2) : formatResults(value))
       // Some images failing is a partial success: say so in the exit code for scripts.
       return value.results.every((r) => r.ok) ? EXIT.ok : EXIT.partial

@@ -9,12 +9,7 @@ import {
   type ChartState,
 } from '../../../shared/charts/chartState'
 import { chartStateSchema } from '../../../shared/contract/charts'
-import {
-  chartExportInput,
-  chartFormats,
-  platformIds,
-  type ChartExportResult,
-} from '../../../shared/contract'
+import { chartExportInput, chartFormats, platformIds } from '../../../shared/contract'
 import { fail } from '../../../shared/errors'
 import { UsageError, type Command, type ParsedArgs } from '../command'
 import { EXIT, reportFailure } from '../reportFailure'
@@ -205,7 +200,7 @@ Options:
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('chart.export', request.data, { face: 'cli' })
       if (!result.ok) return reportFailure(io, 'export', result)
-      const exported = result.value as ChartExportResult
+      const exported = result.value
       const path = resolve(out)
       try {
         writeAtomically(path, Buffer.from(exported.base64, 'base64'))

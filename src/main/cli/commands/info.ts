@@ -17,7 +17,7 @@ Options:
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('app.info', {}, { face: 'cli' })
       if (!result.ok) return reportFailure(io, 'info', result, args.values.json === true)
-      const info = result.value as AppInfo
+      const info = result.value
       io.out(args.values.json ? JSON.stringify(info, null, 2) : formatInfo(info))
       return EXIT.ok
     })

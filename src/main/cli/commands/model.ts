@@ -110,7 +110,7 @@ Options:
         }
         return status
       }
-      const detail = result.value as CatalogModelDetail
+      const detail = result.value
       io.out(args.values.json ? JSON.stringify(detail, null, 2) : formatModelDetail(detail))
       return EXIT.ok
     })

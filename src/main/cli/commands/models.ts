@@ -132,7 +132,7 @@ Options:
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('catalog.list', input, { face: 'cli' })
       if (!result.ok) return reportFailure(io, 'models', result, args.values.json === true)
-      const value = result.value as CatalogListResult
+      const value = result.value
       if (args.values.json) {
         io.out(
           JSON.stringify(

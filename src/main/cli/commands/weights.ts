@@ -1,10 +1,4 @@
-import type {
-  Artifact,
-  DownloadState,
-  GcReport,
-  VerifyReport,
-  WeightsOverview,
-} from '../../../shared/contract'
+import type { Artifact, DownloadState } from '../../../shared/contract'
 import { formatBytes } from '../../../shared/format/formatBytes'
 import { describeStructure } from '../../weights/archiveCheck'
 import { UsageError, type Command } from '../command'
@@ -142,7 +136,7 @@ Options:
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('weights.import', input, { face: 'cli' })
       if (!result.ok) return reportFailure(io, 'import', result, json)
-      const artifact = result.value as Artifact
+      const artifact = result.value
       io.out(json ? JSON.stringify(artifact, null, 2) : `Imported ${describeArtifact(artifact)}`)
       return EXIT.ok
     })
@@ -174,7 +168,7 @@ export const cacheCommand: Command = {
       if (action === 'ls') {
         const result = await core.dispatch('weights.list', {}, { face: 'cli' })
         if (!result.ok) return reportFailure(io, 'cache ls', result, json)
-        const { artifacts, totalBytes, settings } = result.value as WeightsOverview
+        const { artifacts, totalBytes, settings } = result.value
         if (json) return (print(result.value), EXIT.ok)
         io.out(
           artifacts.length
@@ -201,7 +195,7 @@ export const cacheCommand: Command = {
       if (action === 'verify') {
         const result = await core.dispatch('weights.verify', id ? { id } : {}, { face: 'cli' })
         if (!result.ok) return reportFailure(io, 'cache verify', result, json)
-        const report = result.value as VerifyReport
+        const report = result.value
         if (json) print(report)
         else
           for (const c of report.checked) io.out(`${c.ok ? 'ok  ' : 'BAD '} ${c.id}: ${c.message}`)
@@ -210,7 +204,7 @@ export const cacheCommand: Command = {
       if (action === 'gc') {
         const result = await core.dispatch('weights.gc', {}, { face: 'cli' })
         if (!result.ok) return reportFailure(io, 'cache gc', result, json)
-        const report = result.value as GcReport
+        const report = result.value
         if (json) print(report)
         else
           io.out(
@@ -220,7 +214,7 @@ export const cacheCommand: Command = {
       }
       const result = await core.dispatch('weights.remove', { id: id! }, { face: 'cli' })
       if (!result.ok) return reportFailure(io, 'cache rm', result, json)
-      const removed = (result.value as { removed: boolean }).removed
+      const { removed } = result.value
       io.out(removed ? `Removed ${id}.` : `No cached artifact "${id}".`)
       return removed ? EXIT.ok : EXIT.failed
     })

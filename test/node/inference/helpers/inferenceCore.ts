@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AppCore } from '../../../../src/main/core/appCore'
 import { openAppCore } from '../../../../src/main/core/appCore'
+import type { RequestChannel, RequestInput, RequestOutput } from '@shared/contract'
 import type { ErrorCode, Result } from '@shared/errors'
 import { makeTempDir, removeDir } from '../../helpers/tempDir'
 
@@ -69,8 +70,12 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 50
   }
 }
 
-/** A request through the core's dispatcher, as the faces make them (schema checks included). */
-export function call(core: AppCore, channel: string, input: unknown): Promise<Result<unknown>> {
+/** A request through the core's typed dispatcher (the schema checks still run). */
+export function call<C extends RequestChannel>(
+  core: AppCore,
+  channel: C,
+  input: RequestInput<C>,
+): Promise<Result<RequestOutput<C>>> {
   return core.dispatch(channel, input, { face: 'test' })
 }
 
