@@ -77,9 +77,7 @@ describe('app.ping', () => {
   it('answers with an increasing seq and emits the same reply as an app.ping event', async () => {
     const { core } = openTestCore()
     const events: PingReply[] = []
-    core.events.subscribe((event, payload) => {
-      if (event === 'app.ping') events.push(payload as PingReply)
-    })
+    core.events.on('app.ping', (reply) => events.push(reply))
 
     const before = Date.now()
     const first = valueOf(await core.dispatch('app.ping', { message: 'one' }, context))
