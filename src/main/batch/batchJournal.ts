@@ -480,21 +480,25 @@ export class BatchJournal {
     })
   }
 
-  /** A page of files with their results, filtered and sorted, for a virtualised grid. */
+  /**
+   * A page of files with their results, filtered and sorted, for a virtualised grid. A class or
+   * score filter, or a sort by score, looks at `model`'s top-1 and so lists only files with a
+   * result (done); each query runs on an index (no sort of the whole job).
+   */
   results(jobId: string, query: ResultsQuery): ResultRow[] {
     const { seq, spec } = this.handle(jobId)
     const limit = Math.min(Math.max(0, Math.floor(query.limit)), RESULTS_PAGE_MAX)
     const offset = Math.max(0, Math.floor(query.offset ?? 0))
-    const { where, params } = this.filter(seq, spec, query)
+    const sort = query.sort ?? 'id'
+    const { from, params } = this.filter(seq, spec, query, sort.startsWith('score'))
     const order = {
       id: 'f.id',
       path: 'f.root, f.rel_path',
-      'score-desc': 'r.top1_score DESC NULLS LAST, f.id',
-      'score-asc': 'r.top1_score ASC NULLS LAST, f.id',
-    }[query.sort ?? 'id']
+      'score-desc': 'r.top1_score DESC, r.file_id DESC',
+      'score-asc': 'r.top1_score ASC, r.file_id ASC',
+    }[sort]
     const sql = `SELECT f.id, f.root, f.rel_path, f.size, f.state, f.error_code, f.error_message
-      FROM batch_files f LEFT JOIN batch_results r ON r.file_id = f.id AND r.model = ?
-      WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`
+      ${from} ORDER BY ${order} LIMIT ? OFFSET ?`
     const rows = this.pageStatement(sql).all(...params, limit, offset) as PageRow[]
     return rows.map((row) => ({
       fileId: row.id,
@@ -515,13 +519,11 @@ export class BatchJournal {
     }))
   }
 
-  /** How many files `results` would page through for this query. */
-  resultCount(jobId: string, query: Omit<ResultsQuery, 'limit' | 'offset' | 'sort'>): number {
+  /** How many files `results` pages through for this query (and sort: by score, done ones). */
+  resultCount(jobId: string, query: Omit<ResultsQuery, 'limit' | 'offset'>): number {
     const { seq, spec } = this.handle(jobId)
-    const { where, params } = this.filter(seq, spec, query)
-    const sql = `SELECT count(*) FROM batch_files f
-      LEFT JOIN batch_results r ON r.file_id = f.id AND r.model = ? WHERE ${where}`
-    return this.pageStatement(sql).pluck().get(...params) as number
+    const { from, params } = this.filter(seq, spec, query, (query.sort ?? 'id').startsWith('score'))
+    return this.pageStatement(`SELECT count(*) ${from}`).pluck().get(...params) as number
   }
 
   /**
@@ -770,12 +772,27 @@ export class BatchJournal {
     seq: number,
     spec: JobSpec,
     query: Omit<ResultsQuery, 'limit' | 'offset' | 'sort'>,
-  ): { where: string; params: unknown[] } {
+    byScore: boolean,
+  ): { from: string; params: unknown[] } {
     const model = query.model ?? 0
     if (!Number.isInteger(model) || !spec.models[model])
       throw new AppError('INVALID_INPUT', `The job has no model ${model}.`)
-    const terms = ['f.job = ?']
-    const params: unknown[] = [model, seq]
+    const onResults =
+      byScore ||
+      query.classIndex !== undefined ||
+      query.minScore !== undefined ||
+      query.maxScore !== undefined
+    const terms: string[] = []
+    const params: unknown[] = []
+    // Driven from the results' own indexes (job, model, top1_index, top1_score) and
+    // (job, model, top1_score) when a result is asked for, from the files' otherwise.
+    if (onResults) {
+      terms.push('r.job = ?', 'r.model = ?')
+      params.push(seq, model)
+    } else {
+      terms.push('f.job = ?')
+      params.push(seq)
+    }
     if (query.state) {
       terms.push('f.state = ?')
       params.push(query.state)
@@ -792,7 +809,10 @@ export class BatchJournal {
       terms.push('r.top1_score <= ?')
       params.push(query.maxScore)
     }
-    return { where: terms.join(' AND '), params }
+    const from = onResults
+      ? 'FROM batch_results r JOIN batch_files f ON f.id = r.file_id'
+      : 'FROM batch_files f'
+    return { from: `${from} WHERE ${terms.join(' AND ')}`, params }
   }
 
   private pageStatement(sql: string): Statement {

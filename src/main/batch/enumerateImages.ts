@@ -190,8 +190,9 @@ async function lookAt(parent: Place, entry: Dirent, recursive: boolean): Promise
     try {
       info = await stat(place.absPath)
     } catch (error) {
-      if (!image) return null
       const code = (error as NodeJS.ErrnoException).code
+      // Not an image, or a file deleted since it was listed: nothing to classify, nothing lost.
+      if (!image || (code === 'ENOENT' && !entry.isSymbolicLink())) return null
       if (entry.isSymbolicLink() && code === 'ENOENT')
         return skipped(
           place,
@@ -262,6 +263,7 @@ export async function* enumerateImages(
         }
         const looked = await Promise.all(entries.map((entry) => lookAt(frame, entry, recursive)))
         for (const item of looked) {
+          checkSignal()
           if (!item) continue
           if ('folder' in item) frame.subfolders.push(item.folder)
           else yield item

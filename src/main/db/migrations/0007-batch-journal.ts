@@ -51,6 +51,7 @@ export const batchJournal: Migration = {
         UNIQUE (job, root, rel_path)
       ) STRICT;
       CREATE INDEX batch_files_state ON batch_files (job, state, id);
+      CREATE INDEX batch_files_order ON batch_files (job, id);
 
       CREATE TABLE batch_results (
         file_id INTEGER NOT NULL REFERENCES batch_files (id) ON DELETE CASCADE,
