@@ -18,13 +18,7 @@ import type { FoundFile, SkippedEntry } from './enumerateImages'
 import type { Shard } from './shard'
 
 export type JobState =
-  | 'enumerating'
-  | 'running'
-  | 'paused'
-  | 'interrupted'
-  | 'done'
-  | 'cancelled'
-  | 'failed'
+  'enumerating' | 'running' | 'paused' | 'interrupted' | 'done' | 'cancelled' | 'failed'
 
 const unfinishedStates: readonly JobState[] = ['enumerating', 'running', 'paused', 'interrupted']
 const finalStates: readonly JobState[] = ['done', 'cancelled', 'failed']
@@ -370,8 +364,7 @@ export class BatchJournal {
       for (const entry of skipped) {
         const { code, message } = entry.error
         const row = this.s.fileByPath.get(seq, entry.root, entry.relPath) as
-          | FileStateRow
-          | undefined
+          FileStateRow | undefined
         if (!row) {
           this.s.insertSkipped.run(seq, entry.root, entry.relPath, code, message, pass)
           added++
@@ -523,7 +516,9 @@ export class BatchJournal {
   resultCount(jobId: string, query: Omit<ResultsQuery, 'limit' | 'offset'>): number {
     const { seq, spec } = this.handle(jobId)
     const { from, params } = this.filter(seq, spec, query, (query.sort ?? 'id').startsWith('score'))
-    return this.pageStatement(`SELECT count(*) ${from}`).pluck().get(...params) as number
+    return this.pageStatement(`SELECT count(*) ${from}`)
+      .pluck()
+      .get(...params) as number
   }
 
   /**
@@ -593,9 +588,7 @@ export class BatchJournal {
             'INVALID_INPUT',
             `"${file.relPath}" names folder ${file.root}; the job has ${spec.folders.length}.`,
           )
-        const row = this.s.fileByPath.get(seq, file.root, file.relPath) as
-          | FileStateRow
-          | undefined
+        const row = this.s.fileByPath.get(seq, file.root, file.relPath) as FileStateRow | undefined
         if (!row) {
           const id = Number(
             this.s.insertImported.run(
@@ -762,7 +755,11 @@ export class BatchJournal {
         folder: file.root,
         path: file.relPath,
         kept: { model: result.model, index: kept?.[0]?.[0] ?? -1, score: kept?.[0]?.[1] ?? NaN },
-        offered: { model: result.model, index: offered[0]?.[0] ?? -1, score: offered[0]?.[1] ?? NaN },
+        offered: {
+          model: result.model,
+          index: offered[0]?.[0] ?? -1,
+          score: offered[0]?.[1] ?? NaN,
+        },
       }
     }
     return null

@@ -14,7 +14,7 @@
  * out. JSON Lines: one JSON object per line, UTF-8 without a BOM (JSON forbids one).
  */
 import { randomBytes } from 'node:crypto'
-import { open, rename, rm } from 'node:fs/promises'
+import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { AppError } from '../../shared/errors'
 import { formatDecimal } from '../../shared/format/formatDecimal'
@@ -92,7 +92,12 @@ async function writeAtomically(
     dirname(out),
     `.${basename(out)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`,
   )
-  const handle = await open(temporary, 'wx')
+  let handle: FileHandle
+  try {
+    handle = await open(temporary, 'wx')
+  } catch (error) {
+    throw exportError(out, error)
+  }
   let closed = false
   try {
     let buffered: string[] = []

@@ -139,7 +139,10 @@ interface Line {
 }
 
 function invalid(where: string, what: string): AppError {
-  return new AppError('INVALID_INPUT', `${where}: ${what}. Is this a Zoo Explorer JSON Lines export?`)
+  return new AppError(
+    'INVALID_INPUT',
+    `${where}: ${what}. Is this a Zoo Explorer JSON Lines export?`,
+  )
 }
 
 function parseLine(text: string, where: string, spec: JobSpec): Line {
@@ -153,8 +156,15 @@ function parseLine(text: string, where: string, spec: JobSpec): Line {
     throw invalid(where, 'not a JSON object')
   const r = record as Record<string, unknown>
   const folder = r.folder
-  if (!Number.isInteger(folder) || (folder as number) < 0 || (folder as number) >= spec.folders.length)
-    throw invalid(where, `"folder" must be 0..${spec.folders.length - 1}, not ${JSON.stringify(folder)}`)
+  if (
+    !Number.isInteger(folder) ||
+    (folder as number) < 0 ||
+    (folder as number) >= spec.folders.length
+  )
+    throw invalid(
+      where,
+      `"folder" must be 0..${spec.folders.length - 1}, not ${JSON.stringify(folder)}`,
+    )
   if (typeof r.path !== 'string' || r.path === '') throw invalid(where, '"path" is missing')
   const model = spec.models.findIndex((m) => m.id === r.model)
   if (model < 0)
@@ -214,7 +224,11 @@ async function* filesIn(path: string, spec: JobSpec): AsyncGenerator<ImportedFil
     for await (const text of lines) {
       number++
       if (text.trim() === '') continue
-      const line = parseLine(number === 1 ? text.replace(/^\uFEFF/, '') : text, `${path}:${number}`, spec)
+      const line = parseLine(
+        number === 1 ? text.replace(/^\uFEFF/, '') : text,
+        `${path}:${number}`,
+        spec,
+      )
       const current = group[0]
       if (current && (current.folder !== line.folder || current.path !== line.path)) {
         yield fileOf(group, `${path}:${groupStart}`, spec)

@@ -117,7 +117,10 @@ export function classOfAny(text: string, classes: ClassList): Lookup {
  * How the subfolders `folderNames` label their files: the scheme that names the most of them,
  * if it names at least half; null when none does (not a labelled folder).
  */
-export function folderLabels(folderNames: Iterable<string>, classes: ClassList): FolderLabels | null {
+export function folderLabels(
+  folderNames: Iterable<string>,
+  classes: ClassList,
+): FolderLabels | null {
   const names = [...new Set(folderNames)]
   if (names.length === 0) return null
   let best: FolderLabels | null = null
@@ -185,7 +188,10 @@ function csvFields(line: string): string[] | null {
 }
 
 export function normalisedRelPath(path: string): string {
-  return path.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '')
+  return path
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
 }
 
 export interface LabelCsv {

@@ -61,7 +61,11 @@ describe('jobs', () => {
     const { journal } = openJournal()
     const spec = jobSpec([join(process.cwd(), 'photos')], { shard: { index: 2, count: 8 } })
     const job = journal.createJob(spec)
-    const same = { ...spec, folders: ['photos'], models: spec.models.map((m) => ({ sha256: m.sha256.toUpperCase() })) }
+    const same = {
+      ...spec,
+      folders: ['photos'],
+      models: spec.models.map((m) => ({ sha256: m.sha256.toUpperCase() })),
+    }
     expect(journal.findUnfinished(same)?.id).toBe(job.id)
     for (const differs of [
       { ...spec, shard: { index: 3, count: 8 } },
@@ -89,23 +93,60 @@ describe('files found', () => {
     const { db, journal } = openJournal()
     const job = journal.createJob(jobSpec(['/photos']))
     const chunk = [found('a.jpg'), found('b/c.JPG'), found('b/d.png')]
-    expect(journal.addFiles(job.id, chunk, [skippedEntry('pipe.jpg')])).toEqual({ added: 4, changed: 0 })
-    expect(journal.addFiles(job.id, chunk, [skippedEntry('pipe.jpg')])).toEqual({ added: 0, changed: 0 })
+    expect(journal.addFiles(job.id, chunk, [skippedEntry('pipe.jpg')])).toEqual({
+      added: 4,
+      changed: 0,
+    })
+    expect(journal.addFiles(job.id, chunk, [skippedEntry('pipe.jpg')])).toEqual({
+      added: 0,
+      changed: 0,
+    })
     expect(journal.job(job.id)!.counts).toEqual({ total: 4, pending: 3, done: 0, failed: 1 })
     expect(countedStates(db, job.id)).toEqual(journal.job(job.id)!.counts)
     expect(journal.pending(job.id, 10)).toEqual([
-      { id: expect.any(Number), root: 0, relPath: 'a.jpg', absPath: '/photos/a.jpg', size: 100, mtimeMs: 1_700_000_000_000.5 },
-      { id: expect.any(Number), root: 0, relPath: 'b/c.JPG', absPath: '/photos/b/c.JPG', size: 100, mtimeMs: 1_700_000_000_000.5 },
-      { id: expect.any(Number), root: 0, relPath: 'b/d.png', absPath: '/photos/b/d.png', size: 100, mtimeMs: 1_700_000_000_000.5 },
+      {
+        id: expect.any(Number),
+        root: 0,
+        relPath: 'a.jpg',
+        absPath: '/photos/a.jpg',
+        size: 100,
+        mtimeMs: 1_700_000_000_000.5,
+      },
+      {
+        id: expect.any(Number),
+        root: 0,
+        relPath: 'b/c.JPG',
+        absPath: '/photos/b/c.JPG',
+        size: 100,
+        mtimeMs: 1_700_000_000_000.5,
+      },
+      {
+        id: expect.any(Number),
+        root: 0,
+        relPath: 'b/d.png',
+        absPath: '/photos/b/d.png',
+        size: 100,
+        mtimeMs: 1_700_000_000_000.5,
+      },
     ])
   })
 
   it('a done file that changed (size or mtime) is pending again with its results dropped; unchanged ones stay done', () => {
     const { db, journal } = openJournal()
     const job = journal.createJob(jobSpec(['/photos']))
-    journal.addFiles(job.id, [found('same.jpg'), found('resized.jpg'), found('touched.jpg'), found('broken.jpg')])
+    journal.addFiles(job.id, [
+      found('same.jpg'),
+      found('resized.jpg'),
+      found('touched.jpg'),
+      found('broken.jpg'),
+    ])
     const [same, resized, touched, broken] = journal.pending(job.id, 10)
-    journal.recordBatch(job.id, [okFor(same!, 2), okFor(resized!, 2), okFor(touched!, 2), failedFor(broken!)])
+    journal.recordBatch(job.id, [
+      okFor(same!, 2),
+      okFor(resized!, 2),
+      okFor(touched!, 2),
+      failedFor(broken!),
+    ])
     expect(journal.job(job.id)!.counts).toEqual({ total: 4, pending: 0, done: 3, failed: 1 })
 
     const again = journal.addFiles(job.id, [
@@ -115,10 +156,16 @@ describe('files found', () => {
       found('broken.jpg'),
     ])
     expect(again).toEqual({ added: 0, changed: 2 })
-    expect(journal.pending(job.id, 10).map((f) => f.relPath)).toEqual(['resized.jpg', 'touched.jpg'])
+    expect(journal.pending(job.id, 10).map((f) => f.relPath)).toEqual([
+      'resized.jpg',
+      'touched.jpg',
+    ])
     expect(journal.job(job.id)!.counts).toEqual({ total: 4, pending: 2, done: 1, failed: 1 })
     expect(countedStates(db, job.id)).toEqual(journal.job(job.id)!.counts)
-    const results = db.prepare('SELECT file_id FROM batch_results ORDER BY file_id, model').pluck().all()
+    const results = db
+      .prepare('SELECT file_id FROM batch_results ORDER BY file_id, model')
+      .pluck()
+      .all()
     expect(results).toEqual([same!.id, same!.id])
     // Redone later, it records cleanly (no leftover results in the way).
     journal.recordBatch(job.id, [okFor(resized!, 2), okFor(touched!, 2)])
@@ -157,18 +204,28 @@ describe('files found', () => {
     journal.markEnumerated(job.id)
     expect(journal.job(job.id)!.counts).toEqual({ total: 2, pending: 1, done: 0, failed: 1 })
     expect(countedStates(db, job.id)).toEqual(journal.job(job.id)!.counts)
-    expect(journal.results(job.id, { state: 'failed', limit: 5 }).map((r) => r.relPath)).toEqual(['locked'])
+    expect(journal.results(job.id, { state: 'failed', limit: 5 }).map((r) => r.relPath)).toEqual([
+      'locked',
+    ])
   })
 
   it('pending pages in file-id order after a given id', () => {
     const { journal } = openJournal()
     const job = journal.createJob(jobSpec(['/a', '/b']))
-    journal.addFiles(job.id, Array.from({ length: 10 }, (_, i) => found(`f${i}.jpg`, 1, 1, i % 2)))
+    journal.addFiles(
+      job.id,
+      Array.from({ length: 10 }, (_, i) => found(`f${i}.jpg`, 1, 1, i % 2)),
+    )
     const first = journal.pending(job.id, 4)
     const next = journal.pending(job.id, 4, first.at(-1)!.id)
     expect(first.map((f) => f.relPath)).toEqual(['f0.jpg', 'f1.jpg', 'f2.jpg', 'f3.jpg'])
     expect(next.map((f) => f.relPath)).toEqual(['f4.jpg', 'f5.jpg', 'f6.jpg', 'f7.jpg'])
-    expect(first.map((f) => f.absPath)).toEqual(['/a/f0.jpg', '/b/f1.jpg', '/a/f2.jpg', '/b/f3.jpg'])
+    expect(first.map((f) => f.absPath)).toEqual([
+      '/a/f0.jpg',
+      '/b/f1.jpg',
+      '/a/f2.jpg',
+      '/b/f3.jpg',
+    ])
   })
 })
 
@@ -182,7 +239,12 @@ describe('outcomes', () => {
     expect(journal.job(job.id)!.counts).toEqual({ total: 3, pending: 1, done: 1, failed: 1 })
 
     const twice = () => journal.recordBatch(job.id, [okFor(c!, 2), okFor(a!, 2)])
-    expect(twice).toThrow(expect.objectContaining({ code: 'INTERNAL', message: expect.stringMatching(/"a\.jpg" is done already/) }))
+    expect(twice).toThrow(
+      expect.objectContaining({
+        code: 'INTERNAL',
+        message: expect.stringMatching(/"a\.jpg" is done already/),
+      }),
+    )
     // c's result in the refused batch was rolled back with it.
     expect(journal.pending(job.id, 5).map((f) => f.relPath)).toEqual(['c.jpg'])
     expect(db.prepare('SELECT count(*) FROM batch_results').pluck().get()).toBe(2)
@@ -199,7 +261,14 @@ describe('outcomes', () => {
     const [theirs] = journal.pending(two.id, 1)
     expect(() => journal.recordBatch(one.id, [okFor(theirs!, 2)])).toThrow(/is not a file of job/)
     expect(() => journal.recordBatch(one.id, [okFor(mine!, 1)])).toThrow(/the job has 2/)
-    const noClasses: FileOutcome = { fileId: mine!.id, ok: true, results: [{ model: 0, top: [] }, { model: 1, top: [] }] }
+    const noClasses: FileOutcome = {
+      fileId: mine!.id,
+      ok: true,
+      results: [
+        { model: 0, top: [] },
+        { model: 1, top: [] },
+      ],
+    }
     expect(() => journal.recordBatch(one.id, [noClasses])).toThrow(/no classes/)
     expect(journal.job(one.id)!.counts.pending).toBe(1)
   })
@@ -207,7 +276,11 @@ describe('outcomes', () => {
   it('retry failed: files that failed are pending again; entries the walk skipped are not', () => {
     const { db, journal } = openJournal()
     const job = journal.createJob(jobSpec(['/photos']))
-    journal.addFiles(job.id, [found('a.jpg'), found('b.jpg'), found('c.jpg')], [skippedEntry('fifo.jpg')])
+    journal.addFiles(
+      job.id,
+      [found('a.jpg'), found('b.jpg'), found('c.jpg')],
+      [skippedEntry('fifo.jpg')],
+    )
     const [a, b, c] = journal.pending(job.id, 3)
     journal.recordBatch(job.id, [failedFor(a!), okFor(b!, 2), failedFor(c!)])
     journal.setState(job.id, 'done')
@@ -227,7 +300,10 @@ describe('the results grid', () => {
     const opened = openJournal()
     const { journal } = opened
     const job = journal.createJob(jobSpec(['/photos']))
-    journal.addFiles(job.id, Array.from({ length: 40 }, (_, i) => found(`p${String(39 - i).padStart(2, '0')}.jpg`)))
+    journal.addFiles(
+      job.id,
+      Array.from({ length: 40 }, (_, i) => found(`p${String(39 - i).padStart(2, '0')}.jpg`)),
+    )
     const files = journal.pending(job.id, 40)
     journal.recordBatch(
       job.id,
@@ -262,8 +338,20 @@ describe('the results grid', () => {
       state: 'done',
       error: null,
       results: [
-        { model: 0, top: [{ index: 2, label: 'class 2', score: 0.06 }, { index: 999, label: null, score: 0.001 }] },
-        { model: 1, top: [{ index: 2, label: 'class 2', score: 0.061 }, { index: 999, label: null, score: 0.001 }] },
+        {
+          model: 0,
+          top: [
+            { index: 2, label: 'class 2', score: 0.06 },
+            { index: 999, label: null, score: 0.001 },
+          ],
+        },
+        {
+          model: 1,
+          top: [
+            { index: 2, label: 'class 2', score: 0.061 },
+            { index: 999, label: null, score: 0.001 },
+          ],
+        },
       ],
     })
     expect(journal.resultCount(job.id, {})).toBe(40)
@@ -274,9 +362,19 @@ describe('the results grid', () => {
     const { journal, job } = gridJob()
     expect(journal.resultCount(job.id, { state: 'failed' })).toBe(4)
     expect(journal.resultCount(job.id, { classIndex: 1 })).toBe(12)
-    const confident = journal.results(job.id, { minScore: 0.3, maxScore: 0.35, sort: 'score-desc', limit: 10 })
-    expect(confident.map((r) => r.results[0]!.top[0]!.score)).toEqual([0.35, 0.34, 0.33, 0.32, 0.31])
-    expect(journal.results(job.id, { model: 1, minScore: 0.3505, limit: 1, sort: 'score-asc' })[0]!.results[1]!.top[0]!.score).toBe(0.351)
+    const confident = journal.results(job.id, {
+      minScore: 0.3,
+      maxScore: 0.35,
+      sort: 'score-desc',
+      limit: 10,
+    })
+    expect(confident.map((r) => r.results[0]!.top[0]!.score)).toEqual([
+      0.35, 0.34, 0.33, 0.32, 0.31,
+    ])
+    expect(
+      journal.results(job.id, { model: 1, minScore: 0.3505, limit: 1, sort: 'score-asc' })[0]!
+        .results[1]!.top[0]!.score,
+    ).toBe(0.351)
     const byPath = journal.results(job.id, { sort: 'path', limit: 3 }).map((r) => r.relPath)
     expect(byPath).toEqual(['p00.jpg', 'p01.jpg', 'p02.jpg'])
     // A score sort lists the files that have a score: the 36 done, not the 4 failed.
@@ -284,11 +382,12 @@ describe('the results grid', () => {
     const lowest = journal.results(job.id, { sort: 'score-asc', offset: 32, limit: 8 })
     expect(lowest.map((r) => r.results[0]!.top[0]!.score)).toEqual([0.36, 0.37, 0.38, 0.39])
     // The best: i = 38 (p01); i = 39 (p00) failed.
-    expect(journal.results(job.id, { sort: 'score-desc', limit: 2 }).map((r) => r.relPath)).toEqual([
-      'p01.jpg',
-      'p02.jpg',
-    ])
-    expect(() => journal.results(job.id, { model: 2, limit: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }))
+    expect(journal.results(job.id, { sort: 'score-desc', limit: 2 }).map((r) => r.relPath)).toEqual(
+      ['p01.jpg', 'p02.jpg'],
+    )
+    expect(() => journal.results(job.id, { model: 2, limit: 1 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    )
   })
 })
 
@@ -296,7 +395,11 @@ describe('the export stream', () => {
   it('one row per file and model in (folder, path, model) order, with names, errors and pending files', () => {
     const { journal } = openJournal()
     const job = journal.createJob(jobSpec(['/a', '/b']))
-    journal.addFiles(job.id, [found('z.jpg', 1, 1, 0), found('m.jpg', 1, 1, 1), found('a.jpg', 1, 1, 1)], [skippedEntry('fifo.jpg', 0)])
+    journal.addFiles(
+      job.id,
+      [found('z.jpg', 1, 1, 0), found('m.jpg', 1, 1, 1), found('a.jpg', 1, 1, 1)],
+      [skippedEntry('fifo.jpg', 0)],
+    )
     const [z, m] = journal.pending(job.id, 2)
     journal.recordBatch(job.id, [okFor(z!, 2, 2), failedFor(m!)])
     const rows = [...journal.iterateAll(job.id)]
@@ -325,7 +428,10 @@ describe('the export stream', () => {
   it('pages through thousands of files while the runner records outcomes between pages', () => {
     const { db, journal } = openJournal()
     const job = journal.createJob(jobSpec(['/photos'], { models: [model('ResNet50_vd', 'a')] }))
-    journal.addFiles(job.id, Array.from({ length: 1200 }, (_, i) => found(`f${String(i).padStart(4, '0')}.jpg`)))
+    journal.addFiles(
+      job.id,
+      Array.from({ length: 1200 }, (_, i) => found(`f${String(i).padStart(4, '0')}.jpg`)),
+    )
     let seen = 0
     let last = ''
     for (const row of journal.iterateAll(job.id)) {
@@ -334,7 +440,10 @@ describe('the export stream', () => {
       // A write between rows: an open statement would make better-sqlite3 refuse it.
       if (seen++ % 400 === 0) {
         const batch = journal.pending(job.id, 50)
-        journal.recordBatch(job.id, batch.map((file) => okFor(file, 1)))
+        journal.recordBatch(
+          job.id,
+          batch.map((file) => okFor(file, 1)),
+        )
       }
     }
     expect(seen).toBe(1200)
@@ -391,22 +500,32 @@ describe('killed at any moment', () => {
   const worker = join(projectRoot, 'test/node/batch/helpers/journalWorker.ts')
 
   function runWorker(dbFile: string, count: number, killAfterMs: number | null) {
-    return new Promise<{ code: number | null; signal: string | null; out: string; err: string }>((resolveRun) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', worker, dbFile, String(count), '8'], {
-        cwd: projectRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let out = ''
-      let err = ''
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString()
-        // Counted from the job's start, so the kill lands inside the enumeration or the batches.
-        if (killAfterMs !== null && out.startsWith('job ') && out.indexOf('\n') === out.length - 1)
-          setTimeout(() => child.kill('SIGKILL'), killAfterMs)
-      })
-      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-      child.on('exit', (code, signal) => resolveRun({ code, signal, out, err }))
-    })
+    return new Promise<{ code: number | null; signal: string | null; out: string; err: string }>(
+      (resolveRun) => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', worker, dbFile, String(count), '8'],
+          {
+            cwd: projectRoot,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        )
+        let out = ''
+        let err = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString()
+          // Counted from the job's start, so the kill lands inside the enumeration or the batches.
+          if (
+            killAfterMs !== null &&
+            out.startsWith('job ') &&
+            out.indexOf('\n') === out.length - 1
+          )
+            setTimeout(() => child.kill('SIGKILL'), killAfterMs)
+        })
+        child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+        child.on('exit', (code, signal) => resolveRun({ code, signal, out, err }))
+      },
+    )
   }
 
   it('SIGKILL during enumeration and during batches: the job resumes and every file is classified once', async () => {
@@ -417,7 +536,9 @@ describe('killed at any moment', () => {
       const run = await runWorker(dbFile, count, ms)
       expect(run.err).toBe('')
       const lines = run.out.trim().split('\n')
-      console.log(`killed after ${ms} ms (${run.signal ?? 'not killed'}); last line: ${lines.at(-1)}`)
+      console.log(
+        `killed after ${ms} ms (${run.signal ?? 'not killed'}); last line: ${lines.at(-1)}`,
+      )
       if (run.signal !== 'SIGKILL') break // it finished before the kill: the checks below still hold
     }
     const { db, journal } = openJournal(dbFile)
@@ -435,7 +556,9 @@ describe('killed at any moment', () => {
       .pluck()
       .get()
     const strays = db
-      .prepare(`SELECT count(*) FROM batch_results r JOIN batch_files f ON f.id = r.file_id WHERE f.state <> 'done'`)
+      .prepare(
+        `SELECT count(*) FROM batch_results r JOIN batch_files f ON f.id = r.file_id WHERE f.state <> 'done'`,
+      )
       .pluck()
       .get()
     expect(orphans).toBe(0)
@@ -446,7 +569,10 @@ describe('killed at any moment', () => {
     expect(last.code, last.err).toBe(0)
     const { db: after, journal: resumed } = openJournal(dbFile)
     expect(resumed.jobs()).toHaveLength(1)
-    expect(resumed.job(job!.id)).toMatchObject({ state: 'done', counts: { total: count, pending: 0, done: count, failed: 0 } })
+    expect(resumed.job(job!.id)).toMatchObject({
+      state: 'done',
+      counts: { total: count, pending: 0, done: count, failed: 0 },
+    })
     expect(after.prepare('SELECT count(*) FROM batch_results').pluck().get()).toBe(count * 2)
     // Files done before the kills were not redone: the last run recorded only what was left.
     const recordedLast = last.out

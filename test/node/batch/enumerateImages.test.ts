@@ -50,7 +50,13 @@ async function collect(
     files: entries.flatMap((e) => ('file' in e ? [`${e.file.root}:${e.file.relPath}`] : [])),
     skipped: entries.flatMap((e) =>
       'skipped' in e
-        ? [{ relPath: e.skipped.relPath, code: e.skipped.error.code, message: e.skipped.error.message }]
+        ? [
+            {
+              relPath: e.skipped.relPath,
+              code: e.skipped.error.code,
+              message: e.skipped.error.message,
+            },
+          ]
         : [],
     ),
   }
@@ -228,7 +234,11 @@ describe('entries that are not files', () => {
         const found = await collect([root])
         expect(found.files).toEqual(['0:open/fine.jpg'])
         expect(found.skipped).toEqual([
-          { relPath: 'locked', code: 'FILE_UNREADABLE', message: expect.stringMatching(/permission denied/) },
+          {
+            relPath: 'locked',
+            code: 'FILE_UNREADABLE',
+            message: expect.stringMatching(/permission denied/),
+          },
         ])
       } finally {
         chmodSync(join(root, 'locked'), 0o755)
@@ -265,7 +275,9 @@ console.log(JSON.stringify(out))\n`,
         timeout: 20_000,
       })
       if (child.error || child.status !== 0) {
-        console.warn(`skipping the unreadable-folder walk as nobody: ${child.error?.message ?? child.stderr}`)
+        console.warn(
+          `skipping the unreadable-folder walk as nobody: ${child.error?.message ?? child.stderr}`,
+        )
         return
       }
       const lines = JSON.parse(child.stdout) as string[]

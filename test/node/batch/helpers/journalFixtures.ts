@@ -36,7 +36,12 @@ export function jobSpec(folders: string[], overrides: Partial<JobSpec> = {}): Jo
   }
 }
 
-export function found(relPath: string, size = 100, mtimeMs = 1_700_000_000_000.5, root = 0): FoundFile {
+export function found(
+  relPath: string,
+  size = 100,
+  mtimeMs = 1_700_000_000_000.5,
+  root = 0,
+): FoundFile {
   return { root, relPath, absPath: `/photos/${relPath}`, size, mtimeMs }
 }
 
@@ -45,7 +50,10 @@ export function skippedEntry(relPath: string, root = 0): SkippedEntry {
     root,
     relPath,
     absPath: `/photos/${relPath}`,
-    error: { code: 'NOT_A_FILE', message: `"/photos/${relPath}" is a FIFO (named pipe), not an image file; it was left out.` },
+    error: {
+      code: 'NOT_A_FILE',
+      message: `"/photos/${relPath}" is a FIFO (named pipe), not an image file; it was left out.`,
+    },
   }
 }
 
@@ -53,7 +61,11 @@ export function skippedEntry(relPath: string, root = 0): SkippedEntry {
 export function topOf(seed: number, k = 5, labels = true) {
   return Array.from({ length: k }, (_, rank) => {
     const index = (seed * 37 + rank * 101) % 1000
-    return { index, label: labels ? `class ${index}` : null, score: 0.9 / 2 ** rank / (1 + (seed % 7)) }
+    return {
+      index,
+      label: labels ? `class ${index}` : null,
+      score: 0.9 / 2 ** rank / (1 + (seed % 7)),
+    }
   })
 }
 
@@ -61,7 +73,10 @@ export function okFor(file: Pick<FileRow, 'id'>, models: number, k = 5): FileOut
   return {
     fileId: file.id,
     ok: true,
-    results: Array.from({ length: models }, (_, model) => ({ model, top: topOf(file.id * 3 + model, k) })),
+    results: Array.from({ length: models }, (_, model) => ({
+      model,
+      top: topOf(file.id * 3 + model, k),
+    })),
   }
 }
 

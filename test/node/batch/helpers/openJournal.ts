@@ -12,11 +12,12 @@ export interface OpenedJournal {
   file: string
 }
 
-export function openJournal(file = join(tempDirForTest('zoo-journal'), 'zoo.sqlite')): OpenedJournal {
+export function openJournal(
+  file = join(tempDirForTest('zoo-journal'), 'zoo.sqlite'),
+): OpenedJournal {
   const { db } = openDatabase(file)
   onTestFinished(() => {
     if (db.open) db.close()
   })
   return { db, journal: new BatchJournal(db), file }
 }
-
