@@ -135,6 +135,8 @@ export interface ResultRow {
   error: JobError | null
   /** Every model's, in model order; empty unless done. */
   results: ModelResult[]
+  /** As the runner recorded them with the outcome, if it did. */
+  timings: Record<string, number> | null
 }
 
 /** One row of an export: one per file and model. */
@@ -233,6 +235,10 @@ interface PageRow {
   error_message: string | null
 }
 
+interface GridRow extends PageRow {
+  timings_json: string | null
+}
+
 interface ExportPageRow extends PageRow {
   model: number | null
   top_json: string | null
@@ -292,6 +298,14 @@ export class BatchJournal {
   createJob(spec: JobSpec): Job {
     if (spec.folders.length === 0) throw new AppError('INVALID_INPUT', 'A job needs a folder.')
     if (spec.models.length === 0) throw new AppError('INVALID_INPUT', 'A job needs a model.')
+    // The exports name a result's model by its id: two models of one job need two ids.
+    const ids = spec.models.map((model) => model.id)
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i)
+    if (twice !== undefined)
+      throw new AppError(
+        'INVALID_INPUT',
+        `The job names model "${twice}" twice; give each its own id.`,
+      )
     const stored: JobSpec = {
       ...spec,
       folders: resolvedFolders(spec.folders),
@@ -490,9 +504,10 @@ export class BatchJournal {
       'score-desc': 'r.top1_score DESC, r.file_id DESC',
       'score-asc': 'r.top1_score ASC, r.file_id ASC',
     }[sort]
-    const sql = `SELECT f.id, f.root, f.rel_path, f.size, f.state, f.error_code, f.error_message
+    const sql = `SELECT f.id, f.root, f.rel_path, f.size, f.state, f.error_code, f.error_message,
+        f.timings_json
       ${from} ORDER BY ${order} LIMIT ? OFFSET ?`
-    const rows = this.pageStatement(sql).all(...params, limit, offset) as PageRow[]
+    const rows = this.pageStatement(sql).all(...params, limit, offset) as GridRow[]
     return rows.map((row) => ({
       fileId: row.id,
       root: row.root,
@@ -509,6 +524,7 @@ export class BatchJournal {
               }),
             )
           : [],
+      timings: row.timings_json ? (JSON.parse(row.timings_json) as Record<string, number>) : null,
     }))
   }
 

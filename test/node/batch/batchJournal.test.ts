@@ -295,6 +295,30 @@ describe('outcomes', () => {
   })
 })
 
+describe('what an outcome carries', () => {
+  it('the runner’s timings come back with the file; a job of two models with one id is refused', () => {
+    const { journal } = openJournal()
+    const job = journal.createJob(jobSpec(['/photos']))
+    journal.addFiles(job.id, [found('a.jpg')])
+    const [a] = journal.pending(job.id, 1)
+    const ok = okFor(a!, 2) as Extract<FileOutcome, { ok: true }>
+    journal.recordBatch(job.id, [{ ...ok, timings: { decodeMs: 5.5, inferenceMs: 2.25 } }])
+    expect(journal.results(job.id, { limit: 1 })[0]!.timings).toEqual({
+      decodeMs: 5.5,
+      inferenceMs: 2.25,
+    })
+    const same = model('ResNet50_vd', 'a')
+    expect(() =>
+      journal.createJob(jobSpec(['/photos'], { models: [same, { ...same, plan: { crop: 256 } }] })),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(/"ResNet50_vd" twice/),
+      }),
+    )
+  })
+})
+
 describe('the results grid', () => {
   function gridJob() {
     const opened = openJournal()
@@ -337,6 +361,7 @@ describe('the results grid', () => {
       size: 100,
       state: 'done',
       error: null,
+      timings: null,
       results: [
         {
           model: 0,
