@@ -175,6 +175,14 @@ async function lookAt(parent: Place, entry: Dirent, recursive: boolean): Promise
     relPath: parent.relPath ? `${parent.relPath}/${name}` : name,
     absPath: join(parent.absPath, name),
   }
+  // A name that is not UTF-8 (possible on Linux) arrives with U+FFFD in it: no path made from
+  // it can be opened, so say so rather than lose the file.
+  if (name.includes('\uFFFD') && (isImageName(name) || (recursive && entry.isDirectory())))
+    return skipped(
+      place,
+      'FILE_UNREADABLE',
+      `"${place.absPath}" has a name that is not valid UTF-8 and cannot be opened; rename it (convmv) to include it.`,
+    )
   if (entry.isDirectory()) return recursive ? asFolder(place) : null
   const image = isImageName(name)
   const typeUnknown =

@@ -289,6 +289,29 @@ console.log(JSON.stringify(out))\n`,
   )
 })
 
+describe('names', () => {
+  it.skipIf(process.platform !== 'linux')(
+    'a file or folder whose name is not UTF-8 is FILE_UNREADABLE, not lost',
+    async () => {
+      const root = tempDirForTest('zoo-enum')
+      write(join(root, 'ok.jpg'))
+      // "caf\xe9.jpg" in Latin-1, as an old camera or a Windows zip would leave it.
+      writeFileSync(
+        Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from('.jpg')]),
+        'x',
+      )
+      mkdirSync(Buffer.concat([Buffer.from(`${root}/f`), Buffer.from([0xff])]))
+      const found = await collect([root])
+      expect(found.files).toEqual(['0:ok.jpg'])
+      expect(sorted(found.skipped.map((s) => `${s.relPath} ${s.code}`))).toEqual([
+        'caf\uFFFD.jpg FILE_UNREADABLE',
+        'f\uFFFD FILE_UNREADABLE',
+      ])
+      expect(found.skipped[0]!.message).toMatch(/not valid UTF-8/)
+    },
+  )
+})
+
 describe('the roots', () => {
   it.each<[string, (dir: string) => string, ErrorCode, RegExp]>([
     ['missing', (dir) => join(dir, 'nope'), 'NOT_FOUND', /There is no folder/],
