@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import BetterSqlite3, { type Database } from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { AppError } from '@shared/errors'
+import { BatchJournal } from '../../src/main/batch/batchJournal'
 import { migrate, schemaVersion } from '../../src/main/db/migrate'
 import type { Migration } from '../../src/main/db/migration'
 import { migrations } from '../../src/main/db/migrations'
@@ -318,5 +319,75 @@ describe('0006: leases, and what the cache counts', () => {
       extracted_bytes: number
     }
     expect(row.extracted_bytes).toBe(3500)
+  })
+})
+
+describe('0007: the batch journal', () => {
+  it('keeps a version-6 data folder’s artifact and lease, and adds STRICT journal tables that take a job', () => {
+    const file = dbFile()
+    withDb(file, (db) => {
+      migrate(db, migrations.slice(0, 6))
+      db.prepare(
+        `INSERT INTO artifacts (id, model_id, kind, source, url, etag, last_modified, size, sha256, md5,
+           fetched_at, last_used_at, extracted_path, contents_json, extracted_bytes, verification_json)
+         VALUES ('ResNet50_vd:inference', 'ResNet50_vd', 'inference', 'download', 'https://x/y.tar',
+           NULL, NULL, 4096, ?, NULL, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', NULL, NULL, 3500,
+           '{"digests":[],"structure":null}')`,
+      ).run('b'.repeat(64))
+      db.prepare(
+        `INSERT INTO leases (name, owner, pid, host, purpose, acquired_at, heartbeat_at)
+         VALUES ('artifact:ResNet50_vd', 'o1', 42, 'h', 'pull', 1, 2)`,
+      ).run()
+    })
+    const { db, migration } = openDatabase(file)
+    try {
+      expect(migration).toMatchObject({ from: 6, to: 7, applied: ['0007-batch-journal'] })
+      expect(db.prepare('SELECT id, size, sha256, extracted_bytes FROM artifacts').all()).toEqual([
+        { id: 'ResNet50_vd:inference', size: 4096, sha256: 'b'.repeat(64), extracted_bytes: 3500 },
+      ])
+      expect(db.prepare('SELECT name, pid FROM leases').all()).toEqual([
+        { name: 'artifact:ResNet50_vd', pid: 42 },
+      ])
+      const strict = db
+        .prepare<[], { name: string; strict: number }>(
+          "SELECT name, strict FROM pragma_table_list WHERE name LIKE 'batch_%' ORDER BY name",
+        )
+        .all()
+      expect(strict).toEqual([
+        { name: 'batch_files', strict: 1 },
+        { name: 'batch_jobs', strict: 1 },
+        { name: 'batch_labels', strict: 1 },
+        { name: 'batch_results', strict: 1 },
+      ])
+      const journal = new BatchJournal(db)
+      const job = journal.createJob({
+        folders: ['/photos'],
+        recursive: true,
+        models: [
+          {
+            ref: { catalogId: 'ResNet50_vd' },
+            id: 'ResNet50_vd',
+            name: 'ResNet50_vd',
+            sha256: 'b'.repeat(64),
+            plan: null,
+            classes: 1000,
+          },
+        ],
+        topk: 5,
+        batchSize: 16,
+        workers: 1,
+        shard: null,
+        ortVersion: '1.30.0',
+      })
+      journal.addFiles(job.id, [
+        { root: 0, relPath: 'a.jpg', absPath: '/photos/a.jpg', size: 1, mtimeMs: 1 },
+      ])
+      expect(journal.job(job.id)!.counts).toEqual({ total: 1, pending: 1, done: 0, failed: 0 })
+      // The states are a closed set.
+      expect(() => db.prepare("UPDATE batch_files SET state = 'maybe'").run()).toThrow(/CHECK/)
+      expect(journal.integrity()).toBe('ok')
+    } finally {
+      db.close()
+    }
   })
 })

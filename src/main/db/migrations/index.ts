@@ -5,6 +5,7 @@ import { catalogRows } from './0003-catalog-rows'
 import { customModels } from './0004-custom-models'
 import { artifacts } from './0005-artifacts'
 import { leasesAndCacheSizes } from './0006-leases-and-cache-sizes'
+import { batchJournal } from './0007-batch-journal'
 
 /** Every schema step, in order. Append only: a shipped migration is never edited. */
 export const migrations: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   customModels,
   artifacts,
   leasesAndCacheSizes,
+  batchJournal,
 ]
