@@ -13,47 +13,26 @@
 import { randomBytes } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import type { Database, Statement } from 'better-sqlite3'
+import type {
+  ClassScoreRecord,
+  FileState,
+  Job,
+  JobCounts,
+  JobError,
+  JobModel,
+  JobSpec,
+  JobState,
+  LabelsFrom,
+  ModelResult,
+  ResultRow,
+  ResultsQuery,
+  Shard,
+} from '../../shared/contract'
 import { AppError, type ErrorCode } from '../../shared/errors'
 import type { FoundFile, SkippedEntry } from './enumerateImages'
-import type { Shard } from './shard'
-
-export type JobState =
-  'enumerating' | 'running' | 'paused' | 'interrupted' | 'done' | 'cancelled' | 'failed'
 
 const unfinishedStates: readonly JobState[] = ['enumerating', 'running', 'paused', 'interrupted']
 const finalStates: readonly JobState[] = ['done', 'cancelled', 'failed']
-
-export type FileState = 'pending' | 'done' | 'failed'
-
-export interface JobError {
-  code: ErrorCode
-  message: string
-}
-
-export interface JobModel {
-  /** The model reference as the caller gave it (a catalog id, a custom id, a path). */
-  ref: unknown
-  id: string
-  name: string
-  sha256: string
-  /** The preprocessing plan the job runs it with. */
-  plan: unknown
-  classes: number | null
-}
-
-export type LabelsFrom = { kind: 'folders' } | { kind: 'csv'; path: string }
-
-export interface JobSpec {
-  folders: string[]
-  recursive: boolean
-  models: JobModel[]
-  topk: number
-  batchSize: number
-  workers: number
-  shard: Shard | null
-  ortVersion: string
-  labelsFrom?: LabelsFrom | null
-}
 
 /** What makes "the same command again" the same job: it resumes instead of starting over. */
 export interface JobMatch {
@@ -61,26 +40,6 @@ export interface JobMatch {
   recursive: boolean
   models: readonly { sha256: string }[]
   shard: Shard | null
-}
-
-export interface JobCounts {
-  total: number
-  pending: number
-  done: number
-  failed: number
-}
-
-export interface Job {
-  id: string
-  spec: JobSpec
-  state: JobState
-  /** A whole enumeration pass finished (a job killed before that enumerates again). */
-  enumerated: boolean
-  counts: JobCounts
-  error: JobError | null
-  createdAt: string
-  updatedAt: string
-  finishedAt: string | null
 }
 
 export interface FileRow {
@@ -93,51 +52,9 @@ export interface FileRow {
   mtimeMs: number | null
 }
 
-export interface ClassScoreRecord {
-  index: number
-  label: string | null
-  score: number
-}
-
-export interface ModelResult {
-  /** Index into the job's models. */
-  model: number
-  /** Best first. */
-  top: ClassScoreRecord[]
-}
-
 export type FileOutcome =
   | { fileId: number; ok: true; results: ModelResult[]; timings?: Record<string, number> }
   | { fileId: number; ok: false; error: JobError }
-
-export type ResultsSort = 'id' | 'path' | 'score-desc' | 'score-asc'
-
-export interface ResultsQuery {
-  /** The model whose top-1 the class and score filters and the score sort look at (default 0). */
-  model?: number
-  state?: FileState
-  /** Files whose top-1 class is this. */
-  classIndex?: number
-  minScore?: number
-  maxScore?: number
-  sort?: ResultsSort
-  offset?: number
-  /** At most RESULTS_PAGE_MAX. */
-  limit: number
-}
-
-export interface ResultRow {
-  fileId: number
-  root: number
-  relPath: string
-  size: number | null
-  state: FileState
-  error: JobError | null
-  /** Every model's, in model order; empty unless done. */
-  results: ModelResult[]
-  /** As the runner recorded them with the outcome, if it did. */
-  timings: Record<string, number> | null
-}
 
 /** One row of an export: one per file and model. */
 export interface ExportRow {

@@ -10,15 +10,8 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { z } from 'zod'
 import { AppError, isErrorCode } from '../../shared/errors'
-import type {
-  BatchJournal,
-  ClassScoreRecord,
-  FileState,
-  ImportTally,
-  ImportedFile,
-  JobSpec,
-  ModelResult,
-} from './batchJournal'
+import type { BatchJournal, ImportTally, ImportedFile } from './batchJournal'
+import type { ClassScoreRecord, FileState, JobSpec, ModelResult } from '../../shared/contract'
 import { SIDECAR_FORMAT, type Sidecar } from './exportResults'
 
 export interface ImportReport extends ImportTally {

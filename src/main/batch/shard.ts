@@ -7,12 +7,8 @@
  * JOB_COMPLETION_INDEX and SLURM_ARRAY_TASK_ID (with --array=0-(N-1)) are.
  */
 import { createHash } from 'node:crypto'
+import type { Shard } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
-
-export interface Shard {
-  index: number
-  count: number
-}
 
 /** More shards than this is a typo, not a cluster. */
 const MAX_SHARDS = 1_000_000

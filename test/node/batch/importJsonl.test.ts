@@ -7,12 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type {
-  BatchJournal,
-  ExportRow,
-  FileOutcome,
-  JobSpec,
-} from '../../../src/main/batch/batchJournal'
+import type { BatchJournal, ExportRow, FileOutcome } from '../../../src/main/batch/batchJournal'
+import type { JobSpec } from '@shared/contract'
 import { writeJsonl } from '../../../src/main/batch/exportResults'
 import { importJsonl, readSidecar, specForMerge } from '../../../src/main/batch/importJsonl'
 import { inShard, shardOf } from '../../../src/main/batch/shard'

@@ -3,12 +3,8 @@
  * test's worker process imports it too.
  */
 import type { Database } from 'better-sqlite3'
-import type {
-  FileOutcome,
-  FileRow,
-  JobModel,
-  JobSpec,
-} from '../../../../src/main/batch/batchJournal'
+import type { FileOutcome, FileRow } from '../../../../src/main/batch/batchJournal'
+import type { JobModel, JobSpec } from '@shared/contract'
 import type { FoundFile, SkippedEntry } from '../../../../src/main/batch/enumerateImages'
 
 export function model(id: string, sha: string, classes = 1000): JobModel {

@@ -1,0 +1,186 @@
+/**
+ * Batch jobs: one or more folders classified by one or more models, journaled so that nothing is
+ * lost (see src/main/batch/). The types here are the journal's and the API's alike.
+ */
+import { z } from 'zod'
+import type { ErrorCode } from '../errors'
+import { modelRef, type ModelRef } from './inference'
+import type { JobProgress } from './progress'
+
+/** Which 1/N of a folder's files a machine takes (`--shard i/N`, i from 0). */
+export interface Shard {
+  index: number
+  count: number
+}
+
+export type JobState =
+  'enumerating' | 'running' | 'paused' | 'interrupted' | 'done' | 'cancelled' | 'failed'
+
+export type FileState = 'pending' | 'done' | 'failed'
+
+export interface JobError {
+  code: ErrorCode
+  message: string
+}
+
+export interface JobModel {
+  /** The model reference as the caller gave it (a catalog id, a custom id, a path). */
+  ref: ModelRef
+  id: string
+  name: string
+  sha256: string
+  /** The preprocessing plan the job runs it with. */
+  plan: unknown
+  classes: number | null
+}
+
+export type LabelsFrom = { kind: 'folders' } | { kind: 'csv'; path: string }
+
+export interface JobSpec {
+  folders: string[]
+  recursive: boolean
+  models: JobModel[]
+  topk: number
+  batchSize: number
+  workers: number
+  shard: Shard | null
+  ortVersion: string
+  labelsFrom?: LabelsFrom | null
+}
+
+export interface JobCounts {
+  total: number
+  pending: number
+  done: number
+  failed: number
+}
+
+export interface Job {
+  id: string
+  spec: JobSpec
+  state: JobState
+  /** A whole enumeration pass finished (a job killed before that enumerates again). */
+  enumerated: boolean
+  counts: JobCounts
+  error: JobError | null
+  createdAt: string
+  updatedAt: string
+  finishedAt: string | null
+}
+
+export interface ClassScoreRecord {
+  index: number
+  label: string | null
+  score: number
+}
+
+export interface ModelResult {
+  /** Index into the job's models. */
+  model: number
+  /** Best first. */
+  top: ClassScoreRecord[]
+}
+
+export type ResultsSort = 'id' | 'path' | 'score-desc' | 'score-asc'
+
+export interface ResultsQuery {
+  /** The model whose top-1 the class and score filters and the score sort look at (default 0). */
+  model?: number
+  state?: FileState
+  /** Files whose top-1 class is this. */
+  classIndex?: number
+  minScore?: number
+  maxScore?: number
+  sort?: ResultsSort
+  offset?: number
+  /** At most RESULTS_PAGE_MAX. */
+  limit: number
+}
+
+export interface ResultRow {
+  fileId: number
+  root: number
+  relPath: string
+  size: number | null
+  state: FileState
+  error: JobError | null
+  /** Every model's, in model order; empty unless done. */
+  results: ModelResult[]
+  /** As the runner recorded them with the outcome, if it did. */
+  timings: Record<string, number> | null
+}
+
+const folder = z.string().min(1).max(4096)
+const jobId = z.string().regex(/^[0-9a-f]{10}$/, 'a batch job id (10 hex digits)')
+
+export const batchStartInput = z
+  .object({
+    folders: z.array(folder).min(1).max(64),
+    recursive: z.boolean().default(true),
+    models: z.array(modelRef).min(1).max(8),
+    topk: z.number().int().min(1).max(20).default(5),
+    batchSize: z.number().int().min(1).max(256).default(8),
+    /** Model processes per model (each decodes and runs); default: one per two cores. */
+    workers: z.number().int().min(1).max(32).optional(),
+    shard: z
+      .object({ index: z.number().int().min(0), count: z.number().int().min(1).max(1_000_000) })
+      .strict()
+      .refine((s) => s.index < s.count, 'the shard index must be below the shard count')
+      .nullable()
+      .default(null),
+    /** Start over even when an unfinished job of the same folders and models exists. */
+    restart: z.boolean().default(false),
+  })
+  .strict()
+export type BatchStartInput = z.input<typeof batchStartInput>
+
+export const batchIdInput = z.object({ id: jobId }).strict()
+
+export const batchResultsInput = z
+  .object({
+    id: jobId,
+    model: z.number().int().min(0).max(7).optional(),
+    state: z.enum(['pending', 'done', 'failed']).optional(),
+    classIndex: z.number().int().min(0).optional(),
+    minScore: z.number().min(0).max(1).optional(),
+    maxScore: z.number().min(0).max(1).optional(),
+    sort: z.enum(['id', 'path', 'score-desc', 'score-asc']).optional(),
+    offset: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(1000).default(200),
+  })
+  .strict()
+
+export const batchExportInput = z
+  .object({
+    id: jobId,
+    /** Where to write: `.csv` or `.jsonl` (the provenance goes beside it as `<out>.json`). */
+    out: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((p) => /\.(csv|jsonl)$/i.test(p), 'the output must end in .csv or .jsonl'),
+  })
+  .strict()
+
+/** A batch job's progress: `done` and `total` count files (done and failed alike). */
+export interface BatchProgress extends JobProgress<'batch', JobState> {
+  failed: number
+  /** Found so far; `total` stays null until the folders are walked through. */
+  found: number
+  /** Mean milliseconds per image of each stage, over the recent files. */
+  stages: { decodeMs: number; preprocessMs: number; inferenceMs: number } | null
+  /** The process running it, when one is. */
+  runner: { pid: number } | null
+}
+
+export interface BatchResultsPage {
+  rows: ResultRow[]
+  /** How many rows the query matches in all. */
+  total: number
+}
+
+export interface BatchExportResult {
+  path: string
+  sidecar: string
+  rows: number
+}
