@@ -1,0 +1,47 @@
+/**
+ * A JPEG's stored size, read from its frame header (SOFn) without decoding: what sharp's
+ * `metadata()` reports for it, at no cost. decodeImage reports the stored size of every image,
+ * and asking libvips for it costs a second native call per image (about 0.4 ms here, a tenth of
+ * the whole decode of a 500×375 photo).
+ */
+
+/** Start-of-frame markers: C0–CF except DHT (C4), JPG (C8) and DAC (CC). */
+const isFrameMarker = (marker: number) =>
+  marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc
+
+/** Markers that stand alone (no length): TEM, RSTn, SOI. */
+const isStandalone = (marker: number) =>
+  marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)
+
+/**
+ * The width and height of a JPEG's frame as stored (before EXIF orientation), or null when the
+ * bytes are not a JPEG (libvips's test: FF D8) or its header cannot be read up to a frame with a
+ * height (a truncated header, or a height given later by a DNL marker).
+ */
+export function jpegSize(bytes: Uint8Array): { width: number; height: number } | null {
+  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null
+  let i = 2
+  while (i + 4 <= bytes.length) {
+    if (bytes[i] !== 0xff) return null
+    const marker = bytes[i + 1]!
+    if (marker === 0xff) {
+      i++ // a fill byte before the marker
+      continue
+    }
+    if (isStandalone(marker)) {
+      i += 2
+      continue
+    }
+    const length = (bytes[i + 2]! << 8) | bytes[i + 3]!
+    if (length < 2) return null
+    if (isFrameMarker(marker)) {
+      if (i + 9 > bytes.length) return null
+      const height = (bytes[i + 5]! << 8) | bytes[i + 6]!
+      const width = (bytes[i + 7]! << 8) | bytes[i + 8]!
+      return height > 0 && width > 0 ? { width, height } : null
+    }
+    if (marker === 0xda || marker === 0xd9) return null // a scan or the end before any frame
+    i += 2 + length
+  }
+  return null
+}
