@@ -146,7 +146,12 @@ export function linearTables(
     const columns = Int32Array.from({ length: region.width }, (_, i) => 2 * (region.x + i))
     const rows = Int32Array.from({ length: region.height }, (_, i) => 2 * (region.y + i))
     const x = xTable(
-      { s0: columns, s1: columns.map((c) => c + 1), w0: ones(region.width), w1: ones(region.width) },
+      {
+        s0: columns,
+        s1: columns.map((c) => c + 1),
+        w0: ones(region.width),
+        w1: ones(region.width),
+      },
       channels,
     )
     return {
