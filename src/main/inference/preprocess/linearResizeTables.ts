@@ -7,6 +7,8 @@
  * The tables cover only a region of the resized image (the centre crop).
  */
 
+import { roundHalfEven } from './roundHalfEven'
+
 const COEF_BITS = 11
 const COEF_SCALE = 1 << COEF_BITS
 
@@ -39,15 +41,6 @@ export interface LinearTables {
   /** Their fixed-point weights (linear; unused for area). */
   by0: Int32Array
   by1: Int32Array
-}
-
-/** cvRound: round half to even, as the FPU (lrint) does. */
-function roundHalfEven(value: number): number {
-  const floor = Math.floor(value)
-  const diff = value - floor
-  if (diff > 0.5) return floor + 1
-  if (diff < 0.5) return floor
-  return floor % 2 === 0 ? floor : floor + 1
 }
 
 interface Axis {

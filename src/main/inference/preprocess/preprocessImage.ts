@@ -11,17 +11,7 @@ import { cvResizeLinearToChw, type ChwChannels, type RawImage } from './cvResize
 import { cachedLinearTables, type Region } from './linearResizeTables'
 import { normalizeTable } from './normalizeTable'
 import { isExactResize, type PreprocessPlan } from './preprocessPlan'
-
-/**
- * Python's round(): half to even, on the exact binary value (401.49999999999994 is 401, not a
- * tie). PaddleClas sizes with int(round(w * percent)).
- */
-export function roundHalfEven(value: number): number {
-  const floor = Math.floor(value)
-  const diff = value - floor
-  if (diff !== 0.5) return Math.round(value)
-  return floor % 2 === 0 ? floor : floor + 1
-}
+import { roundHalfEven } from './roundHalfEven'
 
 /** PaddleClas ResizeImage: the size the image is resized to. */
 export function resizedSize(
