@@ -24,7 +24,13 @@ import {
   type PreprocessPlan,
 } from '../src/main/inference/preprocess/preprocessPlan'
 import type { ClassifyResult } from '../src/shared/contract'
-import { decodeFloorMissing, openDecodeFloor, timeRound, type Round } from './decodeFloor'
+import {
+  decodeFloorMissing,
+  openDecodeFloor,
+  timeRound,
+  type DecodeFloor,
+  type Round,
+} from './decodeFloor'
 import { previousDecode, previousPreprocess } from './previousPreprocess'
 import { summarize } from './stats'
 
@@ -72,7 +78,10 @@ interface Figure {
   cpu: number
 }
 
-/** Interleaved rounds of several timings; per timing, the p50 wall ms and the mean CPU ms. */
+/**
+ * Interleaved rounds of several timings (a busy machine slows them alike); per timing, the p50
+ * wall ms of its calls and the p50 over rounds of its CPU ms per call.
+ */
 async function interleaved(
   rounds: number,
   timings: Record<string, () => Promise<Round>>,
@@ -107,7 +116,7 @@ async function floorSection(
   set: string,
   bytes: Buffer[],
   plan: PreprocessPlan,
-  floor: Awaited<ReturnType<typeof openDecodeFloor>>,
+  floor: DecodeFloor,
   /** Interleaved rounds, and passes over the files per round. */
   rounds: number,
   passes: number,
@@ -145,7 +154,7 @@ async function floorSection(
   const line = (label: string, name: string) => {
     const { wall, cpu } = figures[name]!
     const ratio = (value: number, floor: number) => `${f2(value / floor)}×`.padStart(6)
-    return `  ${label.padEnd(40)}${f2(wall).padStart(8)} ms ${ratio(wall, e.wall)}   cpu ${f2(cpu).padStart(8)} ms ${ratio(cpu, e.cpu)}`
+    return `  ${label.padEnd(44)}${f2(wall).padStart(8)} ms ${ratio(wall, e.wall)}   cpu ${f2(cpu).padStart(8)} ms ${ratio(cpu, e.cpu)}`
   }
   const wall = (name: string) => figures[name]!.wall
   return [
