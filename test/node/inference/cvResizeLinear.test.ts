@@ -159,10 +159,7 @@ function cropChw(tensor: Float32Array, width: number, height: number, region: Re
   for (let c = 0; c < 3; c++) {
     for (let row = 0; row < region.height; row++) {
       const from = (c * height + region.y + row) * width + region.x
-      out.set(
-        tensor.subarray(from, from + region.width),
-        (c * region.height + row) * region.width,
-      )
+      out.set(tensor.subarray(from, from + region.width), (c * region.height + row) * region.width)
     }
   }
   return out
@@ -189,9 +186,7 @@ describe('cvResizeLinearToChw on its own', () => {
     const image = noise(13, 9, 3)
     expect(differences(resize(image, 13, 9), chwOf(image))).toEqual(same(13 * 9 * 3))
     const region = { x: 2, y: 3, width: 7, height: 5 }
-    expect(differences(resize(image, 13, 9, region), chwOf(image, region))).toEqual(
-      same(7 * 5 * 3),
-    )
+    expect(differences(resize(image, 13, 9, region), chwOf(image, region))).toEqual(same(7 * 5 * 3))
   })
 
   it('shrinks exactly 2× to the rounded mean of each 2×2 block', () => {
