@@ -1,13 +1,17 @@
 /**
  * Inference benchmark with the MobileNetV2 fixture on the four ImageNet val fixtures:
+ *   - the decoding floor (e): cv2.imdecode of the same files timed by /usr/bin/python3 on one
+ *     thread, against our decode alone, our preprocess alone and both, and the previous path's,
+ *     each as ms/image and as a ratio to (e), on the val JPEGs and on generated 12 MP photos;
  *   - decode + preprocess ms/image (our pipeline, one core);
  *   - bare onnxruntime-node loop on pre-made tensors, batch 1 and 8, 1 and 2 intra-op threads;
  *   - a naive sequential loop (decode, preprocess, run batch 1, in one process);
  *   - ours: single images through the app's service (model host process), and a batch of 64.
  * Every figure comes from this run; ratios compare with the bare loop and with the ceiling
  * cores / (decode ms + inference ms per image, each on one core) from DESIGN.md.
+ * `--floor` prints the floor section alone.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
@@ -15,8 +19,19 @@ import sharp from 'sharp'
 import { openAppCore } from '../src/main/core/appCore'
 import { decodeImage } from '../src/main/inference/preprocess/decodeImage'
 import { preprocessImage } from '../src/main/inference/preprocess/preprocessImage'
-import { planFromCatalog } from '../src/main/inference/preprocess/preprocessPlan'
+import {
+  planFromCatalog,
+  type PreprocessPlan,
+} from '../src/main/inference/preprocess/preprocessPlan'
 import type { ClassifyResult } from '../src/shared/contract'
+import {
+  decodeFloorMissing,
+  openDecodeFloor,
+  timeRound,
+  type DecodeFloor,
+  type Round,
+} from './decodeFloor'
+import { previousDecode, previousPreprocess } from './previousPreprocess'
 import { summarize } from './stats'
 
 const fixtures = join(import.meta.dirname, '..', '..', 'shared', 'fixtures')
@@ -31,18 +46,185 @@ const NO_SPIN = {
   session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } },
 }
 
+/**
+ * A photo-like JPEG: smooth ramps with grain (sensor-like noise), quality 90, with an EXIF
+ * orientation when given (a phone's portrait photo is stored landscape with orientation 6).
+ */
+async function photo(
+  width: number,
+  height: number,
+  seed: number,
+  orientation?: number,
+): Promise<Buffer> {
+  const data = new Uint8Array(width * height * 3)
+  let state = seed >>> 0
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i += 3) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+      const grain = (state >>> 27) - 16
+      const u = x / width
+      const v = y / height
+      data[i] = Math.max(0, Math.min(255, 255 * u + grain))
+      data[i + 1] = Math.max(0, Math.min(255, 255 * v + grain))
+      data[i + 2] = Math.max(0, Math.min(255, 128 + 100 * Math.sin(9 * u + 7 * v) + grain))
+    }
+  }
+  const jpeg = sharp(data, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 })
+  return (orientation ? jpeg.withMetadata({ orientation }) : jpeg).toBuffer()
+}
+
+interface Figure {
+  wall: number
+  cpu: number
+}
+
+/**
+ * Interleaved rounds of several timings (a busy machine slows them alike); per timing, the p50
+ * wall ms of its calls and the p50 over rounds of its CPU ms per call.
+ */
+async function interleaved(
+  rounds: number,
+  timings: Record<string, () => Promise<Round>>,
+): Promise<Record<string, Figure>> {
+  const walls: Record<string, number[]> = {}
+  const cpus: Record<string, number[]> = {}
+  for (let r = 0; r <= rounds; r++) {
+    for (const [name, time] of Object.entries(timings)) {
+      const round = await time()
+      if (r === 0) continue // warm-up
+      ;(walls[name] ??= []).push(...round.walls)
+      ;(cpus[name] ??= []).push(round.cpu)
+    }
+  }
+  return Object.fromEntries(
+    Object.keys(timings).map((name) => [
+      name,
+      { wall: summarize(walls[name]!).p50, cpu: summarize(cpus[name]!).p50 },
+    ]),
+  )
+}
+
+const sameTensor = (a: Float32Array, b: Float32Array) =>
+  a.length === b.length && a.every((value, i) => Object.is(value, b[i]))
+
+/**
+ * (e) against ours on one set of files: every figure a ratio to the floor, plus what holds ours
+ * above it. Checks on the way that our tensors equal the previous path's bit for bit.
+ */
+async function floorSection(
+  title: string,
+  set: string,
+  bytes: Buffer[],
+  plan: PreprocessPlan,
+  floor: DecodeFloor,
+  /** Interleaved rounds, and passes over the files per round. */
+  rounds: number,
+  passes: number,
+): Promise<string[]> {
+  const decoded = await Promise.all(bytes.map((b) => decodeImage(b)))
+  for (let i = 0; i < bytes.length; i++) {
+    const before = await previousDecode(bytes[i]!)
+    const ours = (await preprocessImage(decoded[i]!, plan)).tensor
+    if (
+      !Buffer.from(before.data).equals(Buffer.from(decoded[i]!.data)) ||
+      !sameTensor(ours, previousPreprocess(before, plan))
+    ) {
+      throw new Error(`${title}: image ${i} gives other pixels or tensors than the previous path`)
+    }
+  }
+  const tiny = [
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c33' } })
+      .jpeg()
+      .toBuffer(),
+  ]
+  const indices = bytes.map((_, i) => i)
+  const figures = await interleaved(rounds, {
+    floor: () => floor.round(set, passes),
+    decode: () => timeRound(bytes, (b) => decodeImage(b), passes),
+    preprocess: () => timeRound(indices, (i) => preprocessImage(decoded[i]!, plan), passes),
+    both: () => timeRound(bytes, async (b) => preprocessImage(await decodeImage(b), plan), passes),
+    beforeDecode: () => timeRound(bytes, (b) => previousDecode(b), passes),
+    beforePreprocess: () =>
+      timeRound(indices, (i) => previousPreprocess(decoded[i]!, plan), passes),
+    beforeBoth: () =>
+      timeRound(bytes, async (b) => previousPreprocess(await previousDecode(b), plan), passes),
+    tiny: () => timeRound(tiny, (b) => decodeImage(b), 12),
+  })
+  const e = figures.floor!
+  const line = (label: string, name: string) => {
+    const { wall, cpu } = figures[name]!
+    const ratio = (value: number, floor: number) => `${f2(value / floor)}×`.padStart(6)
+    return `  ${label.padEnd(44)}${f2(wall).padStart(8)} ms ${ratio(wall, e.wall)}   cpu ${f2(cpu).padStart(8)} ms ${ratio(cpu, e.cpu)}`
+  }
+  const wall = (name: string) => figures[name]!.wall
+  return [
+    `${title}, per image: p50 wall and its ratio to (e); CPU (all threads, per round) and its ratio`,
+    line('(e) cv2.imdecode, 1 thread', 'floor'),
+    line('ours: decode', 'decode'),
+    line('ours: preprocess', 'preprocess'),
+    line('ours: decode + preprocess', 'both'),
+    line('before: decode (metadata + pipeline)', 'beforeDecode'),
+    line('before: preprocess (HWC resize, then float)', 'beforePreprocess'),
+    line('before: decode + preprocess', 'beforeBoth'),
+    `  above (e), p50 wall: ours − (e) = ${f2(wall('both') - e.wall)} ms = decode beyond imdecode ` +
+      `${f2(wall('decode') - e.wall)} ms (sharp's fixed cost per call alone, an 8×8 JPEG: ` +
+      `${f2(wall('tiny'))} ms) + preprocess ${f2(wall('preprocess'))} ms + running them back to ` +
+      `back (caches, freeing the decoded buffers) ${f2(wall('both') - wall('decode') - wall('preprocess'))} ms`,
+    `  bit-exact with the previous path on all ${bytes.length} images: yes`,
+  ]
+}
+
 async function main(): Promise<void> {
   if (!existsSync(modelPath)) {
     console.log(`inference benchmark skipped: ${modelPath} is absent (../shared/fixtures)`)
     return
   }
+  // As the model host sets them: one libvips worker, no operation cache.
   sharp.concurrency(1)
+  sharp.cache(false)
   const cores = availableParallelism()
   const dataDir = mkdtempSync(join(tmpdir(), 'zoo-bench-inference-'))
   const core = openAppCore({ dataDir, host: 'cli', log: () => {} })
   try {
     const plan = planFromCatalog(core.catalog.get('MobileNetV2').model.preprocess!)
     const bytes = imagePaths.map((path) => readFileSync(path))
+
+    // 0. The decoding floor (e) against ours, on the val JPEGs and on 12 MP photos.
+    const floorLines: string[] = []
+    const missing = decodeFloorMissing()
+    if (missing) {
+      floorLines.push(
+        `decoding floor skipped: /usr/bin/python3 cannot import cv2 and numpy (${missing})`,
+      )
+    } else {
+      const photos = [await photo(4000, 3000, 1), await photo(4000, 3000, 2, 6)]
+      const photoPaths = photos.map((jpeg, i) => {
+        const path = join(dataDir, `photo-${i}.jpeg`)
+        writeFileSync(path, jpeg)
+        return path
+      })
+      const floor = await openDecodeFloor({ val: imagePaths, photos: photoPaths })
+      try {
+        floorLines.push(
+          ...(await floorSection('500×375-class val JPEGs (4)', 'val', bytes, plan, floor, 12, 3)),
+          ...(await floorSection(
+            `12 MP photos (4000×3000, and 4000×3000 stored with EXIF orientation 6; ${f2(photos.reduce((n, p) => n + p.length, 0) / 2 / 1e6)} MB each on average)`,
+            'photos',
+            photos,
+            plan,
+            floor,
+            5,
+            2,
+          )),
+        )
+      } finally {
+        floor.close()
+      }
+    }
+    if (process.argv.includes('--floor')) {
+      for (const line of floorLines) console.log(line)
+      return
+    }
 
     // 1. Decode + preprocess, one image at a time on this thread (+1 libvips thread).
     const prepTimes: number[] = []
@@ -141,6 +323,7 @@ async function main(): Promise<void> {
     console.log(
       `Inference benchmark: MobileNetV2 fixture (int8), 500×375-class JPEGs, ${cores} cores`,
     )
+    for (const line of floorLines) console.log(line)
     console.log(`decode + preprocess          ${f2(prep.p50)} ms/image (p95 ${f2(prep.p95)})`)
     console.log(
       `bare ORT, 1 thread           batch 1 ${f2(bare1t1)} ms/image · batch 8 ${f2(bare1t8)} ms/image`,

@@ -7,6 +7,8 @@
  * (sharp) does. So we match OpenCV INTER_LINEAR bit for bit and check it here against the real
  * cv2.resize, through tools/reference_preprocess.py with a plan that leaves the pixels alone
  * (scale 1, mean 0, std 1): its output is the resized image itself, and the difference must be 0.
+ * Our resize writes the CHW tensor through the plan's level table; with that plan the tensor holds
+ * the resized pixel values themselves.
  * (OpenCV's vectorised rounding was reproduced from OpenCV 4.x on x86-64; another build of
  * OpenCV that rounds differently would show up here as off-by-one pixels.)
  */
@@ -14,11 +16,15 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  crop,
-  cvResizeLinear,
+  cvResizeLinearToChw,
   type RawImage,
 } from '../../../src/main/inference/preprocess/cvResizeLinear'
 import { decodeImage } from '../../../src/main/inference/preprocess/decodeImage'
+import {
+  linearTables,
+  type Region,
+} from '../../../src/main/inference/preprocess/linearResizeTables'
+import { normalizeTable } from '../../../src/main/inference/preprocess/normalizeTable'
 import { resizedSize } from '../../../src/main/inference/preprocess/preprocessImage'
 import type { PreprocessPlan } from '../../../src/main/inference/preprocess/preprocessPlan'
 import { makeTempDir, removeDir } from '../helpers/tempDir'
@@ -111,27 +117,55 @@ function resizeOnlyPlan(resize: ResizeCase['resize']): PreprocessPlan {
   }
 }
 
-/** Largest |ours − reference| and how many values differ; ours is HWC uint8, theirs CHW float. */
-function compare(ours: RawImage, reference: ReferenceTensor) {
-  const [channels, height, width] = reference.shape
-  expect({ width: ours.width, height: ours.height, channels: ours.channels }).toEqual({
+/** The levels as they are: 0–255 stay 0–255 in the tensor, RGB stays RGB. */
+const AS_IS = normalizeTable(resizeOnlyPlan({ mode: 'exact', size: 1 }))
+
+/** Our resize of `image` to `width`×`height` (`region` of it, all by default), as CHW values. */
+function resize(image: RawImage, width: number, height: number, region?: Region): Float32Array {
+  const tables = linearTables(
+    image.width,
+    image.height,
+    image.channels,
     width,
     height,
-    channels,
-  })
-  let max = 0
-  let differing = 0
-  for (let c = 0; c < channels; c++) {
-    for (let i = 0; i < width * height; i++) {
-      const diff = Math.abs(ours.data[i * channels + c]! - reference.data[c * width * height + i]!)
-      if (diff > 0) differing++
-      max = Math.max(max, diff)
-    }
-  }
-  return { max, differing }
+    region ?? { x: 0, y: 0, width, height },
+  )
+  return cvResizeLinearToChw(image, tables, AS_IS)
 }
 
-describe('cvResizeLinear on its own', () => {
+/** An image's pixels as CHW values, `region` of it (all by default). */
+function chwOf(image: RawImage, region?: Region): Float32Array {
+  const { x, y, width, height } = region ?? {
+    x: 0,
+    y: 0,
+    width: image.width,
+    height: image.height,
+  }
+  const out = new Float32Array(3 * width * height)
+  for (let c = 0; c < 3; c++) {
+    for (let row = 0; row < height; row++) {
+      for (let col = 0; col < width; col++) {
+        out[(c * height + row) * width + col] =
+          image.data[((y + row) * image.width + x + col) * 3 + c]!
+      }
+    }
+  }
+  return out
+}
+
+/** A region of a CHW tensor of `width`×`height` planes. */
+function cropChw(tensor: Float32Array, width: number, height: number, region: Region) {
+  const out = new Float32Array(3 * region.width * region.height)
+  for (let c = 0; c < 3; c++) {
+    for (let row = 0; row < region.height; row++) {
+      const from = (c * height + region.y + row) * width + region.x
+      out.set(tensor.subarray(from, from + region.width), (c * region.height + row) * region.width)
+    }
+  }
+  return out
+}
+
+describe('cvResizeLinearToChw on its own', () => {
   it('keeps a solid colour exactly, whatever the sizes', () => {
     for (const [w, h, dw, dh] of [
       [500, 375, 341, 256],
@@ -139,24 +173,25 @@ describe('cvResizeLinear on its own', () => {
       [64, 48, 32, 24],
       [3, 1, 4, 4],
     ] as const) {
-      const out = cvResizeLinear(solid(w, h, [201, 7, 96]), dw, dh)
-      expect(out).toMatchObject({ width: dw, height: dh, channels: 3 })
-      expect(new Set(Array.from(out.data, (v, i) => `${i % 3}:${v}`))).toEqual(
+      const out = resize(solid(w, h, [201, 7, 96]), dw, dh)
+      expect(out.length).toBe(3 * dw * dh)
+      const plane = dw * dh
+      expect(new Set(Array.from(out, (v, i) => `${Math.floor(i / plane)}:${v}`))).toEqual(
         new Set(['0:201', '1:7', '2:96']),
       )
     }
   })
 
-  it('returns a copy, not the same buffer, when the size does not change', () => {
+  it('gives the pixels themselves when the size does not change', () => {
     const image = noise(13, 9, 3)
-    const out = cvResizeLinear(image, 13, 9)
-    expect(differences(out.data, image.data)).toEqual(same(image.data.length))
-    expect(out.data).not.toBe(image.data)
+    expect(differences(resize(image, 13, 9), chwOf(image))).toEqual(same(13 * 9 * 3))
+    const region = { x: 2, y: 3, width: 7, height: 5 }
+    expect(differences(resize(image, 13, 9, region), chwOf(image, region))).toEqual(same(7 * 5 * 3))
   })
 
   it('shrinks exactly 2× to the rounded mean of each 2×2 block', () => {
     const image = noise(10, 6, 4)
-    const out = cvResizeLinear(image, 5, 3)
+    const out = resize(image, 5, 3)
     const at = (x: number, y: number, c: number) => image.data[(y * 10 + x) * 3 + c]!
     for (let y = 0; y < 3; y++) {
       for (let x = 0; x < 5; x++) {
@@ -166,7 +201,7 @@ describe('cvResizeLinear on its own', () => {
             at(2 * x + 1, 2 * y, c) +
             at(2 * x, 2 * y + 1, c) +
             at(2 * x + 1, 2 * y + 1, c)
-          expect(out.data[(y * 5 + x) * 3 + c]).toBe(Math.floor((sum + 2) / 4))
+          expect(out[(c * 3 + y) * 5 + x]).toBe(Math.floor((sum + 2) / 4))
         }
       }
     }
@@ -178,9 +213,10 @@ describe('cvResizeLinear on its own', () => {
       [500, 375, 341, 256],
       [37, 53, 90, 120],
       [64, 48, 32, 24],
+      [20, 15, 64, 48],
     ] as const) {
       const image = noise(w, h, w + h)
-      const full = cvResizeLinear(image, dw, dh)
+      const full = resize(image, dw, dh)
       for (let k = 0; k < 5; k++) {
         const width = 1 + Math.floor(next() * dw)
         const height = 1 + Math.floor(next() * dh)
@@ -190,20 +226,41 @@ describe('cvResizeLinear on its own', () => {
           width,
           height,
         }
-        const part = cvResizeLinear(image, dw, dh, region)
-        expect(differences(part.data, crop(full, region).data)).toEqual(same(width * height * 3))
+        expect(differences(resize(image, dw, dh, region), cropChw(full, dw, dh, region))).toEqual(
+          same(width * height * 3),
+        )
       }
     }
   })
 
-  it('refuses a region outside the resized image', () => {
-    const image = noise(20, 20)
-    expect(() => cvResizeLinear(image, 10, 10, { x: 5, y: 0, width: 6, height: 4 })).toThrow(
+  it('writes each channel to the plane and through the levels the table gives it', () => {
+    const image = noise(30, 20, 5)
+    const rgb = resize(image, 17, 11)
+    const levels = new Float32Array(768).map((_, i) => (i >> 8) * 1000 + (i & 255))
+    const swapped = cvResizeLinearToChw(
+      image,
+      linearTables(30, 20, 3, 17, 11, { x: 0, y: 0, width: 17, height: 11 }),
+      { planes: [2, 0, 1], levels },
+    )
+    const plane = 17 * 11
+    for (let i = 0; i < plane; i++) {
+      expect(swapped[2 * plane + i]).toBe(rgb[i]!) // channel 0 → plane 2, levels as they are
+      expect(swapped[i]).toBe(1000 + rgb[plane + i]!) // channel 1 → plane 0, + 1000
+      expect(swapped[plane + i]).toBe(2000 + rgb[2 * plane + i]!) // channel 2 → plane 1, + 2000
+    }
+  })
+
+  it('refuses a region outside the resized image, and tables made for another image', () => {
+    expect(() => linearTables(20, 20, 3, 10, 10, { x: 5, y: 0, width: 6, height: 4 })).toThrow(
       RangeError,
     )
-    expect(() => cvResizeLinear(image, 10, 10, { x: -1, y: 0, width: 2, height: 2 })).toThrow(
+    expect(() => linearTables(20, 20, 3, 10, 10, { x: -1, y: 0, width: 2, height: 2 })).toThrow(
       RangeError,
     )
+    const tables = linearTables(20, 20, 3, 10, 10, { x: 0, y: 0, width: 10, height: 10 })
+    expect(() => cvResizeLinearToChw(noise(20, 21), tables, AS_IS)).toThrow(/another image/)
+    const grey = { data: new Uint8Array(400), width: 20, height: 20, channels: 1 }
+    expect(() => cvResizeLinearToChw(grey, tables, AS_IS)).toThrow(/3-channel/)
   })
 })
 
@@ -250,10 +307,10 @@ describe.skipIf(!havePython)('cvResizeLinear equals cv2.resize(INTER_LINEAR) to 
       height,
     })
 
-    const result = compare(cvResizeLinear(image, width, height), reference)
-    expect(result, `${job.width}×${job.height} → ${width}×${height}`).toEqual({
-      max: 0,
-      differing: 0,
-    })
+    const ours = resize(image, width, height)
+    expect(
+      differences(ours, reference.data),
+      `${job.width}×${job.height} → ${width}×${height}`,
+    ).toEqual(same(3 * width * height))
   })
 })

@@ -4,8 +4,10 @@
  * NumPy and OpenCV. The resize matched is OpenCV's INTER_LINEAR (PaddleClas's ResizeImage uses
  * cv2.resize with its default interpolation; see cvResizeLinear.test.ts for why libvips's would
  * not do), decoding follows cv2.imdecode(IMREAD_COLOR) (EXIF orientation applied, no ICC), and the
- * arithmetic is float32 like NumPy's. The bound is 1/255 per value after normalisation; we get 0,
- * and each case prints its largest difference.
+ * arithmetic is float32 like NumPy's. Every value must be the reference's to the bit (each case
+ * prints its largest difference): our resize, crop, normalisation and CHW layout run as one pass
+ * that computes only the crop, and these cases cover its paths (odd, tiny and 12 MP images,
+ * exact-size and uncropped plans, the exact-2× area path, every scale/mean/std of the catalog).
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -20,6 +22,7 @@ import {
   planFromInputSize,
   type PreprocessPlan,
 } from '../../../src/main/inference/preprocess/preprocessPlan'
+import { AppError } from '../../../src/shared/errors'
 import { makeTempDir, removeDir } from '../helpers/tempDir'
 import { catalogPlan } from './helpers/catalogPlans'
 import { differences, gradient, noise, sharpOf, writePng, type Rgb } from './helpers/images'
@@ -29,8 +32,6 @@ import {
   type ReferenceTensor,
 } from './helpers/pythonReference'
 import { haveShared, valImages } from './helpers/sharedFixtures'
-
-const BOUND = 1 / 255
 
 const havePython = havePythonReference('the NumPy+OpenCV reference parity tests')
 const haveFixtures = haveShared(
@@ -54,7 +55,7 @@ function expectClose(tensor: Float32Array, reference: ReferenceTensor, plan: Pre
   expect(reference.shape).toEqual([3, plan.inputSize, plan.inputSize])
   const diff = differences(tensor, reference.data)
   expect(diff.length).toEqual([reference.data.length, reference.data.length])
-  expect(diff.max).toBeLessThanOrEqual(BOUND)
+  expect({ max: diff.max, count: diff.count }).toEqual({ max: 0, count: 0 })
   return diff
 }
 
@@ -180,6 +181,69 @@ const GENERATED: GeneratedCase[] = [
     plan: catalogPlan('MobileNetV2'),
     orientation: 6,
   },
+  {
+    name: 'noise 257×263, odd sizes just above the short side, MobileNetV2',
+    image: () => noise(257, 263, 10),
+    plan: catalogPlan('MobileNetV2'),
+  },
+  {
+    name: 'noise 333×499 portrait, ViT (mean/std 0.5) in BGR',
+    image: () => noise(333, 499, 11),
+    plan: { ...catalogPlan('ViT_base_patch16_224'), colorOrder: 'BGR' },
+  },
+  {
+    name: 'noise 640×427, ViT_base_patch16_384 (short side 384 = crop)',
+    image: () => noise(640, 427, 12),
+    plan: catalogPlan('ViT_base_patch16_384'),
+  },
+  {
+    name: 'tiny 1×1, MobileNetV2 (upscaled to 256)',
+    image: () => noise(1, 1, 13),
+    plan: catalogPlan('MobileNetV2'),
+  },
+  {
+    name: 'tiny 2×3, RedNet50 (scale 1, mean in 0–255)',
+    image: () => noise(2, 3, 14),
+    plan: catalogPlan('RedNet50'),
+  },
+  {
+    name: 'tiny 7×5, MobileViT_S (mean 0, std 1)',
+    image: () => noise(7, 5, 15),
+    plan: catalogPlan('MobileViT_S'),
+  },
+  {
+    name: 'exact-size resize to 224, no crop, noise 500×375, MobileNetV2 mean/std',
+    image: () => noise(500, 375, 16),
+    plan: {
+      ...catalogPlan('MobileNetV2'),
+      resize: { ...catalogPlan('MobileNetV2').resize, mode: 'exact', size: 224 },
+      cropSize: null,
+      inputSize: 224,
+    },
+  },
+  {
+    name: 'exact-size resize to 256, crop 224, portrait 375×500, SE_HRNet (scale 0.00392157)',
+    image: () => noise(375, 500, 17),
+    plan: {
+      ...catalogPlan('SE_HRNet_W64_C_ssld'),
+      resize: { ...catalogPlan('SE_HRNet_W64_C_ssld').resize, mode: 'exact', size: 256 },
+    },
+  },
+  {
+    name: 'short side 256, no crop, square 300×300, ViT (mean/std 0.5)',
+    image: () => noise(300, 300, 18),
+    plan: { ...catalogPlan('ViT_base_patch16_224'), cropSize: null, inputSize: 256 },
+  },
+  {
+    name: 'exact 2× shrink (the area path), noise 512×384, short side 192, crop 160',
+    image: () => noise(512, 384, 19),
+    plan: planFromInputSize(160, { resizeShort: 192 }),
+  },
+  {
+    name: 'gradient 4000×3000 (12 MP), MobileNetV2',
+    image: () => gradient(4000, 3000),
+    plan: catalogPlan('MobileNetV2'),
+  },
 ]
 
 describe.skipIf(!havePython)('generated images through catalog plans', () => {
@@ -228,6 +292,12 @@ describe.skipIf(!havePython)('generated images through catalog plans', () => {
     report(name, diff)
   })
 
+  it('the SE_HRNet case has its own scale, 0.00392157 (not 1/255)', () => {
+    const plan = GENERATED.find((c) => c.name.includes('SE_HRNet'))!.plan
+    expect(plan.scale).toBe(0.00392157)
+    expect(Math.fround(plan.scale)).not.toBe(Math.fround(1 / 255))
+  })
+
   it('the EXIF case really is rotated: 240×320 after decoding, 320×240 stored', async () => {
     const i = GENERATED.findIndex((c) => c.orientation)
     const meta = await sharp(paths[i]!).metadata()
@@ -239,5 +309,32 @@ describe.skipIf(!havePython)('generated images through catalog plans', () => {
     const decoded = await decodeImage(readFileSync(paths[i]!))
     expect({ width: decoded.width, height: decoded.height }).toEqual({ width: 240, height: 320 })
     expect(resized[i]!.shape).toEqual([3, 256 * (320 / 240), 256].map(Math.round))
+  })
+})
+
+describe('plans whose crop does not fit the resized image fail as before', () => {
+  const mobileNet = catalogPlan('MobileNetV2')
+  const cases: { name: string; plan: PreprocessPlan; message: RegExp }[] = [
+    {
+      name: 'exact resize to 200, crop 224',
+      plan: { ...mobileNet, resize: { ...mobileNet.resize, mode: 'exact', size: 200 } },
+      message: /crop \(224px\) is larger than the resized image \(200×200\)/,
+    },
+    {
+      name: 'short side 200, crop 224',
+      plan: { ...mobileNet, resize: { ...mobileNet.resize, size: 200 } },
+      message: /crop \(224px\) is larger than the resized image \(267×200\)/,
+    },
+    {
+      name: 'short side 224, no crop, a landscape image',
+      plan: { ...mobileNet, resize: { ...mobileNet.resize, size: 224 }, cropSize: null },
+      message: /makes 299×224 images, but the model takes 224×224/,
+    },
+  ]
+  it.each(cases.map((c) => [c.name, c] as const))('%s → MODEL_INPUT_UNSUPPORTED', async (_, c) => {
+    const error = await preprocessImage(noise(400, 300, 20), c.plan).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AppError)
+    expect(error).toMatchObject({ code: 'MODEL_INPUT_UNSUPPORTED' })
+    expect((error as AppError).message).toMatch(c.message)
   })
 })

@@ -1,24 +1,17 @@
 /**
  * The PaddleClas inference preprocessing on decoded pixels: resize (short side or exact), centre
  * crop, scale, mean/std, HWC → CHW, in float32 arithmetic like NumPy's. OpenCV-bilinear plans
- * are reproduced bit for bit; other resamplers are approximated with libvips and say so.
+ * are reproduced bit for bit, in one pass that computes only the crop and writes the tensor;
+ * other resamplers are approximated with libvips and say so.
  */
 import sharp from 'sharp'
 import type { Interpolation } from '../../../shared/catalog/types'
 import { AppError } from '../../../shared/errors'
-import { cvResizeLinear, type RawImage, type Region } from './cvResizeLinear'
+import { cvResizeLinearToChw, type ChwChannels, type RawImage } from './cvResizeLinear'
+import { cachedLinearTables, type Region } from './linearResizeTables'
+import { normalizeTable } from './normalizeTable'
 import { isExactResize, type PreprocessPlan } from './preprocessPlan'
-
-/**
- * Python's round(): half to even, on the exact binary value (401.49999999999994 is 401, not a
- * tie). PaddleClas sizes with int(round(w * percent)).
- */
-export function roundHalfEven(value: number): number {
-  const floor = Math.floor(value)
-  const diff = value - floor
-  if (diff !== 0.5) return Math.round(value)
-  return floor % 2 === 0 ? floor : floor + 1
-}
+import { roundHalfEven } from './roundHalfEven'
 
 /** PaddleClas ResizeImage: the size the image is resized to. */
 export function resizedSize(
@@ -81,26 +74,16 @@ async function approximateResize(
   }
 }
 
-/** (x · scale − mean) / std per channel, each step rounded to float32; HWC → CHW. */
-export function normalizeToChw(
-  image: RawImage,
-  plan: PreprocessPlan,
-  out?: Float32Array,
-  offset = 0,
-): Float32Array {
-  const { width, height, data } = image
-  const plane = width * height
-  const tensor = out ?? new Float32Array(3 * plane)
-  const f = Math.fround
-  const scale = f(plan.scale)
-  for (let c = 0; c < 3; c++) {
-    // PaddleClas normalises the decoded channels in their order: RGB, or BGR when to_rgb is off.
-    const source = plan.colorOrder === 'RGB' ? c : 2 - c
-    const mean = f(plan.mean[c]!)
-    const std = f(plan.std[c]!)
-    const base = offset + c * plane
-    for (let i = 0; i < plane; i++)
-      tensor[base + i] = f(f(f(data[i * 3 + source]! * scale) - mean) / std)
+/** The libvips path's cropped pixels through the normalisation table, HWC → CHW. */
+function normalizeToChw(image: RawImage, channels: ChwChannels): Float32Array {
+  const { data } = image
+  const plane = image.width * image.height
+  const tensor = new Float32Array(3 * plane)
+  const { planes, levels } = channels
+  for (let k = 0; k < 3; k++) {
+    const base = planes[k]! * plane
+    const table = k * 256
+    for (let i = 0; i < plane; i++) tensor[base + i] = levels[table + data[i * 3 + k]!]!
   }
   return tensor
 }
@@ -125,18 +108,29 @@ export async function preprocessImage(
       `The preprocessing makes ${region.width}×${region.height} images, but the model takes ${plan.inputSize}×${plan.inputSize}.`,
     )
   }
+  if (image.channels !== 3) {
+    throw new RangeError(`preprocessing takes 3-channel pixels, not ${image.channels}`)
+  }
   const exact = isExactResize(plan)
-  const cropped = exact
-    ? cvResizeLinear(image, resized.width, resized.height, region)
-    : await approximateResize(
+  const channels = normalizeTable(plan)
+  const tensor = exact
+    ? cvResizeLinearToChw(
         image,
-        resized.width,
-        resized.height,
-        region,
-        plan.resize.interpolation,
+        cachedLinearTables(image.width, image.height, 3, resized.width, resized.height, region),
+        channels,
+      )
+    : normalizeToChw(
+        await approximateResize(
+          image,
+          resized.width,
+          resized.height,
+          region,
+          plan.resize.interpolation,
+        ),
+        channels,
       )
   return {
-    tensor: normalizeToChw(cropped, plan),
+    tensor,
     exact,
     resizedWidth: resized.width,
     resizedHeight: resized.height,

@@ -1,0 +1,99 @@
+/**
+ * The floor of decoding: `cv2.imdecode(…, IMREAD_COLOR)` on one thread, timed by Debian's
+ * /usr/bin/python3 (the OpenCV PaddleClas decodes with). One long-lived interpreter reads every
+ * file's bytes up front and then times a round of decodes each time it is asked, so the bench
+ * can interleave its rounds with ours and a busy machine slows both alike.
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { createInterface } from 'node:readline'
+
+export const PYTHON = '/usr/bin/python3'
+
+const SCRIPT = `
+import json, sys, time
+import cv2, numpy as np
+cv2.setNumThreads(1)
+sets = {name: [np.frombuffer(open(p, "rb").read(), np.uint8) for p in paths]
+        for name, paths in json.loads(sys.argv[1]).items()}
+print("ready", flush=True)
+for line in sys.stdin:
+    name, rounds = line.split()
+    walls = []
+    cpu = time.process_time()
+    for _ in range(int(rounds)):
+        for data in sets[name]:
+            start = time.perf_counter()
+            image = cv2.imdecode(data, cv2.IMREAD_COLOR)
+            walls.append((time.perf_counter() - start) * 1000)
+            if image is None:
+                raise SystemExit("cv2.imdecode could not decode an image of " + name)
+    cpu = (time.process_time() - cpu) * 1000 / len(walls)
+    print(json.dumps({"walls": walls, "cpu": cpu}), flush=True)
+`
+
+export interface Round {
+  /** Wall-clock ms of each call. */
+  walls: number[]
+  /** CPU ms per call (all threads of the process), over the round. */
+  cpu: number
+}
+
+export interface DecodeFloor {
+  round(set: string, rounds?: number): Promise<Round>
+  close(): void
+}
+
+/** Why the floor cannot be timed here, or null when it can. */
+export function decodeFloorMissing(): string | null {
+  const probe = spawnSync(PYTHON, ['-c', 'import cv2, numpy'], { encoding: 'utf8' })
+  if (probe.error) return probe.error.message
+  if (probe.status !== 0) return probe.stderr.trim().split('\n').at(-1) ?? `exit ${probe.status}`
+  return null
+}
+
+/** Starts the interpreter on named sets of image files; resolves once their bytes are read. */
+export async function openDecodeFloor(sets: Record<string, string[]>): Promise<DecodeFloor> {
+  const child = spawn(PYTHON, ['-c', SCRIPT, JSON.stringify(sets)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+  const next = async (): Promise<string> => {
+    const line = await lines.next()
+    if (line.done) throw new Error(`${PYTHON} (cv2.imdecode floor) stopped`)
+    return line.value
+  }
+  if ((await next()) !== 'ready') throw new Error(`${PYTHON} did not start the floor timing`)
+  return {
+    async round(set, rounds = 1) {
+      child.stdin.write(`${set} ${rounds}\n`)
+      return JSON.parse(await next()) as Round
+    },
+    close() {
+      child.stdin.end()
+    },
+  }
+}
+
+/**
+ * Times one round of `fn` over `inputs`, one call at a time, like a `DecodeFloor` round. The CPU
+ * figure is steady-state only over many rounds: freeing what a round allocated (a 12 MP decode
+ * leaves a 36 MB buffer) happens at the collector's next run, which may fall in a later round,
+ * whereas Python frees each image inside its loop. The p50 wall of the calls is unaffected.
+ */
+export async function timeRound<T>(
+  inputs: readonly T[],
+  fn: (input: T) => unknown,
+  rounds = 1,
+): Promise<Round> {
+  const walls: number[] = []
+  const cpu = process.cpuUsage()
+  for (let r = 0; r < rounds; r++) {
+    for (const input of inputs) {
+      const start = performance.now()
+      await fn(input)
+      walls.push(performance.now() - start)
+    }
+  }
+  const used = process.cpuUsage(cpu)
+  return { walls, cpu: (used.user + used.system) / 1000 / walls.length }
+}
