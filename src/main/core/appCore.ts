@@ -18,6 +18,7 @@ import { loadedCatalogSources, syncCatalog, type SyncReport } from '../catalog/c
 import { exportChart, type ChartData } from '../export/chartExport'
 import { openDatabase } from '../db/openDatabase'
 import type { MigrationReport } from '../db/migrate'
+import { BatchService } from '../batch/batchService'
 import { EventBus } from '../events/eventBus'
 import { Leases } from '../locks/leases'
 import { SettingsStore } from '../settings/settingsStore'
@@ -47,6 +48,7 @@ export interface AppCore extends Dispatcher {
   readonly catalog: CatalogService
   readonly inference: InferenceService
   readonly weights: WeightsService
+  readonly batch: BatchService
   readonly uploads: UploadStore
   readonly resourcesDir: string
   /** How the shipped catalog was loaded, or why it could not be. */
@@ -109,6 +111,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     ...(options.env ? { env: options.env } : {}),
     ...(options.download ? { download: options.download } : {}),
   })
+  const batch = new BatchService({ db, inference, leases, events })
   let pingSeq = 0
   const chartData = (): ChartData => ({
     rows: catalog.list(catalogListInput.parse({})).rows,
@@ -153,6 +156,15 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'weights.gc': () => weights.gc(),
     'weights.import': (request) => weights.import(request),
     'weights.configure': (patch) => weights.configure(patch),
+    'batch.start': (request) => batch.start(request),
+    'batch.list': () => batch.list(),
+    'batch.get': ({ id }) => batch.get(id),
+    'batch.pause': ({ id }) => batch.pause(id),
+    'batch.resume': ({ id }) => batch.resume(id),
+    'batch.cancel': ({ id }) => batch.cancel(id),
+    'batch.retryFailed': ({ id }) => batch.retryFailed(id),
+    'batch.results': (query) => batch.results(query),
+    'batch.export': (request) => batch.export(request),
   }
 
   const { dispatch, dispatchUntyped } = createDispatch(handlers, (channel, error) => {
@@ -170,6 +182,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     catalog,
     inference,
     weights,
+    batch,
     uploads,
     resourcesDir,
     catalogSync,
@@ -180,6 +193,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     close() {
       if (closed) return
       closed = true
+      batch.dispose()
       inference.dispose()
       weights.dispose()
       leases.dispose()

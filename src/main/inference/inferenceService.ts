@@ -20,11 +20,12 @@ import { AppError } from '../../shared/errors'
 import type { CatalogService } from '../catalog/catalogService'
 import type { UploadStore } from '../uploads/uploadStore'
 import { readRegularFile, statRegularFile } from '../files/regularFile'
+import { sha256File } from '../files/sha256File'
 import { nodeHostLauncher, type HostLauncher } from './host/hostLauncher'
-import type { HostImage } from './host/hostProtocol'
+import type { HostImage, HostImageResult } from './host/hostProtocol'
 import { ModelHost } from './host/modelHost'
 import { imageModelShape, type ImageModelShape } from './host/validateModel'
-import { HostPool, type ModelTarget } from './hostPool'
+import { HostPool, type HostShape, type ModelTarget } from './hostPool'
 import type { ModelStore, StoredModel } from './modelStore'
 import { runImages } from './runImages'
 import { parseLabelFile, toProbabilities, topK } from './postprocess'
@@ -298,6 +299,74 @@ export class InferenceService {
     return this.models().find((m) => m.id === id)!
   }
 
+  /**
+   * A model opened for many images (a batch job): resolved, loaded once to learn its shape, its
+   * plan checked against it, its file's SHA-256 known (a job records which bytes it ran).
+   */
+  async openModel(ref: ModelRef): Promise<OpenModel> {
+    const model = await this.resolve(ref)
+    const { loaded } = await this.pool.get(model.target)
+    const { shape } = loaded
+    const plan = model.plan(shape)
+    if (shape.inputSize !== null && shape.inputSize !== plan.inputSize) {
+      throw new AppError(
+        'MODEL_INPUT_UNSUPPORTED',
+        `The ONNX file takes ${shape.inputSize}×${shape.inputSize} images, but ${model.target.label}'s preprocessing makes ${plan.inputSize}×${plan.inputSize}.`,
+      )
+    }
+    const labels = shape.classes === null ? null : model.labels(shape.classes)
+    if (labels && shape.classes !== null && labels.length !== shape.classes) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `The label file names ${labels.length} classes, but the model has ${shape.classes}.`,
+      )
+    }
+    return {
+      id: model.id,
+      name: model.target.label,
+      sha256: 'path' in ref ? await sha256File(model.target.path) : model.target.key,
+      plan,
+      classes: shape.classes,
+      labels,
+      batchSize: shape.batchSize,
+      target: model.target,
+    }
+  }
+
+  /**
+   * Runs images on the model's host of `shape` (see HostPool), streaming each chunk's results:
+   * crash-safe as classify is (runImages). Keys are the caller's.
+   */
+  async runOn(
+    model: OpenModel,
+    images: HostImage[],
+    options: {
+      shape: HostShape
+      batchSize: number
+      signal?: AbortSignal
+      onResults?: (results: HostImageResult[]) => void
+    },
+  ): Promise<Map<string, HostImageResult>> {
+    const release = this.pool.use(model.target, options.shape)
+    try {
+      return await runImages({
+        images,
+        plan: model.plan,
+        batchSize: model.batchSize ?? options.batchSize,
+        host: async () => (await this.pool.get(model.target, options.shape)).loaded.host,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onResults ? { onResults: options.onResults } : {}),
+      })
+    } finally {
+      release()
+    }
+  }
+
+  /** A model's output for one image as its best `k` classes, with their names when it has them. */
+  topClasses(model: OpenModel, output: Float32Array, k: number) {
+    return topK(toProbabilities(output).probabilities, k, model.labels)
+  }
+
   detach(ref: ModelRef): boolean {
     if ('path' in ref) throw new AppError('INVALID_INPUT', 'Only attached models can be removed.')
     const id = 'catalogId' in ref ? ref.catalogId : ref.customId
@@ -312,6 +381,20 @@ export class InferenceService {
 }
 
 /** A model as a request names it, resolved to its file and what to do with its output. */
+/** A model ready for many images: see InferenceService.openModel. */
+export interface OpenModel {
+  /** The catalog or custom id, or the file's path. */
+  id: string
+  name: string
+  sha256: string
+  plan: PreprocessPlan
+  classes: number | null
+  labels: string[] | null
+  /** The model's fixed batch size, or null when any is accepted. */
+  batchSize: number | null
+  target: ModelTarget
+}
+
 interface Resolved {
   target: ModelTarget
   /** The id results report: the stored model's id, or the path given. */

@@ -173,6 +173,11 @@ export interface BatchProgress extends JobProgress<'batch', JobState> {
   runner: { pid: number } | null
 }
 
+/** A job as the API answers it: who runs it now ("interrupted" when its runner died). */
+export interface BatchJob extends Job {
+  runner: { pid: number } | null
+}
+
 export interface BatchResultsPage {
   rows: ResultRow[]
   /** How many rows the query matches in all. */

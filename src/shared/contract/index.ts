@@ -21,6 +21,16 @@ import {
   type ClassifyResult,
   type LocalModel,
 } from './inference'
+import {
+  batchExportInput,
+  batchIdInput,
+  batchResultsInput,
+  batchStartInput,
+  type BatchExportResult,
+  type BatchJob,
+  type BatchProgress,
+  type BatchResultsPage,
+} from './batch'
 import { uiSettingsPatch } from './settings'
 import type { UiSettings } from './values'
 import {
@@ -66,6 +76,18 @@ export const requestChannels = {
   'weights.gc': { input: noInput, output: returns<GcReport>() },
   'weights.import': { input: importArtifactInput, output: returns<Artifact>() },
   'weights.configure': { input: weightsSettingsPatch, output: returns<WeightsSettings>() },
+  'batch.start': {
+    input: batchStartInput,
+    output: returns<{ job: BatchJob; resumed: boolean }>(),
+  },
+  'batch.list': { input: noInput, output: returns<BatchJob[]>() },
+  'batch.get': { input: batchIdInput, output: returns<BatchJob>() },
+  'batch.pause': { input: batchIdInput, output: returns<BatchJob>() },
+  'batch.resume': { input: batchIdInput, output: returns<BatchJob>() },
+  'batch.cancel': { input: batchIdInput, output: returns<BatchJob>() },
+  'batch.retryFailed': { input: batchIdInput, output: returns<BatchJob>() },
+  'batch.results': { input: batchResultsInput, output: returns<BatchResultsPage>() },
+  'batch.export': { input: batchExportInput, output: returns<BatchExportResult>() },
 } satisfies Record<string, { input: z.ZodType; output: unknown }>
 
 export const eventChannels = {
@@ -76,7 +98,7 @@ export const eventChannels = {
 } satisfies Record<string, unknown>
 
 /** Every kind of long job's progress, told apart by `job`. */
-export type AnyJobProgress = DownloadState
+export type AnyJobProgress = DownloadState | BatchProgress
 
 export type RequestChannel = keyof typeof requestChannels
 export type EventChannel = keyof typeof eventChannels
