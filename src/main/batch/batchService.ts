@@ -26,6 +26,7 @@ import type { Leases } from '../locks/leases'
 import { BatchJournal } from './batchJournal'
 import { BatchRunner, batchLeaseName } from './batchRunner'
 import { writeCsv, writeJsonl } from './exportResults'
+import { importJsonl, readSidecar, specForMerge, type ImportReport } from './importJsonl'
 
 export interface BatchServiceOptions {
   db: Database
@@ -211,6 +212,18 @@ export class BatchService {
       provenance: this.journal.provenance(id),
     })
     return { path: result.path, sidecar: result.sidecar, rows: result.rows }
+  }
+
+  /**
+   * Brings shard results (JSON Lines exports with their `.json` provenance) back into one new
+   * job: done when every file came back done, else paused (resume runs what is left).
+   */
+  async merge(files: readonly string[]): Promise<{ job: BatchJob; report: ImportReport }> {
+    const sidecars = files.map((file) => readSidecar(`${file}.json`))
+    const job = this.journal.createJob(specForMerge(sidecars))
+    const report = await importJsonl(this.journal, job.id, files)
+    this.journal.setState(job.id, this.find(job.id).counts.pending ? 'paused' : 'done')
+    return { job: this.get(job.id), report }
   }
 
   /** On close: jobs run here stop and read as interrupted, to be resumed next time. */

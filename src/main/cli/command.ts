@@ -4,6 +4,8 @@ export interface CliIo {
   out(text: string): void
   err(text: string): void
   env: NodeJS.ProcessEnv
+  /** On a terminal: one status line redrawn in place ('' clears it). Absent when not a TTY. */
+  status?: (line: string) => void
 }
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>

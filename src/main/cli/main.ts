@@ -1,4 +1,5 @@
 /** Entry of the `zoo` command (bundled to out/main/cli.js, started by bin/zoo.js). */
+import type { CliIo } from './command'
 import { runCli } from './runCli'
 import { EXIT } from './reportFailure'
 
@@ -14,10 +15,16 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 // Messages to a closed stderr have nowhere to go; they must not take the command down.
 process.stderr.on('error', () => {})
 
-const io = {
+const io: CliIo = {
   out: (text: string) => process.stdout.write(text + '\n'),
   err: (text: string) => process.stderr.write(text + '\n'),
   env: process.env,
+  ...(process.stderr.isTTY
+    ? {
+        status: (line: string) =>
+          process.stderr.write(`\r\x1b[2K${line.slice(0, process.stderr.columns - 1)}`),
+      }
+    : {}),
 }
 
 runCli(process.argv.slice(2), io).then(

@@ -9,6 +9,7 @@ import {
   type Command,
 } from './command'
 import { attachCommand } from './commands/attach'
+import { batchCommand } from './commands/batch'
 import { classifyCommand } from './commands/classify'
 import { exportCommand } from './commands/exportChart'
 import { infoCommand } from './commands/info'
@@ -23,6 +24,7 @@ export const commands: readonly Command[] = [
   modelsCommand,
   modelCommand,
   classifyCommand,
+  batchCommand,
   attachCommand,
   pullCommand,
   importCommand,

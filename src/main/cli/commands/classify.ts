@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs'
-import type { ClassifyInput, ClassifyResult, ModelRef } from '../../../shared/contract'
-import { UsageError, type Command, type ParsedArgs } from '../command'
+import type {
+  BatchStartInput,
+  ClassifyInput,
+  ClassifyResult,
+  ModelRef,
+} from '../../../shared/contract'
+import { parseShard } from '../../batch/shard'
+import { exitStatusOfJob, followJob, summaryText } from '../batchForeground'
+import { UsageError, type CliIo, type Command, type ParsedArgs } from '../command'
 import { EXIT, reportFailure } from '../reportFailure'
 import { withCore } from '../withCore'
 
@@ -30,10 +37,18 @@ export function modelRefFromArg(value: string): ModelRef {
   return { catalogId: value }
 }
 
+/** Every `--model` given (a batch job may run several). */
+function modelArgs(values: ParsedArgs['values']): string[] {
+  const models = (values.model as string[] | undefined) ?? []
+  if (models.length === 0) throw new UsageError('--model ID|FILE.onnx is required.')
+  return models
+}
+
 export function classifyInputFromArgs({ values, positionals }: ParsedArgs): ClassifyInput {
-  const model = values.model as string | undefined
-  if (!model) throw new UsageError('--model ID|FILE.onnx is required.')
-  const ref = modelRefFromArg(model)
+  const models = modelArgs(values)
+  if (models.length > 1)
+    throw new UsageError('Several --model are for folders (--dir): classify images with one.')
+  const ref = modelRefFromArg(models[0]!)
   const preprocess = {
     resizeShort: integer(values.resize, '--resize'),
     crop: integer(values.crop, '--crop'),
@@ -77,27 +92,99 @@ function formatResults(result: ClassifyResult): string {
   return lines.join('\n')
 }
 
+/** The batch job `--dir` asks for. */
+function batchInputFromArgs(args: ParsedArgs): BatchStartInput {
+  const { values } = args
+  if (args.positionals.length)
+    throw new UsageError('Give images or --dir, not both (a folder is classified as a batch job).')
+  for (const flag of ['labels', 'resize', 'crop', 'mean', 'std', 'bgr'])
+    if (values[flag] !== undefined)
+      throw new UsageError(`--${flag} is not available with --dir yet: attach the model first.`)
+  const shard = values.shard === undefined ? null : parseShard(String(values.shard))
+  const workers = integer(values.workers, '--workers')
+  return {
+    folders: values.dir as string[],
+    recursive: values.recursive === true,
+    models: modelArgs(values).map(modelRefFromArg),
+    topk: integer(values.topk, '--topk') ?? 5,
+    batchSize: integer(values['batch-size'], '--batch-size') ?? 8,
+    ...(workers === undefined ? {} : { workers }),
+    shard,
+    restart: values.restart === true,
+  }
+}
+
+async function classifyFolder(args: ParsedArgs, io: CliIo): Promise<number> {
+  const input = batchInputFromArgs(args)
+  const out = args.values.out as string | undefined
+  if (out && !/\.(csv|jsonl)$/i.test(out))
+    throw new UsageError(`--out must end in .csv or .jsonl, got "${out}".`)
+  const json = args.values.json === true
+  return withCore(args, io, async (core) => {
+    const started = await core.dispatch('batch.start', input, { face: 'cli' })
+    if (!started.ok) return reportFailure(io, 'classify', started, json)
+    const { job, resumed } = started.value
+    if (resumed)
+      io.err(
+        `Resuming batch job ${job.id} (${job.counts.done + job.counts.failed} of ${job.counts.total} files done so far; --restart starts over).`,
+      )
+    else io.err(`Batch job ${job.id}: ${job.spec.folders.join(', ')}`)
+    const { job: ended, seconds, interrupted } = await followJob(core, job.id, io, { quiet: json })
+    io.err(summaryText(ended, seconds))
+    if (out && ended.state === 'done') {
+      const exported = await core.dispatch('batch.export', { id: job.id, out }, { face: 'cli' })
+      if (!exported.ok) return reportFailure(io, 'classify', exported, json)
+      io.err(
+        `Wrote ${exported.value.path} (${exported.value.rows} rows; provenance in ${exported.value.sidecar}).`,
+      )
+    }
+    if (json) io.out(JSON.stringify(ended, null, 2))
+    return exitStatusOfJob(ended, interrupted)
+  })
+}
+
 export const classifyCommand: Command = {
   name: 'classify',
   summary:
-    'classify images with a local model (attached catalog model, custom model or .onnx file)',
+    'classify images or whole folders with a local model (attached catalog model, custom model or .onnx file)',
   usage: `classify --model ID|FILE.onnx IMAGE... [--topk 5] [--json]
             [--labels FILE] [--resize N] [--crop N] [--mean R,G,B] [--std R,G,B] [--bgr]
+       classify --model M [--model M2 …] --dir DIR [--dir DIR2 …] [--recursive]
+            [--out results.csv|.jsonl] [--topk 5] [--batch-size 8] [--workers N] [--shard i/N]
+            [--restart] [--json]
 
 Runs the model with its own preprocessing: a catalog model's PaddleClas transforms, or for a
 plain .onnx file the ImageNet convention scaled to its input size (overridable).
+
+With --dir the folder is classified as a batch job, journaled in the data folder: Ctrl+C pauses
+it, and running the same command again (same folders, models and shard) resumes it where it
+stopped; files changed since are redone. See "zoo batch" for the jobs.
 
 Options:
   --model M         a catalog id with attached ONNX weights (see "zoo attach"), custom:…, or FILE.onnx
   --topk N          how many classes to show per image (default 5)
   --json            print the full result as JSON
+  --dir DIR         classify every image in DIR (jpg, jpeg, png, webp, bmp, tif, tiff, gif)
+  --recursive       and in its subfolders
+  --out FILE        write the results when done: .csv (Excel, pandas) or .jsonl
+  --batch-size N    images per model run (default 8)
+  --workers N       model processes per model (default: one per two cores)
+  --shard i/N       take the i-th of N parts of the files (0 ≤ i < N), to split across machines
+  --restart         start the job over instead of resuming it
   --labels FILE     class names for a FILE.onnx model ("index name" or one name per line)
   --resize N        resize the short side to N (FILE.onnx only; default input/0.875)
   --crop N          centre crop (FILE.onnx only; default the input size)
   --mean, --std     per-channel mean and std in 0–1 units (FILE.onnx only; default ImageNet's)
   --bgr             feed BGR instead of RGB (FILE.onnx only)`,
   options: {
-    model: { type: 'string' },
+    model: { type: 'string', multiple: true },
+    dir: { type: 'string', multiple: true },
+    recursive: { type: 'boolean' },
+    out: { type: 'string' },
+    'batch-size': { type: 'string' },
+    workers: { type: 'string' },
+    shard: { type: 'string' },
+    restart: { type: 'boolean' },
     topk: { type: 'string' },
     json: { type: 'boolean' },
     labels: { type: 'string' },
@@ -107,8 +194,13 @@ Options:
     std: { type: 'string' },
     bgr: { type: 'boolean' },
   },
-  positionals: { min: 1, max: 1000 },
+  positionals: { min: 0, max: 1000 },
   run(args, io) {
+    if (args.values.dir) return classifyFolder(args, io)
+    if (args.positionals.length === 0)
+      throw new UsageError('Give the images to classify, or --dir DIR for a folder.')
+    for (const flag of ['out', 'batch-size', 'workers', 'shard', 'restart', 'recursive'])
+      if (args.values[flag] !== undefined) throw new UsageError(`--${flag} goes with --dir.`)
     const input = classifyInputFromArgs(args)
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('inference.classify', input, { face: 'cli' })
