@@ -24,6 +24,7 @@ import { Leases } from '../locks/leases'
 import { SettingsStore } from '../settings/settingsStore'
 import { createDispatch, type Dispatcher } from './dispatch'
 import type { Handlers } from './handlers'
+import { AppError } from '../../shared/errors'
 import { catalogListInput } from '../../shared/contract'
 
 export interface AppCoreOptions {
@@ -60,6 +61,11 @@ export interface AppCore extends Dispatcher {
 }
 
 export const DATABASE_FILE = 'zoo.sqlite'
+
+// Placeholder while the batch analysis, sorting and desktop channels land (issue 12, in progress).
+function notYet(channel: string): never {
+  throw new AppError('UNAVAILABLE', `${channel} is not built yet.`)
+}
 
 export function openAppCore(options: AppCoreOptions): AppCore {
   const dataDir = ensureDataDir(options.dataDir)
@@ -165,6 +171,14 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'batch.retryFailed': ({ id }) => batch.retryFailed(id),
     'batch.results': (query) => batch.results(query),
     'batch.export': (request) => batch.export(request),
+    'batch.summary': () => notYet('batch.summary'),
+    'batch.agreement': () => notYet('batch.agreement'),
+    'batch.accuracy': () => notYet('batch.accuracy'),
+    'batch.sort': () => notYet('batch.sort'),
+    'batch.unsort': () => notYet('batch.unsort'),
+    'batch.openFile': () => notYet('batch.openFile'),
+    'fs.completePath': () => notYet('fs.completePath'),
+    'desktop.pickFolders': () => notYet('desktop.pickFolders'),
   }
 
   const { dispatch, dispatchUntyped } = createDispatch(handlers, (channel, error) => {

@@ -92,6 +92,7 @@ export interface ResultsQuery {
   minScore?: number
   maxScore?: number
   sort?: ResultsSort
+  disagree?: boolean
   offset?: number
   /** At most RESULTS_PAGE_MAX. */
   limit: number
@@ -130,6 +131,11 @@ export const batchStartInput = z
       .default(null),
     /** Start over even when an unfinished job of the same folders and models exists. */
     restart: z.boolean().default(false),
+    /**
+     * A `path,label` CSV giving each file's true class (a name, WordNet id or index). Without
+     * it, class-named subfolders of the folder are recognised by themselves.
+     */
+    labels: z.string().min(1).max(4096).optional(),
   })
   .strict()
 export type BatchStartInput = z.input<typeof batchStartInput>
@@ -145,6 +151,8 @@ export const batchResultsInput = z
     minScore: z.number().min(0).max(1).optional(),
     maxScore: z.number().min(0).max(1).optional(),
     sort: z.enum(['id', 'path', 'score-desc', 'score-asc']).optional(),
+    /** Only files where the job's models do not all give the same top-1 class. */
+    disagree: z.boolean().optional(),
     offset: z.number().int().min(0).optional(),
     limit: z.number().int().min(1).max(1000).default(200),
   })
@@ -189,3 +197,157 @@ export interface BatchExportResult {
   sidecar: string
   rows: number
 }
+
+// ——— Looking at a job's results ———
+
+/** Files whose top-1 is this class, for one model. */
+export interface ClassCount {
+  index: number
+  label: string | null
+  count: number
+}
+
+export interface BatchSummary {
+  /** The model these figures are for (index into the job's models). */
+  model: number
+  /** Top-1 class counts over done files, most frequent first. */
+  classes: ClassCount[]
+  /** Top-1 scores of done files in equal bins over [0, 1] (`bins` of them, first is [0, 1/bins)). */
+  histogram: number[]
+  /** Failed files by error code, most frequent first. */
+  failures: { code: ErrorCode; count: number }[]
+  /** Mean milliseconds per image of each stage over the done files that recorded it. */
+  stages: { decodeMs: number; preprocessMs: number; inferenceMs: number } | null
+}
+
+export const batchSummaryInput = z
+  .object({
+    id: jobId,
+    model: z.number().int().min(0).max(7).default(0),
+    bins: z.number().int().min(2).max(100).default(20),
+  })
+  .strict()
+
+/** How often two of the job's models give the same top-1 class. */
+export interface AgreementPair {
+  a: number
+  b: number
+  /** Files both models classified. */
+  compared: number
+  agree: number
+}
+
+export interface BatchAgreement {
+  /** Model ids in job order. */
+  models: string[]
+  pairs: AgreementPair[]
+  /** Files every model classified, and those of them where the top-1 classes are not all equal. */
+  compared: number
+  disagreeing: number
+}
+
+export interface ClassAccuracy {
+  index: number
+  name: string
+  /** Labelled files of this class with a result. */
+  count: number
+  top1: number
+  top5: number | null
+}
+
+export interface ConfusedPair {
+  actual: number
+  actualName: string
+  predicted: number
+  predictedName: string
+  count: number
+}
+
+export interface ModelAccuracy {
+  model: string
+  /** Labelled files with a result. */
+  evaluated: number
+  /** Labelled files the model has no result for: failed, or not classified yet. */
+  failed: number
+  pending: number
+  top1: number | null
+  /** Null when the job kept fewer than 5 classes per file (or the model has fewer). */
+  top5: number | null
+  /** Classes with at least one evaluated file, by index. */
+  perClass: ClassAccuracy[]
+  /** Top-1 mistakes (actual → predicted), most frequent first. */
+  confused: ConfusedPair[]
+}
+
+export interface AccuracyReport {
+  /** Files with a label, and without one (counted once per file, not per model). */
+  labelled: number
+  unlabelled: number
+  models: ModelAccuracy[]
+}
+
+/** Where a labelled job's true classes come from. */
+export type LabelSource =
+  | { kind: 'folders'; scheme: 'name' | 'wnid' | 'index'; unmatched: string[]; ambiguous: string[] }
+  | { kind: 'csv'; path: string; problems: number }
+
+/** Null when the job's files carry no labels (no class-named subfolders, no CSV given). */
+export type BatchAccuracy = { source: LabelSource; report: AccuracyReport } | null
+
+// ——— Sort into folders ———
+
+export const batchSortInput = z
+  .object({
+    id: jobId,
+    /** The folder that gets one subfolder per class (and `_uncertain`). */
+    out: z.string().min(1).max(4096),
+    /** The model whose top-1 decides. */
+    model: z.number().int().min(0).max(7).default(0),
+    /** Hard links fall back to copies across file systems. */
+    mode: z.enum(['copy', 'link', 'move']).default('copy'),
+    /** Files whose top-1 score is below this go to `_uncertain`. */
+    minScore: z.number().min(0).max(1).default(0),
+    dryRun: z.boolean().default(false),
+    /** Moving takes files out of the user's folders, so it must be asked for twice. */
+    confirmMove: z.boolean().default(false),
+  })
+  .strict()
+export type BatchSortInput = z.input<typeof batchSortInput>
+
+export interface SortReport {
+  out: string
+  mode: 'copy' | 'link' | 'move'
+  dryRun: boolean
+  /** The undo log (JSON Lines, one line per placed file); null on a dry run. */
+  log: string | null
+  placed: number
+  /** Of `placed`, those put in `_uncertain`. */
+  uncertain: number
+  /** Placed under another name because the name was taken (`name (2).jpg`). */
+  renamed: number
+  /** Hard links that became copies (another file system). */
+  copiedInsteadOfLinked: number
+  /** Not placed: failed or pending files, and sources gone or changed since they were classified. */
+  skipped: { failed: number; pending: number; missing: number }
+  /** Files per destination folder, largest first. */
+  folders: { name: string; count: number }[]
+  /** The first planned moves, for a dry run to show (at most 100). */
+  sample: { from: string; to: string }[]
+}
+
+export const batchUnsortInput = z.object({ log: z.string().min(1).max(4096) }).strict()
+
+export interface UnsortReport {
+  /** Copies and links removed, moved files put back. */
+  undone: number
+  /** Entries whose placed file is gone already. */
+  missing: number
+  /** Entries left alone because the placed file changed since (or the original's name is taken). */
+  kept: number
+}
+
+// ——— Desktop-only actions ———
+
+export const batchFileInput = z
+  .object({ id: jobId, fileId: z.number().int().min(1), reveal: z.boolean().default(false) })
+  .strict()

@@ -23,7 +23,16 @@ import {
 } from './inference'
 import {
   batchExportInput,
+  batchFileInput,
   batchIdInput,
+  batchSortInput,
+  batchSummaryInput,
+  batchUnsortInput,
+  type BatchAccuracy,
+  type BatchAgreement,
+  type BatchSummary,
+  type SortReport,
+  type UnsortReport,
   batchResultsInput,
   batchStartInput,
   type BatchExportResult,
@@ -31,6 +40,7 @@ import {
   type BatchProgress,
   type BatchResultsPage,
 } from './batch'
+import { fsCompleteInput, pickFoldersInput, type PathCompletion, type PickedFolders } from './files'
 import { uiSettingsPatch } from './settings'
 import type { UiSettings } from './values'
 import {
@@ -88,6 +98,16 @@ export const requestChannels = {
   'batch.retryFailed': { input: batchIdInput, output: returns<BatchJob>() },
   'batch.results': { input: batchResultsInput, output: returns<BatchResultsPage>() },
   'batch.export': { input: batchExportInput, output: returns<BatchExportResult>() },
+  'batch.summary': { input: batchSummaryInput, output: returns<BatchSummary>() },
+  'batch.agreement': { input: batchIdInput, output: returns<BatchAgreement>() },
+  'batch.accuracy': { input: batchIdInput, output: returns<BatchAccuracy>() },
+  'batch.sort': { input: batchSortInput, output: returns<SortReport>() },
+  'batch.unsort': { input: batchUnsortInput, output: returns<UnsortReport>() },
+  /** Desktop only: opens the file (or shows it in its folder) with the system's file manager. */
+  'batch.openFile': { input: batchFileInput, output: returns<{ opened: true }>() },
+  'fs.completePath': { input: fsCompleteInput, output: returns<PathCompletion>() },
+  /** Desktop only: the system's folder dialog. */
+  'desktop.pickFolders': { input: pickFoldersInput, output: returns<PickedFolders>() },
 } satisfies Record<string, { input: z.ZodType; output: unknown }>
 
 export const eventChannels = {
@@ -125,5 +145,6 @@ export * from './inference'
 export * from './weights'
 export * from './progress'
 export * from './batch'
+export * from './files'
 export * from './settings'
 export * from './values'
