@@ -52,10 +52,14 @@ export function summaryText(job: BatchJob, seconds: number): string {
   return `${head}. ${count(done)} classified, ${count(failed)} failed${pending ? `, ${count(pending)} still to do` : ''}, in ${duration(seconds)}${rate}.`
 }
 
-/** The job's state as an exit status: 0 all done, 3 done with failed files, else failed. */
+/**
+ * The job's state as an exit status: 0 all done, 3 done with failed files, 130 paused by Ctrl+C
+ * here, 4 paused or cancelled from elsewhere, 1 failed.
+ */
 export function exitStatusOfJob(job: BatchJob, interrupted: boolean): number {
   if (interrupted) return EXIT_INTERRUPTED
   if (job.state === 'done') return job.counts.failed > 0 ? EXIT.partial : EXIT.ok
+  if (job.state === 'paused' || job.state === 'cancelled') return EXIT.stopped
   return EXIT.failed
 }
 

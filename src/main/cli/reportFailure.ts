@@ -12,13 +12,15 @@ import type { CliIo } from './command'
  * (the code on stderr, or in the JSON, says why). A reader that stops reading (`| head`) is not a
  * failure: the command ends quietly with 0 (see main.ts).
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const
+export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, stopped: 4 } as const
 
 export const EXIT_STATUS_HELP = `Exit status:
   0  done (also when the reader of the output stops early, as \`| head\` does)
   1  failed; the message ends in the error code, e.g. [NOT_FOUND]
   2  wrong arguments or input the command refused [INVALID_INPUT]
-  3  partly done: some items failed (classify)`
+  3  partly done: some items failed (classify)
+  4  a batch job stopped before its end: paused or cancelled (from another process or the app)
+130  a batch job paused with Ctrl+C here; the same command resumes it`
 
 export function exitStatusOf(code: ErrorCode): number {
   return code === 'INVALID_INPUT' ? EXIT.usage : EXIT.failed

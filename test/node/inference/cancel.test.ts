@@ -4,6 +4,7 @@
  * over HTTP a caller that goes away cancels its request the same way. Hosts are kept per (model,
  * threads, slot), and runImages streams every result exactly once.
  */
+import { getEventListeners } from 'node:events'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ClassifyResult } from '@shared/contract'
@@ -71,6 +72,18 @@ describe('cancelling a request', () => {
     expect(performance.now() - started).toBeLessThan(2500)
     expect(hostPids()).toEqual([pid])
     expect(isAlive(pid!)).toBe(true)
+  }, 30_000)
+
+  it('leaves no listener on a signal that outlives its requests (a batch job keeps one for hours)', async () => {
+    const controller = new AbortController()
+    for (let i = 0; i < 15; i++) {
+      const result = await t.core.dispatch('inference.classify', request([good, good]), {
+        face: 'test',
+        signal: controller.signal,
+      })
+      expect(result.ok).toBe(true)
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
   }, 30_000)
 
   it('over HTTP: a caller that goes away cancels its request', async () => {

@@ -140,9 +140,17 @@ export class ModelHost {
     const pick: (response: HostResponse) => HostReply<K> | undefined = (response) =>
       response.ok ? replyValue[body.type](response) : undefined
     return new Promise<HostReply<K>>((resolve, reject) => {
+      // A job's one signal sees thousands of requests: each takes its listener off when settled.
+      const onAbort = () => {
+        if (!this.pending.delete(id)) return // answered already
+        reject(cancelledError())
+        if (body.type === 'run') this.tell({ type: 'cancel', runs: [id] })
+      }
+      const detach = () => signal?.removeEventListener('abort', onAbort)
       this.pending.set(id, {
         type: body.type,
         settle: (response) => {
+          detach()
           if (!response.ok) {
             const { code, message, details } = response.error
             reject(new AppError(code, message, details))
@@ -158,7 +166,10 @@ export class ModelHost {
             )
           else resolve(value)
         },
-        fail: reject,
+        fail: (error) => {
+          detach()
+          reject(error)
+        },
       })
       try {
         const child = this.child ?? this.start()
@@ -169,15 +180,7 @@ export class ModelHost {
         reject(error instanceof AppError ? error : new HostExitedError(String(error), 0))
         return
       }
-      signal?.addEventListener(
-        'abort',
-        () => {
-          if (!this.pending.delete(id)) return // answered already
-          reject(cancelledError())
-          if (body.type === 'run') this.tell({ type: 'cancel', runs: [id] })
-        },
-        { once: true },
-      )
+      signal?.addEventListener('abort', onAbort, { once: true })
     })
   }
 
