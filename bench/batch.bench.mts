@@ -1,0 +1,297 @@
+/**
+ * Batch benchmark with the MobileNetV2 fixture, all figures from this one run:
+ *   on 500 ImageNet-size JPEGs (made from the four val fixtures: flipped, cropped, re-encoded,
+ *   so no two files are the same) and on generated 12 MP photos,
+ *   (a) a bare onnxruntime-node loop on pre-decoded tensors (batch 8, all cores),
+ *   (b) a naive sequential loop: decode, preprocess, run batch 1, next file, in one process,
+ *   (c) our batch job end to end (walk, journal, model hosts, results recorded), for 1 and 2
+ *       workers per model, the default marked,
+ *   (d) the CPU-work ceiling cores / (decode+preprocess ms + inference ms per image, each on one core),
+ *   (e) the floor of decoding itself: cv2.imdecode of the same files, one thread, by /usr/bin/python3;
+ *   then peak RSS while walking 10,000 and 100,000 tiny files into a journal (child processes).
+ * Usage: tsx bench/batch.bench.mts [--quick] (--quick: 100 files, no 12 MP set, no RSS section).
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as ort from 'onnxruntime-node'
+import sharp from 'sharp'
+import { openAppCore, type AppCore } from '../src/main/core/appCore'
+import { decodeImage } from '../src/main/inference/preprocess/decodeImage'
+import { preprocessImage } from '../src/main/inference/preprocess/preprocessImage'
+import {
+  planFromCatalog,
+  type PreprocessPlan,
+} from '../src/main/inference/preprocess/preprocessPlan'
+import { decodeFloorMissing, openDecodeFloor, timeRound } from './decodeFloor'
+import { photo } from './photos'
+import { summarize } from './stats'
+
+const fixtures = join(import.meta.dirname, '..', '..', 'shared', 'fixtures')
+const modelPath = join(fixtures, 'models', 'mobilenetv2-12-int8.onnx')
+const valPaths = ['00000010', '00010010', '00020010', '00030010'].map((id) =>
+  join(fixtures, 'images', 'imagenet', `ILSVRC2012_val_${id}.jpeg`),
+)
+const quick = process.argv.includes('--quick')
+const cores = availableParallelism()
+const NO_SPIN = {
+  session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } },
+}
+const f2 = (value: number) => value.toFixed(2)
+const ratio = (value: number) => `${value.toFixed(2)}×`
+
+/** 500×375-class JPEGs, each a different variant of a val photo. */
+async function valVariants(dir: string, count: number): Promise<string[]> {
+  mkdirSync(dir, { recursive: true })
+  const sources = valPaths.map((path) => readFileSync(path))
+  const paths: string[] = []
+  for (let i = 0; i < count; i++) {
+    const source = sharp(sources[i % sources.length]!)
+    const { width = 500, height = 375 } = await source.metadata()
+    const trim = (i >> 2) % 16
+    let image = sharp(sources[i % sources.length]!).extract({
+      left: trim,
+      top: trim,
+      width: width - 2 * trim,
+      height: height - 2 * trim,
+    })
+    if (i & 16) image = image.flop()
+    if (i & 32) image = image.flip()
+    const path = join(dir, `val-${String(i).padStart(4, '0')}.jpeg`)
+    await image.jpeg({ quality: 85 + (i % 11) }).toFile(path)
+    paths.push(path)
+  }
+  return paths
+}
+
+async function photos12mp(dir: string, count: number): Promise<string[]> {
+  mkdirSync(dir, { recursive: true })
+  const paths: string[] = []
+  for (let i = 0; i < count; i++) {
+    const path = join(dir, `photo-${i}.jpeg`)
+    writeFileSync(path, await photo(4000, 3000, i + 1, i % 3 === 0 ? 6 : undefined))
+    paths.push(path)
+  }
+  return paths
+}
+
+/** Our decode + preprocess of each file, one at a time on this thread (+1 libvips thread). */
+async function decodePreprocessMs(files: Buffer[], plan: PreprocessPlan): Promise<number> {
+  const round = () =>
+    timeRound(files, async (bytes) => preprocessImage(await decodeImage(bytes), plan))
+  await timeRound(files.slice(0, 8), async (b) => preprocessImage(await decodeImage(b), plan))
+  return summarize((await round()).walls).p50
+}
+
+async function session(threads: number): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(modelPath, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    extra: NO_SPIN,
+  })
+}
+
+/** ms per image of batch-8 runs on one pre-made input. */
+async function bareMsPerImage(threads: number, tensor: Float32Array, runs: number) {
+  const s = await session(threads)
+  const batch = 8
+  const data = new Float32Array(batch * tensor.length)
+  for (let i = 0; i < batch; i++) data.set(tensor, i * tensor.length)
+  const input = new ort.Tensor('float32', data, [batch, 3, 224, 224])
+  const times: number[] = []
+  for (let i = 0; i < runs + 3; i++) {
+    const start = performance.now()
+    await s.run({ [s.inputNames[0]!]: input })
+    if (i >= 3) times.push((performance.now() - start) / batch)
+  }
+  await s.release()
+  return summarize(times).p50
+}
+
+/** (b): images/s of decode → preprocess → run batch 1, file after file. */
+async function naiveRate(files: Buffer[], plan: PreprocessPlan): Promise<number> {
+  const s = await session(cores)
+  const run = async (bytes: Buffer) => {
+    const { tensor } = await preprocessImage(await decodeImage(bytes), plan)
+    await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', tensor, [1, 3, 224, 224]) })
+  }
+  for (const bytes of files.slice(0, 4)) await run(bytes)
+  const start = performance.now()
+  for (const bytes of files) await run(bytes)
+  const seconds = (performance.now() - start) / 1000
+  await s.release()
+  return files.length / seconds
+}
+
+/** (c): images/s of a whole job over `folder`, from batch.start to its end. */
+async function jobRate(
+  core: AppCore,
+  folder: string,
+  workers: number | undefined,
+): Promise<{ rate: number; workers: number; files: number }> {
+  const start = performance.now()
+  const started = await core.dispatch(
+    'batch.start',
+    {
+      folders: [folder],
+      models: [{ catalogId: 'MobileNetV2' }],
+      batchSize: 8,
+      restart: true,
+      ...(workers ? { workers } : {}),
+    },
+    { face: 'cli' },
+  )
+  if (!started.ok) throw new Error(started.error.message)
+  const job = await core.batch.wait(started.value.job.id)
+  const seconds = (performance.now() - start) / 1000
+  if (job.state !== 'done' || job.counts.failed > 0)
+    throw new Error(`the benchmark job ended ${job.state}, ${job.counts.failed} failed`)
+  return { rate: job.counts.done / seconds, workers: job.spec.workers, files: job.counts.done }
+}
+
+async function section(
+  title: string,
+  paths: string[],
+  core: AppCore,
+  plan: PreprocessPlan,
+  folder: string,
+): Promise<string[]> {
+  const files = paths.map((path) => readFileSync(path))
+  sharp.concurrency(1)
+  sharp.cache(false)
+  const lines = [title]
+  const missing = decodeFloorMissing()
+  let floorMs: number | null = null
+  if (missing)
+    lines.push(`  (e) skipped: /usr/bin/python3 cannot import cv2 and numpy (${missing})`)
+  else {
+    const floor = await openDecodeFloor({ set: paths })
+    try {
+      await floor.round('set')
+      floorMs = summarize((await floor.round('set')).walls).p50
+    } finally {
+      floor.close()
+    }
+  }
+  const prepMs = await decodePreprocessMs(files, plan)
+  const tensor = (await preprocessImage(await decodeImage(files[0]!), plan)).tensor
+  const inferenceMs = await bareMsPerImage(1, tensor, 12)
+  const bareRate = 1000 / (await bareMsPerImage(cores, tensor, 24))
+  const naive = await naiveRate(files, plan)
+  const ceiling = (cores * 1000) / (prepMs + inferenceMs)
+  const jobs = []
+  for (const workers of [undefined, 1, 2]) {
+    if (workers && workers > cores) continue
+    jobs.push({ ...(await jobRate(core, folder, workers)), isDefault: workers === undefined })
+  }
+  const chosen = jobs[0]!
+  const rows: [string, number][] = [
+    ['(a) bare onnxruntime, pre-decoded tensors, batch 8', bareRate],
+    ['(b) naive sequential decode → preprocess → run', naive],
+    ...jobs
+      .filter((job, i) => i === 0 || job.workers !== chosen.workers)
+      .map((job): [string, number] => [
+        `(c) our batch job, ${job.workers} worker(s)${job.isDefault ? ' (default)' : ''}`,
+        job.rate,
+      ]),
+    [`(d) ceiling ${cores} / (${f2(prepMs)} + ${f2(inferenceMs)}) ms`, ceiling],
+  ]
+  for (const [label, rate] of rows)
+    lines.push(`  ${label.padEnd(58)}${f2(rate).padStart(9)} images/s`)
+  lines.push(
+    `  (e) cv2.imdecode ${floorMs === null ? 'n/a' : `${f2(floorMs)} ms`} · ours decode+preprocess ${f2(prepMs)} ms/image${floorMs === null ? '' : ` = ${ratio(prepMs / floorMs)} (e)  [target ≤ 1.5×]`}`,
+    `  c/d = ${f2(chosen.rate / ceiling)} [target ≥ 0.85] · c/b = ${f2(chosen.rate / naive)} [target ≥ 1.8] · c/a = ${f2(chosen.rate / bareRate)} · d/a = ${f2(ceiling / bareRate)}`,
+  )
+  return lines
+}
+
+function rssLine(dir: string, count: number): { line: string; maxRssMb: number } {
+  const work = join(dir, `rss-${count}`)
+  mkdirSync(work, { recursive: true })
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'journalRss.mts'),
+      work,
+      `${count}`,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  )
+  rmSync(work, { recursive: true, force: true })
+  const r = JSON.parse(out.trim().split('\n').at(-1)!) as {
+    journaled: number
+    ms: number
+    maxRssBeforeMb: number
+    maxRssMb: number
+    liveHeapMb: number
+  }
+  return {
+    maxRssMb: r.maxRssMb,
+    line: `  ${String(count).padStart(7)} files: journaled ${r.journaled} in ${(r.ms / 1000).toFixed(1)} s (${Math.round(r.journaled / (r.ms / 1000))} files/s); peak RSS ${r.maxRssMb} MB (${r.maxRssBeforeMb} MB before the walk), live heap after ${r.liveHeapMb} MB`,
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(modelPath)) {
+    console.log(`batch benchmark skipped: ${modelPath} is absent (../shared/fixtures)`)
+    return
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'zoo-bench-batch-'))
+  const core = openAppCore({ dataDir: join(dir, 'data'), host: 'cli', log: () => {} })
+  try {
+    const attached = await core.dispatch(
+      'inference.attach',
+      { source: { path: modelPath }, catalogId: 'MobileNetV2' },
+      { face: 'cli' },
+    )
+    if (!attached.ok) throw new Error(attached.error.message)
+    const plan = planFromCatalog(core.catalog.get('MobileNetV2').model.preprocess!)
+    const count = quick ? 100 : 500
+    const val = await valVariants(join(dir, 'val'), count)
+    console.log(`Batch benchmark: MobileNetV2 fixture (int8), ${cores} cores, load ${loadText()}`)
+    for (const line of await section(
+      `${count} ImageNet-size JPEGs (500×375-class, variants of the 4 val fixtures)`,
+      val,
+      core,
+      plan,
+      join(dir, 'val'),
+    ))
+      console.log(line)
+    if (!quick) {
+      const big = await photos12mp(join(dir, 'photos'), 24)
+      for (const line of await section(
+        '24 generated 12 MP photos (4000×3000 JPEG q90, every third with EXIF orientation 6)',
+        big,
+        core,
+        plan,
+        join(dir, 'photos'),
+      ))
+        console.log(line)
+      console.log('Walking tiny files into a journal (a child process each, as a job does):')
+      const [small, large, larger] = [10_000, 100_000, 200_000].map((n) => rssLine(dir, n))
+      for (const r of [small!, large!, larger!]) console.log(r.line)
+      console.log(
+        `  peak RSS 100k / 10k = ${f2(large!.maxRssMb / small!.maxRssMb)}, 200k / 100k = ${f2(larger!.maxRssMb / large!.maxRssMb)} (flat is 1.00)`,
+      )
+    }
+    console.log(`load after: ${loadText()}`)
+  } finally {
+    core.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function loadText(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+  } catch {
+    return 'n/a'
+  }
+}
+
+await main()
