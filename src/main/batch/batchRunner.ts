@@ -7,6 +7,7 @@
  * result recorded so far. A process that is killed loses only the blocks it had not recorded.
  * One process at a time runs a job: a lease in the shared database.
  */
+import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'
 import type { BatchProgress, Job, JobState } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
@@ -110,6 +111,8 @@ export class BatchRunner {
       this.models = await this.openModels(job)
       const workers = job.spec.workers
       const threads = Math.max(1, Math.floor((this.deps.cores ?? availableParallelism()) / workers))
+      // Every model run in flight listens on the job's one signal: a few per lane, by design.
+      setMaxListeners(16 * workers * LANES_PER_WORKER * this.models.length, this.controller.signal)
       // Every part is waited for, even after one failed: nothing is recorded after the job ends.
       const parts = await Promise.allSettled([
         this.enumerating ? this.enumerate(job) : Promise.resolve(),
