@@ -378,6 +378,14 @@ export class BatchJournal {
     })
   }
 
+  /** Where the job's true classes come from (a CSV given when the job is started or resumed). */
+  setLabelsFrom(jobId: string, labelsFrom: LabelsFrom | null): void {
+    const handle = this.handle(jobId)
+    // json_set in place: the spec another process holds keeps its other fields as they are.
+    this.s.setLabelsFrom.run(JSON.stringify(labelsFrom), handle.seq)
+    handle.spec = { ...handle.spec, labelsFrom }
+  }
+
   setState(jobId: string, state: JobState, error?: JobError | null): void {
     const { seq } = this.handle(jobId)
     const at = this.stamp()
@@ -739,6 +747,11 @@ export class BatchJournal {
       terms.push('r.top1_score <= ?')
       params.push(query.maxScore)
     }
+    // Done files only: a file without results has no min or max, and the term is NULL.
+    if (query.disagree)
+      terms.push(
+        '(SELECT min(d.top1_index) != max(d.top1_index) FROM batch_results d WHERE d.file_id = f.id)',
+      )
     const from = onResults
       ? 'FROM batch_results r JOIN batch_files f ON f.id = r.file_id'
       : 'FROM batch_files f'
@@ -775,6 +788,9 @@ function prepareStatements(db: Database) {
     enumPass: prepare('SELECT enum_pass FROM batch_jobs WHERE seq = ?'),
     markEnumerated: prepare(
       'UPDATE batch_jobs SET enumerated = 1, enum_pass = ?, updated_at = ? WHERE seq = ?',
+    ),
+    setLabelsFrom: prepare(
+      `UPDATE batch_jobs SET spec_json = json_set(spec_json, '$.labelsFrom', json(?)) WHERE seq = ?`,
     ),
     setState: prepare(
       `UPDATE batch_jobs SET state = ?, error_code = ?, error_message = ?, updated_at = ?,

@@ -11,18 +11,27 @@ import { resolve } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import * as ort from 'onnxruntime-node'
 import type {
+  BatchAccuracy,
+  BatchAgreement,
   BatchExportResult,
   BatchJob,
   BatchResultsPage,
   BatchStartInput,
+  BatchSummary,
   Job,
   JobModel,
 } from '../../shared/contract'
-import { batchExportInput, batchResultsInput, batchStartInput } from '../../shared/contract'
+import {
+  batchExportInput,
+  batchResultsInput,
+  batchStartInput,
+  batchSummaryInput,
+} from '../../shared/contract'
 import { AppError } from '../../shared/errors'
 import type { EventBus } from '../events/eventBus'
 import type { InferenceService } from '../inference/inferenceService'
 import type { Leases } from '../locks/leases'
+import { BatchAnalysis } from './batchAnalysis'
 import { BatchJournal } from './batchJournal'
 import { BatchRunner, batchLeaseName } from './batchRunner'
 import { writeCsv, writeJsonl } from './exportResults'
@@ -45,10 +54,14 @@ const RESUMABLE = new Set(['paused', 'interrupted', 'failed', 'enumerating', 'ru
 
 export class BatchService {
   readonly journal: BatchJournal
+  private readonly analysis: BatchAnalysis
   private readonly running = new Map<string, Running>()
 
   constructor(private readonly options: BatchServiceOptions) {
     this.journal = new BatchJournal(options.db)
+    this.analysis = new BatchAnalysis(options.db, this.journal, () =>
+      options.inference.imagenetLabels(),
+    )
   }
 
   private get cores(): number {
@@ -94,8 +107,10 @@ export class BatchService {
         throw new AppError('NOT_A_FILE', `"${folder}" is not a folder: give the folder of images.`)
     }
     const models: JobModel[] = []
+    const names: (string[] | null)[] = []
     for (const ref of input.models) {
       const model = await this.options.inference.openModel(ref)
+      names.push(model.labels)
       const taken = models.filter((m) => m.id === model.id || m.id.startsWith(`${model.id}@`))
       models.push({
         ref,
@@ -107,9 +122,13 @@ export class BatchService {
         classes: model.classes,
       })
     }
+    const labelsFrom = input.labels
+      ? await this.analysis.checkedLabelCsv(resolve(input.labels), models, names)
+      : null
     const match = { folders, recursive: input.recursive, models, shard: input.shard }
     const unfinished = this.journal.findUnfinished(match)
     if (unfinished && !input.restart) {
+      if (labelsFrom) this.journal.setLabelsFrom(unfinished.id, labelsFrom)
       this.resume(unfinished.id)
       return { job: this.get(unfinished.id), resumed: true }
     }
@@ -124,6 +143,7 @@ export class BatchService {
       workers,
       shard: input.shard,
       ortVersion: ort.env.versions.common,
+      labelsFrom,
     })
     this.launch(job.id)
     return { job: this.get(job.id), resumed: false }
@@ -202,6 +222,19 @@ export class BatchService {
     this.find(id)
     const { limit: _limit, offset: _offset, ...filters } = query
     return { rows: this.journal.results(id, query), total: this.journal.resultCount(id, filters) }
+  }
+
+  summary(raw: unknown): BatchSummary {
+    const { id, model, bins } = batchSummaryInput.parse(raw)
+    return this.analysis.summary(id, model, bins)
+  }
+
+  agreement(id: string): BatchAgreement {
+    return this.analysis.agreement(id)
+  }
+
+  accuracy(id: string): Promise<BatchAccuracy> {
+    return this.analysis.accuracy(id)
   }
 
   async export(raw: unknown): Promise<BatchExportResult> {

@@ -12,6 +12,7 @@
  * preferring them in that order; a name two classes share at the same level ("crane": the bird
  * and the machine) is ambiguous and labels nothing.
  */
+import type { AccuracyReport, ModelAccuracy } from '../../shared/contract'
 import type { ExportRow } from './batchJournal'
 
 export interface ClassList {
@@ -233,46 +234,6 @@ export function parseLabelCsv(text: string, classes: ClassList): LabelCsv {
     byPath.set(normalisedRelPath(path), found)
   })
   return { byPath, problems }
-}
-
-export interface ClassAccuracy {
-  index: number
-  name: string
-  /** Labelled files of this class with a result. */
-  count: number
-  top1: number
-  top5: number | null
-}
-
-export interface ConfusedPair {
-  actual: number
-  actualName: string
-  predicted: number
-  predictedName: string
-  count: number
-}
-
-export interface ModelAccuracy {
-  model: string
-  /** Labelled files with a result. */
-  evaluated: number
-  /** Labelled files the model has no result for: failed, or not classified yet. */
-  failed: number
-  pending: number
-  top1: number | null
-  /** Null when the job kept fewer than 5 classes per file (or the model has fewer). */
-  top5: number | null
-  /** Classes with at least one evaluated file, by index. */
-  perClass: ClassAccuracy[]
-  /** Top-1 mistakes (actual → predicted), most frequent first. */
-  confused: ConfusedPair[]
-}
-
-export interface AccuracyReport {
-  /** Files with a label, and without one (counted once per file, not per model). */
-  labelled: number
-  unlabelled: number
-  models: ModelAccuracy[]
 }
 
 interface Tally {

@@ -13,6 +13,8 @@ export const inputLimits = {
   model: { maxBytes: 4 * GiB, noun: 'model' },
   /** A label file of 1,000 or 21,841 class names is a few hundred kB. */
   labels: { maxBytes: 16 * MiB, noun: 'label file' },
+  /** A `path,label` CSV of a batch job's true classes: a million photos make 30–80 MB. */
+  labelCsv: { maxBytes: 256 * MiB, noun: 'label CSV' },
   /** Archives and weights to import: PaddleClas's largest archive is about 1.2 GB. */
   archive: { maxBytes: 32 * GiB, noun: 'archive' },
 } as const

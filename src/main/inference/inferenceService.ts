@@ -362,6 +362,11 @@ export class InferenceService {
     }
   }
 
+  /** The ImageNet-1k class names the app ships, in output order (catalog models use them). */
+  imagenetLabels(): string[] {
+    return this.options.imagenetLabels()
+  }
+
   /** A model's output for one image as its best `k` classes, with their names when it has them. */
   topClasses(model: OpenModel, output: Float32Array, k: number) {
     return topK(toProbabilities(output).probabilities, k, model.labels)

@@ -1,5 +1,6 @@
 import type { BatchJob } from '../../../shared/contract'
 import { formatDecimal } from '../../../shared/format/formatDecimal'
+import { analyseJob, analysisText } from '../batchAnalysisText'
 import { exitStatusOfJob, followJob, summaryText } from '../batchForeground'
 import { UsageError, type Command } from '../command'
 import { EXIT, reportFailure } from '../reportFailure'
@@ -46,7 +47,9 @@ export const batchCommand: Command = {
   usage: `batch ls|show ID|pause ID|resume ID|cancel ID|retry ID|export ID --out FILE|merge FILE… [--json]
 
   ls                the jobs in this data folder, newest first
-  show ID           one job: folders, models, counts, error
+  show ID           one job: folders, models, counts, error; its top classes and failures, how
+                    its models agree, and their accuracy when the files carry true classes
+                    (class-named subfolders, or classify --labels FILE.csv)
   pause ID          stop it after the current batch (it resumes where it stopped)
   resume ID         run a paused or interrupted job here, to its end (Ctrl+C pauses)
   cancel ID         stop it for good (what is done stays, and exports)
@@ -56,7 +59,8 @@ export const batchCommand: Command = {
 
 Options:
   --out FILE        for export
-  --json            print the job(s) as JSON`,
+  --json            print the job(s) as JSON (show: with "analysis": summaries, agreement,
+                    accuracy)`,
   options: { out: { type: 'string' }, json: { type: 'boolean' } },
   positionals: { min: 1, max: 10_000 },
   run(args, io) {
@@ -120,6 +124,17 @@ Options:
       } as const
       const result = await core.dispatch(channel[action], { id }, face)
       if (!result.ok) return reportFailure(io, `batch ${action}`, result, json)
+      if (action === 'show') {
+        const { analysis, failure } = await analyseJob(core, result.value)
+        const more = analysisText(result.value, analysis)
+        io.out(
+          json
+            ? JSON.stringify({ ...result.value, analysis }, null, 2)
+            : `${describe(result.value)}${more ? `\n${more}` : ''}`,
+        )
+        // What could be worked out is shown; what could not is said, with its code.
+        return failure ? reportFailure(io, 'batch show', failure) : EXIT.ok
+      }
       if (action !== 'resume' && action !== 'retry') {
         io.out(json ? JSON.stringify(result.value, null, 2) : describe(result.value))
         return EXIT.ok

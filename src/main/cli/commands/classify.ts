@@ -97,7 +97,7 @@ function batchInputFromArgs(args: ParsedArgs): BatchStartInput {
   const { values } = args
   if (args.positionals.length)
     throw new UsageError('Give images or --dir, not both (a folder is classified as a batch job).')
-  for (const flag of ['labels', 'resize', 'crop', 'mean', 'std', 'bgr'])
+  for (const flag of ['resize', 'crop', 'mean', 'std', 'bgr'])
     if (values[flag] !== undefined)
       throw new UsageError(`--${flag} is not available with --dir yet: attach the model first.`)
   const shard = values.shard === undefined ? null : parseShard(String(values.shard))
@@ -111,6 +111,7 @@ function batchInputFromArgs(args: ParsedArgs): BatchStartInput {
     ...(workers === undefined ? {} : { workers }),
     shard,
     restart: values.restart === true,
+    ...(values.labels ? { labels: String(values.labels) } : {}),
   }
 }
 
@@ -151,14 +152,16 @@ export const classifyCommand: Command = {
             [--labels FILE] [--resize N] [--crop N] [--mean R,G,B] [--std R,G,B] [--bgr]
        classify --model M [--model M2 …] --dir DIR [--dir DIR2 …] [--recursive]
             [--out results.csv|.jsonl] [--topk 5] [--batch-size 8] [--workers N] [--shard i/N]
-            [--restart] [--json]
+            [--labels FILE.csv] [--restart] [--json]
 
 Runs the model with its own preprocessing: a catalog model's PaddleClas transforms, or for a
 plain .onnx file the ImageNet convention scaled to its input size (overridable).
 
 With --dir the folder is classified as a batch job, journaled in the data folder: Ctrl+C pauses
 it, and running the same command again (same folders, models and shard) resumes it where it
-stopped; files changed since are redone. See "zoo batch" for the jobs.
+stopped; files changed since are redone. See "zoo batch" for the jobs. When the folder's
+subfolders are named by class (ImageNet name, WordNet id or class index), or --labels gives a
+"path,label" CSV, "zoo batch show" reports each model's accuracy against those classes.
 
 Options:
   --model M         a catalog id with attached ONNX weights (see "zoo attach"), custom:…, or FILE.onnx
@@ -171,7 +174,9 @@ Options:
   --workers N       model processes per model (default: one per two cores)
   --shard i/N       take the i-th of N parts of the files (0 ≤ i < N), to split across machines
   --restart         start the job over instead of resuming it
-  --labels FILE     class names for a FILE.onnx model ("index name" or one name per line)
+  --labels FILE     with images: class names for a FILE.onnx model ("index name" or one name per
+                    line); with --dir: a "path,label" CSV of the files' true classes (paths
+                    relative to the folder, labels a class index, WordNet id or name)
   --resize N        resize the short side to N (FILE.onnx only; default input/0.875)
   --crop N          centre crop (FILE.onnx only; default the input size)
   --mean, --std     per-channel mean and std in 0–1 units (FILE.onnx only; default ImageNet's)

@@ -35,7 +35,7 @@ export interface ImageFolder {
   ignored: string[]
 }
 
-async function writeImage(path: string, colour: Colour, format: 'png' | 'jpeg'): Promise<void> {
+export async function writeImage(path: string, colour: Colour, format: 'png' | 'jpeg'): Promise<void> {
   mkdirSync(dirname(path), { recursive: true })
   const [r, g, b] = rgb[colour]
   const image = sharp({ create: { width: 40, height: 30, channels: 3, background: { r, g, b } } })
