@@ -11,13 +11,59 @@ import type {
   BatchAccuracy,
   BatchAgreement,
   BatchSummary,
+  FileState,
   JobSpec,
   LabelsFrom,
 } from '../../shared/contract'
 import { AppError, type ErrorCode } from '../../shared/errors'
-import type { BatchJournal } from './batchJournal'
+import type { BatchJournal, ExportRow } from './batchJournal'
 import { jobClasses, jobLabeller, labelsFromCsv, type JobClasses } from './jobLabels'
-import { accuracyReport } from './labelledFolders'
+import { AccuracyTally } from './labelledFolders'
+
+const ACCURACY_PAGE = 1000
+
+interface AccuracyPageRow {
+  id: number
+  root: number
+  rel_path: string
+  state: FileState
+  model: number | null
+  top_json: string | null
+}
+
+/**
+ * A page of files with their results as export rows (one per file and model), bare of class
+ * names and error messages: the accuracy names classes from the job's class list.
+ */
+function* exportRowsOf(spec: JobSpec, rows: readonly AccuracyPageRow[]): Generator<ExportRow> {
+  for (let i = 0; i < rows.length;) {
+    const file = rows[i]!
+    const tops = new Map<number, string>()
+    for (; i < rows.length && rows[i]!.id === file.id; i++) {
+      const { model, top_json } = rows[i]!
+      if (model !== null && top_json !== null) tops.set(model, top_json)
+    }
+    for (const [modelIndex, model] of spec.models.entries()) {
+      const stored = file.state === 'done' ? tops.get(modelIndex) : undefined
+      const top = stored
+        ? (JSON.parse(stored) as [number, number][]).map(([index, score]) => ({
+            index,
+            label: null,
+            score,
+          }))
+        : []
+      yield {
+        folder: file.root,
+        path: file.rel_path,
+        model: model.id,
+        modelIndex,
+        status: stored ? 'ok' : file.state === 'failed' ? 'failed' : 'pending',
+        top,
+        error: null,
+      }
+    }
+  }
+}
 
 interface JobKey {
   seq: number
@@ -106,7 +152,11 @@ export class BatchAnalysis {
     })()
   }
 
-  /** Each model's accuracy against the files' true classes; null when the files carry none. */
+  /**
+   * Each model's accuracy against the files' true classes; null when the files carry none. Read a
+   * page of files at a time, with a turn of the event loop between pages: a job of a million
+   * files takes seconds, and the process meanwhile runs jobs and answers requests.
+   */
   async accuracy(jobId: string): Promise<BatchAccuracy> {
     const { seq, spec } = this.jobKey(jobId)
     const classes = this.classesOf(seq, spec)
@@ -116,10 +166,15 @@ export class BatchAnalysis {
       () => this.s.topFolders.pluck().all(seq) as string[],
     )
     if (!labeller) return null
-    const report = accuracyReport(this.journal.iterateAll(jobId), labeller.labelOf, {
-      classNames: classes.display,
-    })
-    return { source: labeller.source, report }
+    const tally = new AccuracyTally(labeller.labelOf, { classNames: classes.display })
+    for (let after = 0; ;) {
+      const rows = this.s.accuracyPage.all(seq, after, ACCURACY_PAGE) as AccuracyPageRow[]
+      if (rows.length === 0) break
+      for (const row of exportRowsOf(spec, rows)) tally.add(row)
+      after = rows[rows.length - 1]!.id
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    return { source: labeller.source, report: tally.report() }
   }
 
   /** A label CSV given to a new job's models (`names`: theirs, when they have them), checked. */
@@ -199,5 +254,12 @@ function prepareStatements(db: Database) {
        WHERE job = ? AND instr(rel_path, '/') > 1`,
     ),
     labels: prepare('SELECT model, class_index, label FROM batch_labels WHERE job = ?'),
+    accuracyPage: prepare(
+      `SELECT f.id, f.root, f.rel_path, f.state, r.model, r.top_json
+       FROM (SELECT id, root, rel_path, state FROM batch_files WHERE job = ? AND id > ?
+             ORDER BY id LIMIT ?) f
+       LEFT JOIN batch_results r ON r.file_id = f.id
+       ORDER BY f.id, r.model`,
+    ),
   }
 }

@@ -249,25 +249,27 @@ interface Tally {
 }
 
 /**
- * Accuracy of each model from the journal's export rows (`BatchJournal.iterateAll`), streamed:
- * memory grows with classes and confused pairs, not with files.
+ * Accuracy of each model, tallied from the journal's export rows one at a time (so a caller can
+ * pause between pages): memory grows with classes and confused pairs, not with files.
  */
-export function accuracyReport(
-  rows: Iterable<ExportRow>,
-  labelOf: (row: ExportRow) => number | null,
-  options: { classNames: readonly string[]; confusedPairs?: number },
-): AccuracyReport {
-  const tallies: Tally[] = []
-  let labelled = 0
-  let unlabelled = 0
-  for (const row of rows) {
-    const label = labelOf(row)
+export class AccuracyTally {
+  private readonly tallies: Tally[] = []
+  private labelled = 0
+  private unlabelled = 0
+
+  constructor(
+    private readonly labelOf: (row: ExportRow) => number | null,
+    private readonly options: { classNames: readonly string[]; confusedPairs?: number },
+  ) {}
+
+  add(row: ExportRow): void {
+    const label = this.labelOf(row)
     if (row.modelIndex === 0) {
-      if (label === null) unlabelled++
-      else labelled++
+      if (label === null) this.unlabelled++
+      else this.labelled++
     }
-    if (label === null) continue
-    const tally = (tallies[row.modelIndex] ??= {
+    if (label === null) return
+    const tally = (this.tallies[row.modelIndex] ??= {
       model: row.model,
       evaluated: 0,
       failed: 0,
@@ -281,7 +283,7 @@ export function accuracyReport(
     if (row.status !== 'ok') {
       if (row.status === 'failed') tally.failed++
       else tally.pending++
-      continue
+      return
     }
     const predicted = row.top[0]?.index
     const hit1 = predicted === label
@@ -300,39 +302,54 @@ export function accuracyReport(
       tally.confused.set(key, (tally.confused.get(key) ?? 0) + 1)
     }
   }
-  const nameOf = (index: number) => options.classNames[index] ?? `class ${index}`
-  const fraction = (part: number, whole: number) => (whole === 0 ? null : part / whole)
-  const models = tallies
-    .filter((tally): tally is Tally => tally !== undefined)
-    .map((tally): ModelAccuracy => ({
-      model: tally.model,
-      evaluated: tally.evaluated,
-      failed: tally.failed,
-      pending: tally.pending,
-      top1: fraction(tally.top1, tally.evaluated),
-      top5: tally.short ? null : fraction(tally.top5, tally.evaluated),
-      perClass: [...tally.perClass]
-        .sort(([a], [b]) => a - b)
-        .map(([index, c]) => ({
-          index,
-          name: nameOf(index),
-          count: c.count,
-          top1: c.top1 / c.count,
-          top5: tally.short ? null : c.top5 / c.count,
-        })),
-      confused: [...tally.confused]
-        .map(([key, count]) => {
-          const [actual, predicted] = key.split(':').map(Number) as [number, number]
-          return {
-            actual,
-            actualName: nameOf(actual),
-            predicted,
-            predictedName: nameOf(predicted),
-            count,
-          }
-        })
-        .sort((a, b) => b.count - a.count || a.actual - b.actual || a.predicted - b.predicted)
-        .slice(0, options.confusedPairs ?? 20),
-    }))
-  return { labelled, unlabelled, models }
+
+  report(): AccuracyReport {
+    const options = this.options
+    const nameOf = (index: number) => options.classNames[index] ?? `class ${index}`
+    const fraction = (part: number, whole: number) => (whole === 0 ? null : part / whole)
+    const models = this.tallies
+      .filter((tally): tally is Tally => tally !== undefined)
+      .map((tally): ModelAccuracy => ({
+        model: tally.model,
+        evaluated: tally.evaluated,
+        failed: tally.failed,
+        pending: tally.pending,
+        top1: fraction(tally.top1, tally.evaluated),
+        top5: tally.short ? null : fraction(tally.top5, tally.evaluated),
+        perClass: [...tally.perClass]
+          .sort(([a], [b]) => a - b)
+          .map(([index, c]) => ({
+            index,
+            name: nameOf(index),
+            count: c.count,
+            top1: c.top1 / c.count,
+            top5: tally.short ? null : c.top5 / c.count,
+          })),
+        confused: [...tally.confused]
+          .map(([key, count]) => {
+            const [actual, predicted] = key.split(':').map(Number) as [number, number]
+            return {
+              actual,
+              actualName: nameOf(actual),
+              predicted,
+              predictedName: nameOf(predicted),
+              count,
+            }
+          })
+          .sort((a, b) => b.count - a.count || a.actual - b.actual || a.predicted - b.predicted)
+          .slice(0, options.confusedPairs ?? 20),
+      }))
+    return { labelled: this.labelled, unlabelled: this.unlabelled, models }
+  }
+}
+
+/** Accuracy of each model from the journal's export rows (`BatchJournal.iterateAll`), streamed. */
+export function accuracyReport(
+  rows: Iterable<ExportRow>,
+  labelOf: (row: ExportRow) => number | null,
+  options: { classNames: readonly string[]; confusedPairs?: number },
+): AccuracyReport {
+  const tally = new AccuracyTally(labelOf, options)
+  for (const row of rows) tally.add(row)
+  return tally.report()
 }

@@ -313,6 +313,8 @@ describe('accuracy against class-named subfolders', () => {
       holiday: ['green'],
       '': ['blue'],
     })
+    // A labelled file that cannot be read: it counts as failed, not as a miss.
+    writeFileSync(join(root, '0', 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]))
     const job = await runJob(core, root, [colourModel(dir), swappedColourModel(dir)])
     const accuracy = valueOf(await core.dispatch('batch.accuracy', { id: job.id }, ctx))
     expect(accuracy?.source).toEqual({
@@ -322,7 +324,7 @@ describe('accuracy against class-named subfolders', () => {
       ambiguous: [],
     })
     const report = accuracy!.report
-    expect(report).toMatchObject({ labelled: 12, unlabelled: 2 })
+    expect(report).toMatchObject({ labelled: 13, unlabelled: 2 })
     const folderLabel = (file: LaidOutFile) => {
       const top = file.relPath.split('/')[0]!
       return /^[0-3]$/.test(top) && file.relPath.includes('/') ? Number(top) : null
@@ -340,7 +342,8 @@ describe('accuracy against class-named subfolders', () => {
     expect(b!.top1).toBeCloseTo(6 / 12, 12)
     // Four classes kept per file: no top-5.
     expect(a!.top5).toBeNull()
-    expect(a).toMatchObject({ model: job.spec.models[0]!.id, evaluated: 12, failed: 0, pending: 0 })
+    expect(a).toMatchObject({ model: job.spec.models[0]!.id, evaluated: 12, failed: 1, pending: 0 })
+    expect(b).toMatchObject({ evaluated: 12, failed: 1 })
     expect(a!.perClass.find((c) => c.index === 2)).toEqual({
       index: 2,
       name: 'class 2',

@@ -35,7 +35,11 @@ export interface ImageFolder {
   ignored: string[]
 }
 
-export async function writeImage(path: string, colour: Colour, format: 'png' | 'jpeg'): Promise<void> {
+export async function writeImage(
+  path: string,
+  colour: Colour,
+  format: 'png' | 'jpeg',
+): Promise<void> {
   mkdirSync(dirname(path), { recursive: true })
   const [r, g, b] = rgb[colour]
   const image = sharp({ create: { width: 40, height: 30, channels: 3, background: { r, g, b } } })
