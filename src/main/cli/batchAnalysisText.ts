@@ -83,19 +83,23 @@ function summaryText(job: BatchJob, summaries: readonly BatchSummary[]): string[
     const model = job.spec.models[summary.model]!
     const shown = summary.classes.slice(0, TOP_CLASSES)
     const more = summary.classes.length - shown.length
+    // A model without class names gets no column of dashes.
+    const named = shown.some((c) => c.label !== null)
+    const share = (n: number) => (done ? (n / done) * 100 : null)
     lines.push(
       '',
       `Top classes, model ${summary.model + 1} (${model.id}):`,
-      textTable(
-        ['Class', 'Name', 'Files', 'Share %'],
-        shown.map((c) => [
-          c.index,
-          shortName(c.label),
-          c.count,
-          done ? (c.count / done) * 100 : null,
-        ]),
-        [0, undefined, 0, 1],
-      ),
+      named
+        ? textTable(
+            ['Class', 'Name', 'Files', 'Share %'],
+            shown.map((c) => [c.index, shortName(c.label) ?? '', c.count, share(c.count)]),
+            [0, undefined, 0, 1],
+          )
+        : textTable(
+            ['Class', 'Files', 'Share %'],
+            shown.map((c) => [c.index, c.count, share(c.count)]),
+            [0, 0, 1],
+          ),
     )
     if (more > 0) lines.push(`… and ${count(more)} more classes`)
   }

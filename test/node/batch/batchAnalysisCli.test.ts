@@ -68,8 +68,9 @@ describe('zoo batch show', () => {
       text.indexOf('Top classes, model 1'),
       text.indexOf('Top classes, model 2'),
     )
-    expect(rowOf(topA, '0')).toEqual(['0', '—', '4', '28.6'])
-    expect(rowOf(topA, '3')).toEqual(['3', '—', '2', '14.3'])
+    expect(rowOf(topA, 'Class')).toEqual(['Class', 'Files', 'Share %']) // no names: no column
+    expect(rowOf(topA, '0')).toEqual(['0', '4', '28.6'])
+    expect(rowOf(topA, '3')).toEqual(['3', '2', '14.3'])
     // Both give red and green (8 files) the same class; blue and black (6) not.
     expect(text).toContain(
       'Agreement of top-1 classes (14 files classified by every model; they differ on 6):',
