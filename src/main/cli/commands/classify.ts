@@ -160,7 +160,7 @@ plain .onnx file the ImageNet convention scaled to its input size (overridable).
 With --dir the folder is classified as a batch job, journaled in the data folder: Ctrl+C pauses
 it, and running the same command again (same folders, models and shard) resumes it where it
 stopped; files changed since are redone. See "zoo batch" for the jobs. When the folder's
-subfolders are named by class (ImageNet name, WordNet id or class index), or --labels gives a
+subfolders are named by class (ImageNet class name or index), or --labels gives a
 "path,label" CSV, "zoo batch show" reports each model's accuracy against those classes.
 
 Options:
@@ -176,7 +176,7 @@ Options:
   --restart         start the job over instead of resuming it
   --labels FILE     with images: class names for a FILE.onnx model ("index name" or one name per
                     line); with --dir: a "path,label" CSV of the files' true classes (paths
-                    relative to the folder, labels a class index, WordNet id or name)
+                    relative to the folder, labels a class index or name)
   --resize N        resize the short side to N (FILE.onnx only; default input/0.875)
   --crop N          centre crop (FILE.onnx only; default the input size)
   --mean, --std     per-channel mean and std in 0–1 units (FILE.onnx only; default ImageNet's)
