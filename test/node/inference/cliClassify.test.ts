@@ -154,7 +154,7 @@ describe('zoo classify with a generated model', () => {
       /--topk/,
     ],
     ['--topk 0 (outside 1–50)', ['classify', '--model', 'MODEL', '--topk', '0', 'IMAGE'], /topk/],
-    ['no images', ['classify', '--model', 'MODEL'], /argument/],
+    ['no images', ['classify', '--model', 'MODEL'], /Give the images to classify, or --dir DIR/],
     [
       'an .onnx path that does not exist',
       ['classify', '--model', 'nothing-here.onnx', 'IMAGE'],
