@@ -174,8 +174,9 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'batch.summary': () => notYet('batch.summary'),
     'batch.agreement': () => notYet('batch.agreement'),
     'batch.accuracy': () => notYet('batch.accuracy'),
-    'batch.sort': () => notYet('batch.sort'),
-    'batch.unsort': () => notYet('batch.unsort'),
+    'batch.sort': (request, context) =>
+      batch.sort(request, context.signal ? { signal: context.signal } : {}),
+    'batch.unsort': (request) => batch.unsort(request),
     'batch.openFile': () => notYet('batch.openFile'),
     'fs.completePath': () => notYet('fs.completePath'),
     'desktop.pickFolders': () => notYet('desktop.pickFolders'),
