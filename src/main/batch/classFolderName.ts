@@ -72,11 +72,14 @@ export class ClassFolders {
     for (const name of this.byIndex.values()) this.taken.add(name.toLowerCase())
   }
 
-  /** The folder for a class (one the labels did not name gets `class N`, kept apart likewise). */
-  of(index: number): string {
+  /**
+   * The folder for a class: a class first met here (classified after the sort began) by its
+   * `label`, one without a label `class N`, each kept apart from the names in use likewise.
+   */
+  of(index: number, label: string | null = null): string {
     let name = this.byIndex.get(index)
     if (name === undefined) {
-      name = fallbackName(index)
+      name = (label === null ? null : safeFolderName(label)) ?? fallbackName(index)
       if (this.taken.has(name.toLowerCase())) name = withIndex(name, index)
       this.taken.add(name.toLowerCase())
       this.byIndex.set(index, name)

@@ -49,8 +49,14 @@ export async function renameNoClobber(
     if (codeOf(error) === 'EEXIST') return 'taken'
     throw error
   }
-  await reserved()
-  await rename(from, to)
+  try {
+    await reserved()
+    await rename(from, to)
+  } catch (error) {
+    // The reservation is ours and empty: it must not stay behind as a file of nothing.
+    await rm(to, { force: true }).catch(() => {})
+    throw error
+  }
   return 'done'
 }
 

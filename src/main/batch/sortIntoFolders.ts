@@ -295,7 +295,7 @@ function stoppedBy(error: unknown, out: string, report: SortReport): unknown {
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
     return new AppError(
       'INVALID_INPUT',
-      `"${out}" cannot be written (${code}); choose a folder you can write to.${undo}`,
+      `Sorting into "${out}" stopped: ${(error as Error).message}. Choose a folder you can write to (and files you can read).${undo}`,
     )
   return error
 }
@@ -352,8 +352,9 @@ export async function sortIntoFolders(
       if (row.state === 'failed') report.skipped.failed++
       else if (row.state === 'pending' || !row.top1) report.skipped.pending++
       else {
-        const { index, score } = row.top1
-        await sorter.place(row, score < input.minScore ? UNCERTAIN_FOLDER : folders.of(index))
+        const { index, label, score } = row.top1
+        const folder = score < input.minScore ? UNCERTAIN_FOLDER : folders.of(index, label)
+        await sorter.place(row, folder)
       }
     }
     ended = { placed: report.placed, skipped: report.skipped }

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { open, type FileHandle } from 'node:fs/promises'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { AppError } from '../../shared/errors'
 
@@ -172,6 +172,10 @@ export async function readSortLog(
   if (header.formatVersion !== 1) {
     await close()
     throw notALog(path, `it is of format version ${header.formatVersion}; this app reads 1`)
+  }
+  if (typeof header.out !== 'string' || !isAbsolute(header.out)) {
+    await close()
+    throw notALog(path, 'its header names no output folder')
   }
   async function* entries(): AsyncGenerator<SortLogEntry> {
     let held: SortLogEntry | null = null

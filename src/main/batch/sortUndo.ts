@@ -102,17 +102,19 @@ async function undoEntry(entry: SortLogEntry): Promise<Outcome> {
 /** Takes back what the sort logged in `logPath` placed (see the top of this file). */
 export async function unsortFromLog(logPath: string): Promise<UnsortReport> {
   const path = resolve(logPath)
-  const { entries } = await readSortLog(path)
+  const { header, entries } = await readSortLog(path)
   const out = dirname(path)
   const report: UnsortReport = { undone: 0, missing: 0, kept: 0 }
   const classFolders = new Set<string>()
-  for await (const entry of entries) {
+  for await (const logged of entries) {
     // A log only ever places into `<its folder>/<class folder>/`: refuse to touch anything else.
-    const inside = relative(out, resolve(entry.to))
+    // Placed names are read relative to the folder the log is in now (it may have been moved).
+    const inside = relative(header.out, resolve(logged.to))
     if (isAbsolute(inside) || inside.startsWith('..') || inside.split(/[\\/]/).length !== 2) {
       report.kept++
       continue
     }
+    const entry = { ...logged, to: join(out, inside) }
     try {
       report[await undoEntry(entry)]++
     } catch (error) {
@@ -122,7 +124,7 @@ export async function unsortFromLog(logPath: string): Promise<UnsortReport> {
         `Could not undo "${entry.to}": ${error instanceof Error ? error.message : String(error)}. Fix that and run the undo again; what is undone stays undone.`,
       )
     }
-    classFolders.add(dirname(resolve(entry.to)))
+    classFolders.add(dirname(entry.to))
   }
   for (const folder of classFolders) {
     // Only an empty folder goes; one still holding files (kept, or not ours) stays.

@@ -15,10 +15,12 @@ import {
   readdirSync,
   rmSync,
   statSync,
+  renameSync,
   unlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
 import { basename, dirname, join, relative } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it, onTestFinished } from 'vitest'
@@ -29,6 +31,8 @@ import {
   safeFolderName,
   suffixedName,
 } from '../../../src/main/batch/classFolderName'
+import { NameMemory, linkNoClobber, renameNoClobber } from '../../../src/main/batch/placeFile'
+import { projectRoot } from '../helpers/paths'
 import { valueOf } from '../helpers/results'
 import { spawnZoo, zoo } from '../helpers/runZoo'
 import { tempDirForTest } from '../helpers/tempDir'
@@ -199,6 +203,9 @@ describe('folder names for classes', () => {
     expect(folders.of(42)).toBe('class 42')
     expect(folders.of(9)).toBe('class 9 (9)') // "class 9" is class 6's label
     expect(new ClassFolders(new Map([[1, '']])).of(1)).toBe('class 1')
+    // Classes first met while sorting (classified meanwhile) are named by their label too.
+    expect(folders.of(99, 'late/comer')).toBe('late_comer')
+    expect(folders.of(98, 'DOG')).toBe('DOG (98)')
   })
 
   it.each([
@@ -209,6 +216,46 @@ describe('folder names for classes', () => {
     ['.hidden', 2, '.hidden (2)'],
   ])('%s, try %i → %s', (name, n, expected) => {
     expect(suffixedName(name, n)).toBe(expected)
+  })
+})
+
+describe('placing a file without replacing one', () => {
+  it('link and rename-onto-a-reservation take a free name, answer "taken" for a used one', async () => {
+    const dir = tempDirForTest('zoo-place')
+    writeFileSync(join(dir, 'a'), 'a')
+    writeFileSync(join(dir, 'b'), 'b')
+    writeFileSync(join(dir, 'taken'), 'old')
+    expect(await linkNoClobber(join(dir, 'a'), join(dir, 'taken'))).toBe('taken')
+    expect(await linkNoClobber(join(dir, 'a'), join(dir, 'free'))).toBe('done')
+    expect(statSync(join(dir, 'free')).ino).toBe(statSync(join(dir, 'a')).ino)
+    let logged = 0
+    const log = async () => void logged++
+    expect(await renameNoClobber(join(dir, 'b'), join(dir, 'taken'), log)).toBe('taken')
+    expect(logged).toBe(0) // nothing to log for a name not had
+    expect(await renameNoClobber(join(dir, 'b'), join(dir, 'free 2'), log)).toBe('done')
+    expect(logged).toBe(1)
+    expect(readFileSync(join(dir, 'free 2'), 'utf8')).toBe('b')
+    expect(readFileSync(join(dir, 'taken'), 'utf8')).toBe('old')
+    // A failure after the reservation leaves no empty file behind.
+    const failing = async () => {
+      throw new Error('the log could not be written')
+    }
+    await expect(renameNoClobber(join(dir, 'a'), join(dir, 'free 3'), failing)).rejects.toThrow()
+    expect(existsSync(join(dir, 'free 3'))).toBe(false)
+    expect(existsSync(join(dir, 'a'))).toBe(true)
+    const other = otherFileSystem()
+    if (other) expect(await linkNoClobber(join(dir, 'a'), join(other, 'a'))).toBe('cross-device')
+  })
+
+  it('remembers the next suffix for recent names only, within its bound', () => {
+    const memory = new NameMemory(2)
+    memory.used('/d', 'x.jpg', 1)
+    memory.used('/d', 'x.jpg', 2)
+    expect(memory.start('/d', 'x.jpg')).toBe(3)
+    memory.used('/d', 'y.jpg', 1)
+    memory.used('/d', 'z.jpg', 1) // x.jpg is the oldest: forgotten (found again by probing)
+    expect(memory.start('/d', 'x.jpg')).toBe(1)
+    expect(memory.start('/d', 'z.jpg')).toBe(2)
   })
 })
 
@@ -556,25 +603,57 @@ describe('sorting a batch job into folders', () => {
     const jobB = await classified(core, [b.root], model)
     const out = join(dir, 'sorted')
 
-    const [ra, rb] = await Promise.all([
-      sort(core, { id: jobA.id, out }),
-      sort(core, { id: jobB.id, out, mode: 'link' }),
-    ])
+    // Links run in step (the tightest race for a name); copies with their syncs in between.
+    for (const mode of ['link', 'copy'] as const) {
+      const [ra, rb] = await Promise.all([
+        sort(core, { id: jobA.id, out, mode }),
+        sort(core, { id: jobB.id, out, mode }),
+      ])
 
-    expect(ra.placed + rb.placed).toBe(48)
-    expect(ra.log).not.toBe(rb.log)
-    expect(ra.renamed + rb.renamed).toBe(24) // one of each pair
-    const entries = [...loggedEntries(ra.log!), ...loggedEntries(rb.log!)]
-    expect(entries).toHaveLength(48)
-    expect(new Set(entries.map((e) => e.to)).size).toBe(48)
-    for (const entry of entries)
-      expect(readFileSync(entry.to).equals(readFileSync(entry.from)), entry.to).toBe(true)
-    expect(placedUnder(out)).toHaveLength(48)
+      expect(ra.placed + rb.placed, mode).toBe(48)
+      expect(ra.log).not.toBe(rb.log)
+      expect(ra.renamed + rb.renamed, mode).toBe(24) // one of each pair
+      const entries = [...loggedEntries(ra.log!), ...loggedEntries(rb.log!)]
+      expect(entries).toHaveLength(48)
+      expect(new Set(entries.map((e) => e.to)).size, mode).toBe(48)
+      for (const entry of entries)
+        expect(readFileSync(entry.to).equals(readFileSync(entry.from)), entry.to).toBe(true)
+      expect(placedUnder(out), mode).toHaveLength(48)
 
-    const [ua, ub] = await Promise.all([unsort(core, ra.log!), unsort(core, rb.log!)])
-    expect(ua.undone + ub.undone).toBe(48)
-    expect(filesUnder(out)).toEqual([])
+      const [ua, ub] = await Promise.all([unsort(core, ra.log!), unsort(core, rb.log!)])
+      expect(ua.undone + ub.undone, mode).toBe(48)
+      expect(filesUnder(out), mode).toEqual([])
+    }
   }, 120_000)
+})
+
+describe('undoing from a log', () => {
+  it('works after the sorted folder moved; refuses lines pointing outside it; a torn last line is no entry', async () => {
+    const { core } = openTestCore()
+    const dir = tempDirForTest('zoo-sort')
+    const { folder, job } = await classifiedFolder(core, dir, 8)
+    const report = await sort(core, { id: job.id, out: join(dir, 'sorted') })
+    const moved = join(dir, 'elsewhere')
+    renameSync(join(dir, 'sorted'), moved)
+    const log = join(moved, basename(report.log!))
+    // A line naming a file outside the log's folder, exactly as it is (inode, size, mtime).
+    const victim = join(folder.root, [...folder.good.keys()][0]!)
+    const info = statSync(victim, { bigint: true })
+    const forged = {
+      seq: 999,
+      how: 'copy',
+      from: victim,
+      to: victim,
+      ino: String(info.ino),
+      size: Number(info.size),
+      mtimeNs: String(info.mtimeNs),
+    }
+    appendFileSync(log, `${JSON.stringify(forged)}\n{"seq":1000,"how":"co`)
+
+    expect(await unsort(core, log)).toEqual({ undone: 8, missing: 0, kept: 1 })
+    expect(existsSync(victim)).toBe(true)
+    expect(placedUnder(moved)).toEqual([])
+  }, 90_000)
 })
 
 describe('zoo batch sort and unsort', () => {
@@ -627,6 +706,58 @@ describe('zoo batch sort and unsort', () => {
     expect(notALog.code).toBe(2)
     expect(notALog.err).toMatch(/not a sort log/)
   }, 120_000)
+})
+
+describe('zoo batch sort --move on a terminal', () => {
+  /** Runs the built `zoo` under a pseudo-terminal (util-linux `script`), answering its question. */
+  function onTerminal(argv: string[], answer: string): Promise<{ code: number; text: string }> {
+    const quoted = [process.execPath, join(projectRoot, 'bin', 'zoo.js'), ...argv]
+      .map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`)
+      .join(' ')
+    const child = spawn('script', ['-qec', quoted, '/dev/null'], { cwd: projectRoot })
+    let text = ''
+    let answered = false
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8')
+      if (!answered && text.includes('[y/N]')) {
+        answered = true
+        child.stdin.write(`${answer}\n`)
+      }
+    })
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, text })))
+  }
+
+  it('asks before moving: "n" moves nothing, "y" moves', async () => {
+    if (spawnSync('script', ['--version']).status !== 0) {
+      console.warn('Skipping the terminal test: util-linux `script` is not installed.')
+      return
+    }
+    const dir = tempDirForTest('zoo-sort-tty')
+    const data = join(dir, 'data')
+    const folder = await imageFolder(join(dir, 'photos'), 8)
+    const classify = await zoo(
+      ['classify', '--model', colourModel(dir), '--dir', folder.root, '--recursive'],
+      data,
+    )
+    expect(classify.code, classify.err).toBe(0)
+    const id = /Batch job ([0-9a-f]{10})/.exec(classify.err)![1]!
+    const out = join(dir, 'sorted')
+    const argv = ['batch', 'sort', id, '--out', out, '--move', '--data-dir', data]
+
+    const declined = await onTerminal(argv, 'n')
+    expect(declined.text).toMatch(/Move up to 8 classified files .* out of their folders/)
+    expect(declined.code, declined.text).toBe(1)
+    expect(declined.text).toContain('nothing moved')
+    expect(existsSync(out)).toBe(false)
+
+    const agreed = await onTerminal(argv, 'y')
+    expect(agreed.code, agreed.text).toBe(0)
+    expect(agreed.text).toMatch(/Moved 8 files into /)
+    for (const [rel, cls] of folder.good) {
+      expect(existsSync(join(folder.root, rel)), rel).toBe(false)
+      expect(existsSync(join(out, `class ${cls}`, basename(rel))), rel).toBe(true)
+    }
+  }, 90_000)
 })
 
 describe('a sort killed half way', () => {
