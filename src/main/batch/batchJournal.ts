@@ -68,6 +68,12 @@ export interface ExportRow {
   error: JobError | null
 }
 
+/** A file with its stat as classified and one model's top-1 (null unless done). */
+export interface Top1Row extends FileRow {
+  state: FileState
+  top1: ClassScoreRecord | null
+}
+
 /** What a file brought in from another journal's export holds (see importJsonl.ts). */
 export interface ImportedFile {
   root: number
@@ -159,6 +165,17 @@ interface GridRow extends PageRow {
 interface ExportPageRow extends PageRow {
   model: number | null
   top_json: string | null
+}
+
+interface Top1PageRow {
+  id: number
+  root: number
+  rel_path: string
+  size: number | null
+  mtime_ms: number | null
+  state: FileState
+  top1_index: number | null
+  top1_score: number | null
 }
 
 /** Stored best first as [[index, score], …]; names live in batch_labels. */
@@ -484,6 +501,53 @@ export class BatchJournal {
         after = [first.root, first.rel_path]
       }
     }
+  }
+
+  /**
+   * Every file of the job with its stat as classified and `model`'s top-1, in file-id order, a
+   * page at a time (constant memory; no query stays open between pages): what sorting into
+   * folders walks.
+   */
+  *iterateTop1(jobId: string, model: number): Generator<Top1Row> {
+    const { seq, spec } = this.handle(jobId)
+    if (!Number.isInteger(model) || !spec.models[model])
+      throw new AppError('INVALID_INPUT', `The job has no model ${model}.`)
+    const page = this.pageStatement(
+      `SELECT f.id, f.root, f.rel_path, f.size, f.mtime_ms, f.state, r.top1_index, r.top1_score
+       FROM batch_files f LEFT JOIN batch_results r ON r.file_id = f.id AND r.model = ?
+       WHERE f.job = ? AND f.id > ? ORDER BY f.id LIMIT ?`,
+    )
+    let after = 0
+    for (;;) {
+      const rows = page.all(model, seq, after, EXPORT_PAGE) as Top1PageRow[]
+      if (rows.length === 0) return
+      for (const row of rows) {
+        const top1 =
+          row.state === 'done' && row.top1_index !== null && row.top1_score !== null
+            ? this.withLabels(seq, model, [[row.top1_index, row.top1_score]])[0]!
+            : null
+        yield {
+          id: row.id,
+          root: row.root,
+          relPath: row.rel_path,
+          absPath: absolute(spec, row.root, row.rel_path),
+          size: row.size,
+          mtimeMs: row.mtime_ms,
+          state: row.state,
+          top1,
+        }
+      }
+      after = rows[rows.length - 1]!.id
+    }
+  }
+
+  /** The class names stored for a job's model (those its results named), by class index. */
+  labelsOf(jobId: string, model: number): Map<number, string> {
+    const { seq } = this.handle(jobId)
+    const rows = this.pageStatement(
+      'SELECT class_index, label FROM batch_labels WHERE job = ? AND model = ?',
+    ).all(seq, model) as { class_index: number; label: string }[]
+    return new Map(rows.map((row) => [row.class_index, row.label]))
   }
 
   /** The job as an export's sidecar states it. */

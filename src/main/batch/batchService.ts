@@ -16,16 +16,21 @@ import type {
   BatchExportResult,
   BatchJob,
   BatchResultsPage,
+  BatchSortInput,
   BatchStartInput,
   BatchSummary,
   Job,
   JobModel,
+  SortReport,
+  UnsortReport,
 } from '../../shared/contract'
 import {
   batchExportInput,
   batchResultsInput,
+  batchSortInput,
   batchStartInput,
   batchSummaryInput,
+  batchUnsortInput,
 } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
 import type { EventBus } from '../events/eventBus'
@@ -36,6 +41,8 @@ import { BatchJournal } from './batchJournal'
 import { BatchRunner, batchLeaseName } from './batchRunner'
 import { writeCsv, writeJsonl } from './exportResults'
 import { importJsonl, readSidecar, specForMerge, type ImportReport } from './importJsonl'
+import { sortIntoFolders, type SortHooks } from './sortIntoFolders'
+import { unsortFromLog } from './sortUndo'
 
 export interface BatchServiceOptions {
   db: Database
@@ -257,6 +264,17 @@ export class BatchService {
     const report = await importJsonl(this.journal, job.id, files)
     this.journal.setState(job.id, this.find(job.id).counts.pending ? 'paused' : 'done')
     return { job: this.get(job.id), report }
+  }
+
+  /** Copies, links or moves the job's classified files into class folders, with an undo log. */
+  sort(raw: BatchSortInput, hooks?: SortHooks): Promise<SortReport> {
+    const input = batchSortInput.parse(raw)
+    return sortIntoFolders(this.journal, this.find(input.id), input, hooks)
+  }
+
+  /** Takes a sort back from its undo log. */
+  unsort(raw: unknown): Promise<UnsortReport> {
+    return unsortFromLog(batchUnsortInput.parse(raw).log)
   }
 
   /** On close: jobs run here stop and read as interrupted, to be resumed next time. */

@@ -6,6 +6,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv
   /** On a terminal: one status line redrawn in place ('' clears it). Absent when not a TTY. */
   status?: (line: string) => void
+  /** Asks a yes/no question on the terminal. Absent unless stdin and stderr are both a TTY. */
+  confirm?: (question: string) => Promise<boolean>
 }
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>

@@ -1,4 +1,5 @@
 /** Entry of the `zoo` command (bundled to out/main/cli.js, started by bin/zoo.js). */
+import { createInterface } from 'node:readline/promises'
 import type { CliIo } from './command'
 import { runCli } from './runCli'
 import { EXIT } from './reportFailure'
@@ -23,6 +24,18 @@ const io: CliIo = {
     ? {
         status: (line: string) =>
           process.stderr.write(`\r\x1b[2K${line.slice(0, process.stderr.columns - 1)}`),
+      }
+    : {}),
+  ...(process.stdin.isTTY && process.stderr.isTTY
+    ? {
+        confirm: async (question: string) => {
+          const prompt = createInterface({ input: process.stdin, output: process.stderr })
+          try {
+            return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim())
+          } finally {
+            prompt.close()
+          }
+        },
       }
     : {}),
 }

@@ -174,8 +174,9 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'batch.summary': (request) => batch.summary(request),
     'batch.agreement': ({ id }) => batch.agreement(id),
     'batch.accuracy': ({ id }) => batch.accuracy(id),
-    'batch.sort': () => notYet('batch.sort'),
-    'batch.unsort': () => notYet('batch.unsort'),
+    'batch.sort': (request, context) =>
+      batch.sort(request, context.signal ? { signal: context.signal } : {}),
+    'batch.unsort': (request) => batch.unsort(request),
     'batch.openFile': () => notYet('batch.openFile'),
     'fs.completePath': () => notYet('fs.completePath'),
     'desktop.pickFolders': () => notYet('desktop.pickFolders'),

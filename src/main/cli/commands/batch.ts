@@ -1,8 +1,9 @@
-import type { BatchJob } from '../../../shared/contract'
+import type { BatchJob, SortReport, UnsortReport } from '../../../shared/contract'
 import { formatDecimal } from '../../../shared/format/formatDecimal'
 import { analyseJob, analysisText } from '../batchAnalysisText'
 import { exitStatusOfJob, followJob, summaryText } from '../batchForeground'
-import { UsageError, type Command } from '../command'
+import { UsageError, type CliIo, type Command, type ParsedArgs } from '../command'
+import { failureOf } from '../../../shared/errors'
 import { EXIT, reportFailure } from '../reportFailure'
 import { textTable } from '../textTable'
 import { withCore } from '../withCore'
@@ -38,13 +39,147 @@ function describe(job: BatchJob): string {
   return lines.join('\n')
 }
 
-const ACTIONS = ['ls', 'show', 'pause', 'resume', 'cancel', 'retry', 'export', 'merge'] as const
+/** `--model` as `zoo batch show` numbers the job's models (from 1), or a model's id. */
+function modelIndexOf(job: BatchJob, given: string | undefined): number {
+  if (given === undefined) return 0
+  const byId = job.spec.models.findIndex((model) => model.id === given)
+  if (byId >= 0) return byId
+  const n = /^\d+$/.test(given) ? Number(given) : NaN
+  if (n >= 1 && n <= job.spec.models.length) return n - 1
+  const count = job.spec.models.length
+  throw new UsageError(
+    `--model ${given}: batch job ${job.id} has ${count} model${count === 1 ? '' : 's'}; give 1${count > 1 ? `…${count}` : ''} (as "zoo batch show" numbers them) or a model id.`,
+  )
+}
+
+function minScoreOf(given: string | undefined): number {
+  if (given === undefined) return 0
+  const score = Number(given)
+  if (given.trim() === '' || !(score >= 0 && score <= 1))
+    throw new UsageError(`--min-score ${given}: give a score from 0 to 1, e.g. 0.5.`)
+  return score
+}
+
+const VERB = { copy: 'Copied', link: 'Linked', move: 'Moved' } as const
+const DRY_VERB = { copy: 'copy', link: 'link', move: 'move' } as const
+const SAMPLE_LINES = 20
+
+function sortText(report: SortReport): string {
+  const { failed, pending, missing } = report.skipped
+  const head = report.dryRun
+    ? `Dry run: would ${DRY_VERB[report.mode]} ${count(report.placed)} files into ${report.out}; nothing was written.`
+    : `${VERB[report.mode]} ${count(report.placed)} files into ${report.out}.`
+  const notes = [
+    report.uncertain ? `${count(report.uncertain)} to _uncertain (below --min-score)` : '',
+    report.renamed ? `${count(report.renamed)} under a new name (the name was taken)` : '',
+    report.copiedInsteadOfLinked
+      ? `${count(report.copiedInsteadOfLinked)} copied instead of linked (another file system)`
+      : '',
+  ].filter(Boolean)
+  const skipped = failed + pending + missing
+  const lines = [
+    head + (notes.length ? ` ${notes.join('; ')}.` : ''),
+    ...(skipped
+      ? [
+          `Left out ${count(skipped)}: ${count(failed)} failed, ${count(pending)} not classified yet, ${count(missing)} gone or changed since they were classified.`,
+        ]
+      : []),
+  ]
+  if (report.folders.length)
+    lines.push(
+      textTable(
+        ['Folder', 'Files'],
+        report.folders.map((folder) => [folder.name, count(folder.count)]),
+      ),
+    )
+  if (report.dryRun && report.sample.length) {
+    lines.push(`The first ${Math.min(SAMPLE_LINES, report.sample.length)}:`)
+    for (const { from, to } of report.sample.slice(0, SAMPLE_LINES)) lines.push(`  ${from} → ${to}`)
+  }
+  if (report.log) lines.push(`To undo it: zoo batch unsort ${report.log}`)
+  return lines.join('\n')
+}
+
+function unsortText(report: UnsortReport): string {
+  const kept = report.kept
+    ? ` Kept ${count(report.kept)}: changed since they were placed, the only name left of a file, or their original name is taken now.`
+    : ' The log is removed: nothing is left for it to undo.'
+  return `Undid ${count(report.undone)} placed files (${count(report.missing)} were gone already).${kept}`
+}
+
+/** `zoo batch sort`: moving asks on a terminal, and is refused without --yes where none is. */
+async function runSort(args: ParsedArgs, io: CliIo, id: string, json: boolean): Promise<number> {
+  const { link, move, yes } = args.values
+  if (link && move) throw new UsageError('give --link or --move, not both.')
+  if (yes && !move) throw new UsageError('--yes confirms --move; nothing else needs it.')
+  const minScore = minScoreOf(args.values['min-score'] as string | undefined)
+  const dryRun = args.values['dry-run'] === true
+  const mode = move ? 'move' : link ? 'link' : 'copy'
+  const face = { face: 'cli' } as const
+  return withCore(args, io, async (core) => {
+    const found = await core.dispatch('batch.get', { id }, face)
+    if (!found.ok) return reportFailure(io, 'batch sort', found, json)
+    const model = modelIndexOf(found.value, args.values.model as string | undefined)
+    const out = String(args.values.out)
+    let confirmMove = yes === true
+    if (mode === 'move' && !confirmMove && !dryRun) {
+      if (!io.confirm) {
+        io.err(
+          'zoo batch sort: --move takes the files out of their folders; there is no terminal to ask on, so add --yes to confirm it (--dry-run shows the plan first). [INVALID_INPUT]',
+        )
+        return EXIT.usage
+      }
+      const { done, failed } = found.value.counts
+      confirmMove = await io.confirm(
+        `Move up to ${count(done)} classified files of batch job ${id} out of their folders into ${out}?${failed ? ` (${count(failed)} failed files stay.)` : ''}`,
+      )
+      if (!confirmMove) {
+        io.err('zoo batch sort: nothing moved.')
+        return EXIT.failed
+      }
+    }
+    const onProgress = io.status
+      ? (p: { seen: number; total: number; placed: number }) =>
+          io.status!(`${count(p.seen)} of ${count(p.total)} looked at, ${count(p.placed)} placed`)
+      : undefined
+    let result
+    try {
+      result = await core.batch
+        .sort(
+          { id, out, model, mode, minScore, dryRun, confirmMove },
+          onProgress ? { onProgress } : {},
+        )
+        .then((value) => ({ ok: true as const, value }))
+    } catch (error) {
+      result = failureOf(error, 'Sorting into folders')
+    } finally {
+      io.status?.('')
+    }
+    if (!result.ok) return reportFailure(io, 'batch sort', result, json)
+    io.out(json ? JSON.stringify(result.value, null, 2) : sortText(result.value))
+    return EXIT.ok
+  })
+}
+
+const ACTIONS = [
+  'ls',
+  'show',
+  'pause',
+  'resume',
+  'cancel',
+  'retry',
+  'export',
+  'merge',
+  'sort',
+  'unsort',
+] as const
 type Action = (typeof ACTIONS)[number]
 
 export const batchCommand: Command = {
   name: 'batch',
-  summary: 'batch jobs (zoo classify --dir): ls, show, pause, resume, cancel, retry, export, merge',
-  usage: `batch ls|show ID|pause ID|resume ID|cancel ID|retry ID|export ID --out FILE|merge FILE… [--json]
+  summary:
+    'batch jobs (zoo classify --dir): ls, show, pause, resume, cancel, retry, export, merge, sort, unsort',
+  usage: `batch ls|show ID|pause ID|resume ID|cancel ID|retry ID|export ID --out FILE|merge FILE…|sort ID --out DIR|unsort LOG [--json]
 
   ls                the jobs in this data folder, newest first
   show ID           one job: folders, models, counts, error; its top classes and failures, how
@@ -56,12 +191,32 @@ export const batchCommand: Command = {
   retry ID          run the files that failed again
   export ID --out F write its results: F.csv (Excel, pandas) or F.jsonl, provenance in F.json
   merge FILE…       bring shard results (.jsonl written by --out, with their .json) into one job
+  sort ID --out DIR put each classified file into DIR/<class>/ by its top-1 class (a copy unless
+                    --link or --move); never overwrites (a taken name gets "name (2).jpg"); files
+                    failed, not classified yet, or changed since are left out; writes an undo log
+  unsort LOG        take a sort back: copies and links removed (unless changed since), moved files
+                    put back (unless their name is taken), empty class folders removed
 
 Options:
-  --out FILE        for export
-  --json            print the job(s) as JSON (show: with "analysis": summaries, agreement,
-                    accuracy)`,
-  options: { out: { type: 'string' }, json: { type: 'boolean' } },
+  --out FILE|DIR    for export: the file; for sort: the folder that gets a folder per class
+  --model N         sort by model N (1, 2… as "zoo batch show" numbers them, or its id; default 1)
+  --min-score S     sort: files whose top-1 score is below S (0 to 1) go to _uncertain
+  --link            sort: hard links instead of copies (copies across file systems)
+  --move            sort: move the files (asks first on a terminal; --yes confirms it up front)
+  --yes             confirm --move
+  --dry-run         sort: show what would go where, write nothing
+  --json            print the job(s) or the report as JSON (show: with "analysis": summaries,
+                    agreement, accuracy)`,
+  options: {
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    model: { type: 'string' },
+    'min-score': { type: 'string' },
+    link: { type: 'boolean' },
+    move: { type: 'boolean' },
+    yes: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+  },
   positionals: { min: 1, max: 10_000 },
   run(args, io) {
     const [rawAction, ...rest] = args.positionals
@@ -71,12 +226,27 @@ Options:
     if (action === 'ls' && rest.length) throw new UsageError('"zoo batch ls" takes no id.')
     if (action === 'merge' && rest.length === 0)
       throw new UsageError('"zoo batch merge" needs the .jsonl files to merge.')
+    if (action === 'unsort' && rest.length !== 1)
+      throw new UsageError('"zoo batch unsort" takes the sort\'s log file (.zoo-sort-….jsonl).')
     if (action !== 'ls' && action !== 'merge' && rest.length !== 1)
       throw new UsageError(`"zoo batch ${action}" takes one job id.`)
     if (action === 'export' && !args.values.out) throw new UsageError('export needs --out FILE.')
+    if (action === 'sort' && !args.values.out)
+      throw new UsageError('sort needs --out DIR, the folder to sort into.')
+    const sortOnly = ['model', 'min-score', 'link', 'move', 'yes', 'dry-run'] as const
+    const misplaced = sortOnly.find((name) => args.values[name] !== undefined)
+    if (action !== 'sort' && misplaced)
+      throw new UsageError(`--${misplaced} is for "zoo batch sort".`)
     const id = rest[0]!
+    if (action === 'sort') return runSort(args, io, id, json)
     const face = { face: 'cli' } as const
     return withCore(args, io, async (core) => {
+      if (action === 'unsort') {
+        const result = await core.dispatch('batch.unsort', { log: id }, face)
+        if (!result.ok) return reportFailure(io, 'batch unsort', result, json)
+        io.out(json ? JSON.stringify(result.value, null, 2) : unsortText(result.value))
+        return result.value.kept ? EXIT.partial : EXIT.ok
+      }
       if (action === 'ls') {
         const result = await core.dispatch('batch.list', {}, face)
         if (!result.ok) return reportFailure(io, 'batch ls', result, json)
