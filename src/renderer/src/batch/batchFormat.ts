@@ -2,12 +2,10 @@
  * What the Batch view shows of a job: whether it runs, how far it is, its name. Pure; the view
  * turns the keys into words.
  */
-import type { BatchJob, BatchProgress, JobState } from '@shared/contract'
+import { isRunningState } from '@shared/batch/jobStates'
+import type { BatchJob, BatchProgress } from '@shared/contract'
 
-/** States in which a runner is (or should be) working on the job. */
-export function isRunningState(state: JobState): boolean {
-  return state === 'enumerating' || state === 'running'
-}
+export { isRunningState }
 
 /** A job whose remaining files can still be classified. */
 export function isResumable(job: Pick<BatchJob, 'state'>): boolean {

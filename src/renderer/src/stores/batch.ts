@@ -11,6 +11,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { BatchJob, BatchProgress, BatchStartInput, JobState } from '@shared/contract'
 import type { ApiError } from '@shared/errors'
+import { jobEndWatcher } from '@shared/batch/jobStates'
 import { api } from '../api'
 import { isRunningState, jobTitle } from '../batch/batchFormat'
 import { useToastsStore } from './toasts'
@@ -29,15 +30,13 @@ export const useBatchStore = defineStore('batch', () => {
   const busy = ref<Record<string, true>>({})
   const toasts = useToastsStore()
 
-  /** The last state seen of each job, so that an end is announced once, when it happens. */
-  const seenStates = new Map<string, JobState>()
+  const ended = jobEndWatcher()
 
   function noteState(id: string, state: JobState, label: string): void {
-    const before = seenStates.get(id)
-    seenStates.set(id, state)
-    if (!before || !isRunningState(before) || isRunningState(state)) return
-    if (window.zoo) return // the main process shows the OS notification
-    toasts.show({ kind: state === 'done' ? 'ok' : 'warn', job: id, state, label })
+    const end = ended(id, state)
+    // The desktop app's main process shows the OS notification instead.
+    if (!end || window.zoo) return
+    toasts.show({ kind: end === 'done' ? 'ok' : 'warn', job: id, state: end, label })
   }
 
   let listRequest = 0
@@ -84,7 +83,7 @@ export const useBatchStore = defineStore('batch', () => {
   ): Promise<{ job: BatchJob; resumed: boolean } | { error: ApiError }> {
     const result = await api.invoke('batch.start', input)
     if (!result.ok) return { error: result.error }
-    seenStates.set(result.value.job.id, result.value.job.state)
+    noteState(result.value.job.id, result.value.job.state, jobTitle(result.value.job))
     await refresh()
     return result.value
   }
