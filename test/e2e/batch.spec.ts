@@ -15,12 +15,13 @@ import { expect, invokeFromTest, test, type AppServer } from './appServer'
 const fixtures = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures')
 const mobilenet = join(fixtures, 'models', 'mobilenetv2-12-int8.onnx')
 const imagenet = join(fixtures, 'images', 'imagenet')
+/** The val images and their ImageNet classes: the subfolders are named after them. */
 const valImages = [
-  'ILSVRC2012_val_00000010.jpeg',
-  'ILSVRC2012_val_00010010.jpeg',
-  'ILSVRC2012_val_00020010.jpeg',
-  'ILSVRC2012_val_00030010.jpeg',
-]
+  ['ILSVRC2012_val_00000010.jpeg', 'Maltese dog'],
+  ['ILSVRC2012_val_00010010.jpeg', 'pencil sharpener'],
+  ['ILSVRC2012_val_00020010.jpeg', 'Weimaraner'],
+  ['ILSVRC2012_val_00030010.jpeg', 'black grouse'],
+] as const
 /** Variants per val image: enough files that a job runs for a few seconds. */
 const VARIANTS = 40
 const GOOD = valImages.length * VARIANTS
@@ -35,9 +36,12 @@ interface BatchJob {
   counts: { total: number; done: number; failed: number; pending: number }
 }
 
-/** Photos in two subfolders: each val image cropped at several places and sizes, some mirrored. */
+/**
+ * A labelled tree: one subfolder per class (named after it), each val image cropped at several
+ * places and sizes, some mirrored; two broken files at the top, with no label.
+ */
 async function photoFolder(root: string): Promise<void> {
-  for (const [v, name] of valImages.entries()) {
+  for (const [v, [name, className]] of valImages.entries()) {
     const source = sharp(readFileSync(join(imagenet, name)))
     const { width = 0, height = 0 } = await source.metadata()
     for (let i = 0; i < VARIANTS; i++) {
@@ -53,15 +57,15 @@ async function photoFolder(root: string): Promise<void> {
         height: h,
       })
       if (i % 2) image = image.flop()
-      const folder = join(root, i % 2 ? 'garden' : 'street')
+      const folder = join(root, className)
       mkdirSync(folder, { recursive: true })
       await image
         .jpeg({ quality: 90 })
         .toFile(join(folder, `photo-${v}-${String(i).padStart(2, '0')}.jpg`))
     }
   }
-  writeFileSync(join(root, 'street', 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]))
-  writeFileSync(join(root, 'garden', 'notes.JPG'), 'not a picture')
+  writeFileSync(join(root, 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]))
+  writeFileSync(join(root, 'notes.JPG'), 'not a picture')
 }
 
 async function detachAll(app: AppServer): Promise<void> {
@@ -202,6 +206,13 @@ test.describe('batch view', () => {
     expect(download.suggestedFilename()).toMatch(/\.svg$/)
     const svg = readFileSync((await download.path())!, 'utf8')
     expect(svg).toContain('<svg')
+
+    // The folders are class names: the accuracy on them, per class and confused pairs.
+    await page.getByTestId('batch-tab-accuracy').click()
+    await expect(page.getByTestId('batch-accuracy')).toContainText('class-named subfolders')
+    const top1 = await page.getByTestId('batch-accuracy-top1').first().textContent()
+    expect(Number(top1!.replace('%', ''))).toBeGreaterThan(30)
+    await shoot(page, 'accuracy', 1440, 900)
 
     // Export the results as CSV and read it back.
     await page.getByTestId('batch-export-open').click()

@@ -533,6 +533,7 @@ export const en = {
       evaluated: 'Files',
       top1: 'Top-1',
       top5: 'Top-5',
+      published: 'Published top-1 / top-5 (ImageNet val)',
       worstClasses: 'Classes {model} gets wrong most',
       class: 'Class',
       files: 'Files',

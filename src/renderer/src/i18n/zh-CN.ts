@@ -527,6 +527,7 @@ export const zhCN: MessageSchema = {
       evaluated: '文件数',
       top1: 'Top-1',
       top5: 'Top-5',
+      published: '公开的 top-1 / top-5（ImageNet 验证集）',
       worstClasses: '{model} 最常出错的类别',
       class: '类别',
       files: '文件数',
