@@ -12,13 +12,43 @@ export function isResumable(job: Pick<BatchJob, 'state'>): boolean {
   return job.state === 'paused' || job.state === 'interrupted' || job.state === 'failed'
 }
 
+/**
+ * The job's last progress event while both it and the job say it runs: fresher than the
+ * journal's counts. A stopped job's last event is stale; its journal counts are the truth.
+ */
+export function liveProgress(
+  job: BatchJob,
+  progress: BatchProgress | undefined,
+): BatchProgress | null {
+  return progress && isRunningState(job.state) && isRunningState(progress.state) ? progress : null
+}
+
+export interface JobCountsNow {
+  /** Done and failed files. */
+  done: number
+  /** Null while the folders are still being walked. */
+  total: number | null
+  failed: number
+  found: number
+}
+
+export function jobCountsNow(job: BatchJob, progress: BatchProgress | undefined): JobCountsNow {
+  const live = liveProgress(job, progress)
+  const c = job.counts
+  return live
+    ? { done: live.done, total: live.total, failed: live.failed, found: live.found }
+    : {
+        done: c.done + c.failed,
+        total: job.enumerated ? c.total : null,
+        failed: c.failed,
+        found: c.total,
+      }
+}
+
 /** Done and failed files against all found; null while the folders are still being walked. */
 export function jobFraction(job: BatchJob, progress: BatchProgress | undefined): number | null {
   if (job.state === 'done') return 1
-  const counts = job.counts
-  const live = progress && progress.startedAt && isRunningState(progress.state) ? progress : null
-  const done = live ? live.done : counts.done + counts.failed
-  const total = live ? live.total : job.enumerated ? counts.total : null
+  const { done, total } = jobCountsNow(job, progress)
   if (total === null || total <= 0) return null
   return Math.max(0, Math.min(1, done / total))
 }
