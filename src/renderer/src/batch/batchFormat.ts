@@ -3,9 +3,10 @@
  * turns the keys into words.
  */
 import { isRunningState } from '@shared/batch/jobStates'
+import { jobTitle } from '@shared/batch/jobTitle'
 import type { BatchJob, BatchProgress } from '@shared/contract'
 
-export { isRunningState }
+export { isRunningState, jobTitle }
 
 /** A job whose remaining files can still be classified. */
 export function isResumable(job: Pick<BatchJob, 'state'>): boolean {
@@ -51,11 +52,4 @@ export function jobFraction(job: BatchJob, progress: BatchProgress | undefined):
   const { done, total } = jobCountsNow(job, progress)
   if (total === null || total <= 0) return null
   return Math.max(0, Math.min(1, done / total))
-}
-
-/** The last folder name of each of the job's folders, for its title. */
-export function jobTitle(job: Pick<BatchJob, 'spec'>): string {
-  return job.spec.folders
-    .map((folder) => folder.split(/[\\/]/).filter(Boolean).pop() ?? folder)
-    .join(', ')
 }
