@@ -106,9 +106,10 @@ test.describe('batch view', () => {
   }) => {
     const photos = join(scratch, 'Holiday photos')
     await photoFolder(photos)
+    // Linked to its catalog entry: ImageNet's class names, and the published accuracy to compare.
     await invokeFromTest(app, 'inference.attach', {
       source: { path: mobilenet },
-      name: 'MobileNetV2 int8',
+      catalogId: 'MobileNetV2',
     })
 
     await page.goto(`${app.url}#/batch`)
@@ -121,6 +122,7 @@ test.describe('batch view', () => {
     await path.fill(`${scratch}/Hol`)
     const option = page.getByTestId('path-option')
     await expect(option).toHaveText(['Holiday photos/'])
+    await shoot(page, 'new-job', 1440, 900)
     await path.press('Tab')
     await expect(path).toHaveValue(`${photos}/`)
     await page.getByTestId('batch-new-add').click()
@@ -134,6 +136,8 @@ test.describe('batch view', () => {
     await expect(row.getByTestId('batch-job-state')).toHaveText('Paused', { timeout: 30_000 })
     const paused = (await invokeFromTest<BatchJob[]>(app, 'batch.list', {}))[0]!
     expect(paused.state).toBe('paused')
+    expect(paused.counts.done + paused.counts.failed).toBeLessThan(GOOD + BAD)
+    await shoot(page, 'paused', 1024, 700)
 
     // Resume and let it finish.
     await row.getByTestId('batch-resume').click()
@@ -167,8 +171,8 @@ test.describe('batch view', () => {
     const classSelect = page.getByTestId('batch-filter-class')
     const firstClass = await classSelect.locator('option').nth(1).getAttribute('value')
     const firstLabel = (await classSelect.locator('option').nth(1).textContent())!
-      .replace(/ \(\d+\)$/, '')
       .trim()
+      .replace(/\s*\(\d+\)$/, '')
     await classSelect.selectOption(firstClass!)
     const matching = Number((await count.textContent())!.match(/\d+/)![0])
     expect(matching).toBeGreaterThan(0)

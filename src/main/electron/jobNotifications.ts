@@ -12,7 +12,6 @@ const titles: Partial<Record<JobState, string>> = {
   done: 'Batch job done',
   failed: 'Batch job stopped',
   cancelled: 'Batch job cancelled',
-  paused: 'Batch job paused',
   interrupted: 'Batch job interrupted',
 }
 
@@ -21,8 +20,7 @@ export function notifyBatchEnds(core: AppCore, window: () => BrowserWindow | nul
   return core.events.on('jobs.progress', (progress) => {
     if (progress.job !== 'batch') return
     const end = ended(progress.id, progress.state)
-    // A pause the user asked for is no news to them.
-    if (!end || end === 'paused' || !Notification.isSupported()) return
+    if (!end || !Notification.isSupported()) return
     const failed = progress.failed ? `, ${progress.failed} failed` : ''
     const body =
       end === 'failed' && progress.error

@@ -11,13 +11,15 @@ export function isRunningState(state: JobState): boolean {
 
 /**
  * Tracks jobs' states as news arrives and says, once, when one stops running: done, failed,
- * cancelled, paused or interrupted. A job first seen already stopped is not news.
+ * cancelled or interrupted. A pause is not news (someone asked for it), nor is a job first seen
+ * already stopped.
  */
 export function jobEndWatcher(): (id: string, state: JobState) => JobState | null {
   const seen = new Map<string, JobState>()
   return (id, state) => {
     const before = seen.get(id)
     seen.set(id, state)
-    return before !== undefined && isRunningState(before) && !isRunningState(state) ? state : null
+    const ended = before !== undefined && isRunningState(before) && !isRunningState(state)
+    return ended && state !== 'paused' ? state : null
   }
 }

@@ -269,6 +269,7 @@ export interface ClassAccuracy {
   name: string
   /** Labelled files of this class with a result. */
   count: number
+  /** Fractions of `count`, 0…1. */
   top1: number
   top5: number | null
 }

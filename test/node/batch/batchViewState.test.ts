@@ -64,7 +64,7 @@ describe('batch job states', () => {
     expect(ended('c', 'enumerating')).toBeNull()
     expect(ended('c', 'interrupted')).toBe('interrupted')
     expect(ended('c', 'running')).toBeNull()
-    expect(ended('c', 'paused')).toBe('paused')
+    expect(ended('c', 'paused')).toBeNull()
   })
 
   it('counts enumerating and running as work under way, nothing else', () => {
