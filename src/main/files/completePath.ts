@@ -24,8 +24,9 @@ const SCAN_LIMIT = 20_000
 
 function expandHome(prefix: string): string {
   if (prefix === '~') return homedir() + sep
+  // Not path.join: it drops the trailing separator that means "list this folder".
   if (prefix.startsWith('~/') || prefix.startsWith(`~${sep}`))
-    return join(homedir(), prefix.slice(2))
+    return homedir().replace(/[\\/]+$/, '') + sep + prefix.slice(2)
   return prefix
 }
 
