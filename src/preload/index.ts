@@ -1,8 +1,8 @@
 /**
- * Runs sandboxed before the page: exposes `window.zoo` with `invoke`, `on` and version strings,
- * and nothing else of Electron or Node.
+ * Runs sandboxed before the page: exposes `window.zoo` with `invoke`, `on`, `upload`, the path of
+ * a dropped file and version strings, and nothing else of Electron or Node.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import { IPC_EVENT, IPC_INVOKE, IPC_UPLOAD } from '../shared/api/bridgeChannels'
 import type { Result } from '../shared/errors'
 import type { ZooBridge } from '../shared/api/transport'
@@ -21,6 +21,7 @@ const bridge: ZooBridge = {
   },
   upload: (bytes) =>
     ipcRenderer.invoke(IPC_UPLOAD, new Uint8Array(bytes)) as ReturnType<ZooBridge['upload']>,
+  pathForFile: (file) => webUtils.getPathForFile(file),
   versions: {
     electron: process.versions.electron ?? '',
     chrome: process.versions.chrome ?? '',

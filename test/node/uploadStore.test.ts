@@ -329,7 +329,12 @@ describe('every face reports an upload failure the same way', () => {
     const { core } = openTestCore()
     const rendererDir = tempDirForTest('zoo-renderer')
     const server = await startHttpServer({
-      core: { dispatchUntyped: core.dispatchUntyped, events: core.events, uploads: store },
+      core: {
+        dispatchUntyped: core.dispatchUntyped,
+        events: core.events,
+        uploads: store,
+        thumbnails: core.thumbnails,
+      },
       rendererDir,
     })
     onTestFinished(() => server.close())

@@ -220,6 +220,7 @@ export class BatchJournal {
   private readonly labels = new Map<string, string | null>()
   private readonly s: Statements
   private readonly pageStatements = new Map<string, Statement>()
+  private fileStatement: Statement | undefined
 
   constructor(
     private readonly db: Database,
@@ -363,6 +364,26 @@ export class BatchJournal {
       size: row.size,
       mtimeMs: row.mtime_ms,
     }))
+  }
+
+  /** One of the job's files, wherever its state; null when the job has no file of that id. */
+  file(jobId: string, fileId: number): FileRow | null {
+    const { seq, spec } = this.handle(jobId)
+    this.fileStatement ??= this.db.prepare(
+      'SELECT id, root, rel_path, size, mtime_ms FROM batch_files WHERE job = ? AND id = ?',
+    )
+    const row = this.fileStatement.get(seq, fileId) as
+      | { id: number; root: number; rel_path: string; size: number | null; mtime_ms: number | null }
+      | undefined
+    if (!row) return null
+    return {
+      id: row.id,
+      root: row.root,
+      relPath: row.rel_path,
+      absPath: absolute(spec, row.root, row.rel_path),
+      size: row.size,
+      mtimeMs: row.mtime_ms,
+    }
   }
 
   /**

@@ -70,7 +70,7 @@ export function csvField(value: Cell): string {
     : value
 }
 
-function csvLine(cells: readonly Cell[]): string {
+export function csvLine(cells: readonly Cell[]): string {
   return cells.map(csvField).join(',') + '\r\n'
 }
 

@@ -2,6 +2,7 @@
  * The services behind every face, opened once per process and disposed in one place. Electron,
  * browser mode, the CLI and tests all start here.
  */
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import { APP_NAME, APP_VERSION, readAppInfo, type Host } from '../app/appInfo'
@@ -15,7 +16,11 @@ import { UploadStore } from '../uploads/uploadStore'
 import { WeightsService, type WeightsServiceOptions } from '../weights/weightsService'
 import { CatalogService } from '../catalog/catalogService'
 import { loadedCatalogSources, syncCatalog, type SyncReport } from '../catalog/catalogSync'
+import { ThumbnailService } from '../batch/thumbnails'
+import { exportBatchChart } from '../export/batchChartExport'
+import { completePath } from '../files/completePath'
 import { exportChart, type ChartData } from '../export/chartExport'
+import { jobTitle } from '../../shared/batch/jobTitle'
 import { openDatabase } from '../db/openDatabase'
 import type { MigrationReport } from '../db/migrate'
 import { BatchService } from '../batch/batchService'
@@ -39,6 +44,20 @@ export interface AppCoreOptions {
   log?: (message: string) => void
   /** How model host processes are started: fork (the default) or Electron's utility processes. */
   hostLauncher?: HostLauncher
+  /** The desktop's own dialogs and file manager; only the Electron shell has them. */
+  desktop?: Desktop
+  /** The thumbnail cache's size bound, in bytes (tests make it small). */
+  thumbnailCacheBytes?: number
+}
+
+/** What the desktop shell does for the app that a browser page or a terminal cannot. */
+export interface Desktop {
+  /** Null when the user closed the dialog. */
+  pickFolders(title?: string): Promise<string[] | null>
+  /** Opens the file in its default app; rejects with the reason when it cannot. */
+  openPath(path: string): Promise<void>
+  /** Shows the file selected in its folder in the file manager. */
+  revealPath(path: string): void
 }
 
 export interface AppCore extends Dispatcher {
@@ -50,6 +69,7 @@ export interface AppCore extends Dispatcher {
   readonly inference: InferenceService
   readonly weights: WeightsService
   readonly batch: BatchService
+  readonly thumbnails: ThumbnailService
   readonly uploads: UploadStore
   readonly resourcesDir: string
   /** How the shipped catalog was loaded, or why it could not be. */
@@ -62,9 +82,11 @@ export interface AppCore extends Dispatcher {
 
 export const DATABASE_FILE = 'zoo.sqlite'
 
-// Placeholder while the batch analysis, sorting and desktop channels land (issue 12, in progress).
-function notYet(channel: string): never {
-  throw new AppError('UNAVAILABLE', `${channel} is not built yet.`)
+function desktopOnly(what: string): never {
+  throw new AppError(
+    'UNAVAILABLE',
+    `${what} needs the desktop app; in browser mode type the folder's path instead.`,
+  )
 }
 
 export function openAppCore(options: AppCoreOptions): AppCore {
@@ -118,6 +140,12 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     ...(options.download ? { download: options.download } : {}),
   })
   const batch = new BatchService({ db, inference, leases, events })
+  const thumbnails = new ThumbnailService({
+    dir: join(dataDir, 'thumbs'),
+    journal: batch.journal,
+    ...(options.thumbnailCacheBytes ? { maxBytes: options.thumbnailCacheBytes } : {}),
+  })
+  const desktop = options.desktop
   let pingSeq = 0
   const chartData = (): ChartData => ({
     rows: catalog.list(catalogListInput.parse({})).rows,
@@ -172,14 +200,57 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'batch.results': (query) => batch.results(query),
     'batch.export': (request) => batch.export(request),
     'batch.summary': (request) => batch.summary(request),
+    'batch.chartExport': (request) => {
+      const job = batch.get(request.id)
+      const model = job.spec.models[request.model]
+      if (!model)
+        throw new AppError(
+          'INVALID_INPUT',
+          `Job ${job.id} has ${job.spec.models.length} model(s); model ${request.model} is not one of them.`,
+        )
+      const summary = batch.summary({ id: job.id, model: request.model, bins: 20 })
+      return exportBatchChart(
+        {
+          summary,
+          jobId: job.id,
+          jobLabel: jobTitle(job),
+          modelId: model.id,
+          modelName: model.name,
+          appVersion: APP_VERSION,
+        },
+        request,
+      )
+    },
     'batch.agreement': ({ id }) => batch.agreement(id),
     'batch.accuracy': ({ id }) => batch.accuracy(id),
     'batch.sort': (request, context) =>
       batch.sort(request, context.signal ? { signal: context.signal } : {}),
     'batch.unsort': (request) => batch.unsort(request),
-    'batch.openFile': () => notYet('batch.openFile'),
-    'fs.completePath': () => notYet('fs.completePath'),
-    'desktop.pickFolders': () => notYet('desktop.pickFolders'),
+    'batch.openFile': async ({ id, fileId, reveal }) => {
+      if (!desktop) desktopOnly(reveal ? 'Showing a file in its folder' : 'Opening a file')
+      const file = batch.journal.file(id, fileId)
+      if (!file) throw new AppError('NOT_FOUND', `Batch job ${id} has no file ${fileId}.`)
+      if (!existsSync(file.absPath))
+        throw new AppError(
+          'NOT_FOUND',
+          `${file.absPath} is no longer there: it was moved or deleted since the job ran.`,
+        )
+      if (reveal) desktop.revealPath(file.absPath)
+      else
+        await desktop.openPath(file.absPath).catch((error: unknown) => {
+          throw new AppError(
+            'UNAVAILABLE',
+            `No app opened ${file.absPath}: ${error instanceof Error ? error.message : String(error)}`,
+          )
+        })
+      return { opened: true as const }
+    },
+    'fs.completePath': (request) => completePath(request),
+    'desktop.pickFolders': async ({ title }) => {
+      if (!desktop) desktopOnly('The folder dialog')
+      const paths = await desktop.pickFolders(title)
+      return paths && paths.length ? { paths } : null
+    },
   }
 
   const { dispatch, dispatchUntyped } = createDispatch(handlers, (channel, error) => {
@@ -198,6 +269,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     inference,
     weights,
     batch,
+    thumbnails,
     uploads,
     resourcesDir,
     catalogSync,

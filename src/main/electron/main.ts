@@ -5,11 +5,12 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { BrowserWindow, app, nativeTheme, screen, session, shell } from 'electron'
+import { BrowserWindow, app, dialog, nativeTheme, screen, session, shell } from 'electron'
 import { resolveDataDir } from '../app/dataDir'
-import { openAppCore, type AppCore } from '../core/appCore'
+import { openAppCore, type AppCore, type Desktop } from '../core/appCore'
 import { contentSecurityPolicy } from '../security/contentSecurityPolicy'
-import { registerAppScheme, serveRendererOverAppScheme } from './appProtocol'
+import { registerAppScheme, serveRendererOverAppScheme, serveThumbnails } from './appProtocol'
+import { notifyBatchEnds } from './jobNotifications'
 import { connectIpc, forwardEvents } from './ipcBridge'
 import { utilityHostLauncher } from './utilityHostLauncher'
 import { APP_ORIGIN, externalUrlToOpen, isAppUrl, originOf } from './navigationPolicy'
@@ -75,6 +76,31 @@ function hardenSessions(): void {
   })
 }
 
+/** The native folder dialog and file manager, for the Batch view. */
+function desktopFor(window: () => BrowserWindow | null): Desktop {
+  return {
+    async pickFolders(title) {
+      const options: Electron.OpenDialogOptions = {
+        properties: ['openDirectory', 'multiSelections', 'createDirectory'],
+        ...(title ? { title } : {}),
+      }
+      const parent = window()
+      const result = parent
+        ? await dialog.showOpenDialog(parent, options)
+        : await dialog.showOpenDialog(options)
+      return result.canceled ? null : result.filePaths
+    },
+    async openPath(path) {
+      // Electron answers with an error message, or '' when it worked.
+      const problem = await shell.openPath(path)
+      if (problem) throw new Error(problem)
+    },
+    revealPath(path) {
+      shell.showItemInFolder(path)
+    },
+  }
+}
+
 function createMainWindow(core: AppCore): BrowserWindow {
   const workAreas = screen.getAllDisplays().map((display) => display.workArea)
   const state = restoreWindowState(core.settings.read(WINDOW_STATE_KEY), workAreas)
@@ -135,9 +161,12 @@ function start(): void {
       host: 'electron',
       ...(binding ? { nativeBinding: binding } : {}),
       hostLauncher: utilityHostLauncher,
+      desktop: desktopFor(() => window),
     })
     hardenSessions()
     serveRendererOverAppScheme(join(here, '..', 'renderer'))
+    serveThumbnails(core.thumbnails)
+    notifyBatchEnds(core, () => window)
     connectIpc(core, appOrigin)
     window = createMainWindow(core)
     window.on('closed', () => (window = null))

@@ -30,7 +30,7 @@ export interface ChartData {
   sources: string[]
 }
 
-function slug(text: string): string {
+export function slug(text: string): string {
   return (
     text
       .toLowerCase()
@@ -41,7 +41,7 @@ function slug(text: string): string {
 }
 
 /** zrender numbers its elements per process; make ids stable so one state gives one file. */
-function stableIds(svg: string): string {
+export function stableIds(svg: string): string {
   // zrender also numbers CSS classes from a process-wide counter: renumber them by first use.
   const classes = new Map<string, string>()
   return svg.replace(/\bzr\d+-/g, 'zr-').replace(/\bzr-cls-\d+\b/g, (name) => {
@@ -105,9 +105,18 @@ export async function exportChart(
   if (request.format === 'svg')
     return result(`${base}.svg`, 'image/svg+xml', Buffer.from(svg, 'utf8'))
 
-  // Render the SVG at `pixelRatio` × its size: 72 dpi is one SVG pixel per PNG pixel.
-  const png = await sharp(Buffer.from(svg, 'utf8'), { density: 72 * request.pixelRatio })
+  const png = await svgToPng(svg, request.pixelRatio, pngTextEntries(metadata))
+  return result(`${base}.png`, 'image/png', png)
+}
+
+/** The SVG at `pixelRatio` × its size (72 dpi is one SVG pixel per PNG pixel), with text chunks. */
+export async function svgToPng(
+  svg: string,
+  pixelRatio: number,
+  text: readonly [string, string][],
+): Promise<Buffer> {
+  const png = await sharp(Buffer.from(svg, 'utf8'), { density: 72 * pixelRatio })
     .png({ compressionLevel: 9 })
     .toBuffer()
-  return result(`${base}.png`, 'image/png', addPngText(png, pngTextEntries(metadata)))
+  return addPngText(png, text)
 }

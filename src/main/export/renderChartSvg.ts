@@ -2,7 +2,7 @@
  * Server-side ECharts: the chart option rendered to an SVG string under Node, with only the
  * chart types and components our charts use.
  */
-import { LineChart, ScatterChart } from 'echarts/charts'
+import { BarChart, LineChart, ScatterChart } from 'echarts/charts'
 import {
   GridComponent,
   LegendComponent,
@@ -16,6 +16,7 @@ import { SVGRenderer } from 'echarts/renderers'
 import type { EChartsOption } from 'echarts'
 
 use([
+  BarChart,
   ScatterChart,
   LineChart,
   GridComponent,

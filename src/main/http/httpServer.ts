@@ -9,13 +9,14 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fail, failureOf, type ErrorCode, type Result } from '../../shared/errors'
 import { formatSseEvent } from '../../shared/api/sseParser'
+import { answerThumbnail } from '../batch/thumbnailRequest'
 import type { AppCore } from '../core/appCore'
 import { contentSecurityPolicy } from '../security/contentSecurityPolicy'
 import { bearerToken, isAllowedHost, isAllowedOrigin, tokensEqual } from './loopbackGuard'
 import { isPage, resolveInside, sendFile, splitTarget } from './staticFiles'
 
 export interface HttpServerOptions {
-  core: Pick<AppCore, 'dispatchUntyped' | 'events' | 'uploads'>
+  core: Pick<AppCore, 'dispatchUntyped' | 'events' | 'uploads' | 'thumbnails'>
   /** Folder with the built renderer (`out/renderer`). */
   rendererDir: string
   port?: number
@@ -74,6 +75,8 @@ const BASE_HEADERS = {
   'content-security-policy': contentSecurityPolicy(),
 }
 
+const THUMBS_PREFIX = '/thumbs/'
+
 export function createToken(): string {
   return randomBytes(24).toString('base64url')
 }
@@ -114,6 +117,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendText(response, 405, 'Method not allowed.')
+    }
+    if (target.path.startsWith(THUMBS_PREFIX)) {
+      // An <img> cannot send the Bearer header: the page's token comes in the query.
+      if (!tokensEqual(target.query.get('token'), token))
+        return sendText(response, 401, 'Missing or wrong token for a thumbnail.')
+      const reply = await answerThumbnail(
+        options.core.thumbnails,
+        target.path.slice(THUMBS_PREFIX.length),
+        target.query.get('size'),
+      )
+      response.writeHead(reply.status, { ...BASE_HEADERS, ...reply.headers })
+      response.end(request.method === 'HEAD' ? undefined : reply.body)
+      return
     }
     const file = resolveInside(
       options.rendererDir,

@@ -16,7 +16,8 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
     'script-src': options.dev ? ["'self'", "'unsafe-inline'"] : ["'self'"],
     // ECharts tooltips and Vue transitions write inline style attributes; styles cannot run code.
     'style-src': ["'self'", "'unsafe-inline'"],
-    'img-src': ["'self'", 'data:', 'blob:'],
+    // zoo-thumb: batch thumbnails in the desktop app (browser mode serves them from 'self').
+    'img-src': ["'self'", 'data:', 'blob:', 'zoo-thumb:'],
     'font-src': ["'self'", 'data:'],
     'connect-src': connect,
     'worker-src': ["'self'", 'blob:'],

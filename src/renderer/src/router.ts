@@ -20,8 +20,6 @@ export const navItems = [
 
 export type NavName = (typeof navItems)[number]['name']
 
-const pending = () => import('./views/PendingView.vue')
-
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/explore' },
   {
@@ -40,7 +38,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/models', name: 'models', component: () => import('./views/ModelsView.vue') },
   { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
   { path: '/classify', name: 'classify', component: () => import('./views/ClassifyView.vue') },
-  { path: '/batch', name: 'batch', component: pending },
+  { path: '/batch', name: 'batch', component: () => import('./views/BatchView.vue') },
   { path: '/downloads', name: 'downloads', component: () => import('./views/DownloadsView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
   { path: '/:unknown(.*)*', redirect: '/explore' },

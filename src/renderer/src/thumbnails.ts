@@ -3,7 +3,7 @@
  * scheme, or in browser mode the server's token-checked route (an <img> cannot send the Bearer
  * header, so the page's token goes in the query).
  */
-export const THUMB_SCHEME = 'zoo-thumb'
+import { THUMB_SCHEME } from '@shared/api/bridgeChannels'
 
 /** Longest side in CSS pixels the grid asks for; the server snaps to its own sizes. */
 export function thumbnailUrl(jobId: string, fileId: number, size = 160): string {

@@ -12,4 +12,6 @@ export interface Transport {
 /** What the preload script exposes on `window.zoo`; nothing else of Electron reaches the page. */
 export interface ZooBridge extends Transport {
   readonly versions: Readonly<Record<'electron' | 'chrome' | 'node', string>>
+  /** Where a dropped file or folder is on disk (Electron's webUtils; '' for one made by the page). */
+  pathForFile(file: File): string
 }

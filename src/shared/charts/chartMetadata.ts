@@ -40,11 +40,15 @@ export function describeFilters(state: ChartState): string {
 const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
-/** A `<metadata>` element (JSON inside) placed right after the opening `<svg …>` tag. */
-export function withSvgMetadata(svg: string, metadata: ChartMetadata): string {
-  const element = `<metadata id="zoo-explorer-chart">${escapeXml(JSON.stringify(metadata))}</metadata>`
-  const titled = `<title>${escapeXml(metadata.title)}</title>${element}`
+/** A `<title>` and a `<metadata id=…>` element (JSON inside) right after the opening `<svg …>` tag. */
+export function withSvgJson(svg: string, id: string, title: string, json: unknown): string {
+  const element = `<metadata id="${id}">${escapeXml(JSON.stringify(json))}</metadata>`
+  const titled = `<title>${escapeXml(title)}</title>${element}`
   return svg.replace(/<svg\b[^>]*>/, (open) => open + titled)
+}
+
+export function withSvgMetadata(svg: string, metadata: ChartMetadata): string {
+  return withSvgJson(svg, 'zoo-explorer-chart', metadata.title, metadata)
 }
 
 export function readSvgMetadata(svg: string): ChartMetadata | null {

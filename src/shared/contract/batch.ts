@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import type { ErrorCode } from '../errors'
 import { modelRef, type ModelRef } from './inference'
+import { chartFormats, locales } from './values'
 import type { JobProgress } from './progress'
 
 /** Which 1/N of a folder's files a machine takes (`--shard i/N`, i from 0). */
@@ -228,6 +229,23 @@ export const batchSummaryInput = z
   })
   .strict()
 
+/** One of a job's charts as a file, like Explore's exports (the result is a ChartExportResult). */
+export const batchChartExportInput = z
+  .object({
+    id: jobId,
+    model: z.number().int().min(0).max(7).default(0),
+    chart: z.enum(['classes', 'confidence']),
+    format: z.enum(chartFormats),
+    width: z.number().int().min(320).max(8000).default(1280),
+    height: z.number().int().min(240).max(8000).default(800),
+    theme: z.enum(['light', 'dark']).default('light'),
+    locale: z.enum(locales).default('en'),
+    pixelRatio: z.number().min(1).max(4).default(2),
+  })
+  .strict()
+export type BatchChartExportInput = z.input<typeof batchChartExportInput>
+export type BatchChartExportRequest = z.output<typeof batchChartExportInput>
+
 /** How often two of the job's models give the same top-1 class. */
 export interface AgreementPair {
   a: number
@@ -251,6 +269,7 @@ export interface ClassAccuracy {
   name: string
   /** Labelled files of this class with a result. */
   count: number
+  /** Fractions of `count`, 0…1. */
   top1: number
   top5: number | null
 }

@@ -1,4 +1,11 @@
-import type { BatchJob, SortReport, UnsortReport } from '../../../shared/contract'
+import { extname, resolve } from 'node:path'
+import {
+  batchChartExportInput,
+  chartFormats,
+  type BatchJob,
+  type SortReport,
+  type UnsortReport,
+} from '../../../shared/contract'
 import { formatDecimal } from '../../../shared/format/formatDecimal'
 import { analyseJob, analysisText } from '../batchAnalysisText'
 import { exitStatusOfJob, followJob, summaryText } from '../batchForeground'
@@ -7,6 +14,7 @@ import { failureOf } from '../../../shared/errors'
 import { EXIT, reportFailure } from '../reportFailure'
 import { textTable } from '../textTable'
 import { withCore } from '../withCore'
+import { numberFlag, oneOf, writeExportedFile } from './exportChart'
 
 const count = (n: number) => formatDecimal(n, 0, 0)
 
@@ -161,6 +169,53 @@ async function runSort(args: ParsedArgs, io: CliIo, id: string, json: boolean): 
   })
 }
 
+function runChart(args: ParsedArgs, io: CliIo, id: string, json: boolean): Promise<number> {
+  const out = resolve(String(args.values.out))
+  const format =
+    oneOf(args.values.format, chartFormats, '--format') ??
+    oneOf(
+      extname(out).slice(1).toLowerCase(),
+      chartFormats,
+      '--out extension (or give --format)',
+    ) ??
+    'svg'
+  const chart = oneOf(args.values.chart, ['classes', 'confidence'] as const, '--chart') ?? 'classes'
+  const number = (flag: 'width' | 'height' | 'pixel-ratio') =>
+    numberFlag(args.values[flag], `--${flag}`)
+  return withCore(args, io, async (core) => {
+    const face = { face: 'cli' } as const
+    const job = await core.dispatch('batch.get', { id }, face)
+    if (!job.ok) return reportFailure(io, 'batch chart', job, json)
+    const model = modelIndexOf(job.value, args.values.model as string | undefined)
+    const request = batchChartExportInput.safeParse({
+      id,
+      model,
+      chart,
+      format,
+      ...(args.values.theme !== undefined ? { theme: args.values.theme } : {}),
+      ...(args.values.locale !== undefined ? { locale: args.values.locale } : {}),
+      ...(number('width') !== undefined ? { width: number('width') } : {}),
+      ...(number('height') !== undefined ? { height: number('height') } : {}),
+      ...(number('pixel-ratio') !== undefined ? { pixelRatio: number('pixel-ratio') } : {}),
+    })
+    if (!request.success)
+      throw new UsageError(
+        request.error.issues.map((i) => `${i.path.join('.') || 'option'}: ${i.message}`).join('; '),
+      )
+    const result = await core.dispatch('batch.chartExport', request.data, face)
+    if (!result.ok) return reportFailure(io, 'batch chart', result, json)
+    const failure = writeExportedFile(out, result.value)
+    if (failure) return reportFailure(io, 'batch chart', failure, json)
+    const { base64: _bytes, ...facts } = result.value
+    io.out(
+      json
+        ? JSON.stringify({ ...facts, path: out }, null, 2)
+        : `Wrote ${out}: ${chart} of ${job.value.spec.models[model]?.name ?? 'the model'}, ${result.value.points} bars (${format.toUpperCase()}).`,
+    )
+    return EXIT.ok
+  })
+}
+
 const ACTIONS = [
   'ls',
   'show',
@@ -172,14 +227,15 @@ const ACTIONS = [
   'merge',
   'sort',
   'unsort',
+  'chart',
 ] as const
 type Action = (typeof ACTIONS)[number]
 
 export const batchCommand: Command = {
   name: 'batch',
   summary:
-    'batch jobs (zoo classify --dir): ls, show, pause, resume, cancel, retry, export, merge, sort, unsort',
-  usage: `batch ls|show ID|pause ID|resume ID|cancel ID|retry ID|export ID --out FILE|merge FILE…|sort ID --out DIR|unsort LOG [--json]
+    'batch jobs (zoo classify --dir): ls, show, pause, resume, cancel, retry, export, merge, sort, unsort, chart',
+  usage: `batch ls|show ID|pause ID|resume ID|cancel ID|retry ID|export ID --out FILE|merge FILE…|sort ID --out DIR|unsort LOG|chart ID --out FILE [--json]
 
   ls                the jobs in this data folder, newest first
   show ID           one job: folders, models, counts, error; its top classes and failures, how
@@ -196,6 +252,9 @@ export const batchCommand: Command = {
                     failed, not classified yet, or changed since are left out; writes an undo log
   unsort LOG        take a sort back: copies and links removed (unless changed since), moved files
                     put back (unless their name is taken), empty class folders removed
+  chart ID --out F  the Batch view's chart of one model: top-1 classes (--chart classes, the
+                    default) or the confidence histogram (--chart confidence), as F.svg, F.png
+                    (2×) or F.csv (the plotted bars), like "zoo export chart"
 
 Options:
   --out FILE|DIR    for export: the file; for sort: the folder that gets a folder per class
@@ -205,6 +264,8 @@ Options:
   --move            sort: move the files (asks first on a terminal; --yes confirms it up front)
   --yes             confirm --move
   --dry-run         sort: show what would go where, write nothing
+  --chart KIND      chart: classes or confidence; --format svg|png|csv (else from --out),
+                    --theme light|dark, --locale en|zh-CN, --width, --height, --pixel-ratio
   --json            print the job(s) or the report as JSON (show: with "analysis": summaries,
                     agreement, accuracy)`,
   options: {
@@ -216,6 +277,13 @@ Options:
     move: { type: 'boolean' },
     yes: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
+    chart: { type: 'string' },
+    format: { type: 'string' },
+    theme: { type: 'string' },
+    locale: { type: 'string' },
+    width: { type: 'string' },
+    height: { type: 'string' },
+    'pixel-ratio': { type: 'string' },
   },
   positionals: { min: 1, max: 10_000 },
   run(args, io) {
@@ -230,15 +298,31 @@ Options:
       throw new UsageError('"zoo batch unsort" takes the sort\'s log file (.zoo-sort-….jsonl).')
     if (action !== 'ls' && action !== 'merge' && rest.length !== 1)
       throw new UsageError(`"zoo batch ${action}" takes one job id.`)
-    if (action === 'export' && !args.values.out) throw new UsageError('export needs --out FILE.')
+    if ((action === 'export' || action === 'chart') && !args.values.out)
+      throw new UsageError(`${action} needs --out FILE.`)
     if (action === 'sort' && !args.values.out)
       throw new UsageError('sort needs --out DIR, the folder to sort into.')
-    const sortOnly = ['model', 'min-score', 'link', 'move', 'yes', 'dry-run'] as const
+    const sortOnly = ['min-score', 'link', 'move', 'yes', 'dry-run'] as const
+    const chartOnly = [
+      'chart',
+      'format',
+      'theme',
+      'locale',
+      'width',
+      'height',
+      'pixel-ratio',
+    ] as const
     const misplaced = sortOnly.find((name) => args.values[name] !== undefined)
     if (action !== 'sort' && misplaced)
       throw new UsageError(`--${misplaced} is for "zoo batch sort".`)
+    const notForChart = chartOnly.find((name) => args.values[name] !== undefined)
+    if (action !== 'chart' && notForChart)
+      throw new UsageError(`--${notForChart} is for "zoo batch chart".`)
+    if (action !== 'sort' && action !== 'chart' && args.values.model !== undefined)
+      throw new UsageError('--model is for "zoo batch sort" and "zoo batch chart".')
     const id = rest[0]!
     if (action === 'sort') return runSort(args, io, id, json)
+    if (action === 'chart') return runChart(args, io, id, json)
     const face = { face: 'cli' } as const
     return withCore(args, io, async (core) => {
       if (action === 'unsort') {

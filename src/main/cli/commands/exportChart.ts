@@ -9,8 +9,13 @@ import {
   type ChartState,
 } from '../../../shared/charts/chartState'
 import { chartStateSchema } from '../../../shared/contract/charts'
-import { chartExportInput, chartFormats, platformIds } from '../../../shared/contract'
-import { fail } from '../../../shared/errors'
+import {
+  chartExportInput,
+  chartFormats,
+  platformIds,
+  type ChartExportResult,
+} from '../../../shared/contract'
+import { fail, type Failure } from '../../../shared/errors'
 import { UsageError, type Command, type ParsedArgs } from '../command'
 import { EXIT, reportFailure } from '../reportFailure'
 import { withCore } from '../withCore'
@@ -21,7 +26,7 @@ const list = (value: unknown) =>
     .map((v) => v.trim())
     .filter(Boolean)
 
-function numberFlag(value: unknown, flag: string): number | undefined {
+export function numberFlag(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined
   const number = Number(value)
   if (String(value).trim() === '' || !Number.isFinite(number)) {
@@ -30,7 +35,7 @@ function numberFlag(value: unknown, flag: string): number | undefined {
   return number
 }
 
-function oneOf<T extends string>(
+export function oneOf<T extends string>(
   value: unknown,
   allowed: readonly T[],
   flag: string,
@@ -106,6 +111,32 @@ export function chartStateFromArgs({ values }: ParsedArgs): ChartState {
     )
   }
   return parsed.data
+}
+
+/**
+ * Writes an exported chart where `--out` says, whole or not at all; the failure says why, with a
+ * full disk told apart from a bad path.
+ */
+export function writeExportedFile(path: string, exported: ChartExportResult): Failure | null {
+  try {
+    writeAtomically(path, Buffer.from(exported.base64, 'base64'))
+    return null
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    // A full disk is the machine's problem; any other refusal is the --out path's.
+    const reason =
+      {
+        ENOENT: `its folder ${dirname(path)} does not exist`,
+        ENOTDIR: `a part of ${dirname(path)} is a file`,
+        EISDIR: 'it is a folder',
+        EACCES: 'permission denied',
+        EPERM: 'permission denied',
+        EROFS: 'the file system is read-only',
+      }[code ?? ''] ?? (error as Error).message
+    return code === 'ENOSPC' || code === 'EDQUOT'
+      ? fail('DISK_FULL', `cannot write ${path}: the disk is full.`)
+      : fail('INVALID_INPUT', `cannot write ${path}: ${reason}. Choose another --out.`)
+  }
 }
 
 function writeAtomically(path: string, bytes: Buffer): void {
@@ -202,28 +233,8 @@ Options:
       if (!result.ok) return reportFailure(io, 'export', result)
       const exported = result.value
       const path = resolve(out)
-      try {
-        writeAtomically(path, Buffer.from(exported.base64, 'base64'))
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code
-        // A full disk is the machine's problem; any other refusal is the --out path's.
-        const reason =
-          {
-            ENOENT: `its folder ${dirname(path)} does not exist`,
-            ENOTDIR: `a part of ${dirname(path)} is a file`,
-            EISDIR: 'it is a folder',
-            EACCES: 'permission denied',
-            EPERM: 'permission denied',
-            EROFS: 'the file system is read-only',
-          }[code ?? ''] ?? (error as Error).message
-        return reportFailure(
-          io,
-          'export',
-          code === 'ENOSPC' || code === 'EDQUOT'
-            ? fail('DISK_FULL', `cannot write ${path}: the disk is full.`)
-            : fail('INVALID_INPUT', `cannot write ${path}: ${reason}. Choose another --out.`),
-        )
-      }
+      const failure = writeExportedFile(path, exported)
+      if (failure) return reportFailure(io, 'export', failure)
       io.out(
         `Wrote ${path}: ${exported.points} models` +
           (exported.missing ? `, ${exported.missing} without a figure on an axis left out` : '') +

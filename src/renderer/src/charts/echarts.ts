@@ -1,8 +1,8 @@
 /**
- * The app's ECharts: only the chart types, components and renderer the Explore chart uses, so the
+ * The app's ECharts: only the chart types, components and renderer the Explore and Batch charts use, so the
  * bundle carries no more of ECharts than that (see chartOption.ts for what the option holds).
  */
-import { LineChart, ScatterChart } from 'echarts/charts'
+import { BarChart, LineChart, ScatterChart } from 'echarts/charts'
 import {
   BrushComponent,
   DataZoomInsideComponent,
@@ -18,6 +18,7 @@ import { LabelLayout } from 'echarts/features'
 import { CanvasRenderer } from 'echarts/renderers'
 
 use([
+  BarChart,
   ScatterChart,
   LineChart,
   GridComponent,

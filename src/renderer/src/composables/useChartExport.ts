@@ -1,7 +1,8 @@
 /**
- * Saves and copies the current chart through the shared export engine (`chart.export`), so a file
- * saved here is the file `zoo export chart` writes for the same state: same size (the CLI's default
- * 1280×800), same theme and language handling, same metadata.
+ * Saves and copies a chart rendered by the main side's export engine (`chart.export` for Explore,
+ * `batch.chartExport` for a batch job's charts), so a file saved here is the file the CLI writes
+ * for the same chart: same size (the CLI's default 1280×800), same theme and language handling,
+ * same metadata.
  *
  * Saving is an `<a download>` of a Blob: Electron turns it into its native "Save As" dialog, a
  * browser into a download. Copying writes a PNG ClipboardItem; the Electron shell allows exactly
@@ -11,6 +12,7 @@ import { ref, type Ref } from 'vue'
 import { useI18n } from 'vue-i18n'
 import type { ChartState } from '@shared/charts/chartState'
 import type { ChartExportResult, ChartFormat, Locale } from '@shared/contract'
+import type { Result } from '@shared/errors'
 import { api } from '../api'
 
 /** The CLI's defaults (`zoo export chart`), so UI and CLI exports of one state are the same file. */
@@ -18,10 +20,25 @@ export const EXPORT_WIDTH = 1280
 export const EXPORT_HEIGHT = 800
 export const EXPORT_PIXEL_RATIO = 2
 
-export interface ChartExportSource {
-  state: ChartState
-  theme: 'light' | 'dark'
-  locale: Locale
+/** The chart in one format, at the CLI's size (see EXPORT_WIDTH and friends). */
+export type ChartRenderer = (format: ChartFormat) => Promise<Result<ChartExportResult>>
+
+/** Explore's chart through `chart.export`. */
+export function exploreChartRenderer(
+  source: () => { state: ChartState; theme: 'light' | 'dark'; locale: Locale },
+): ChartRenderer {
+  return (format) => {
+    const { state, theme, locale } = source()
+    return api.invoke('chart.export', {
+      state,
+      format,
+      width: EXPORT_WIDTH,
+      height: EXPORT_HEIGHT,
+      theme,
+      locale,
+      pixelRatio: EXPORT_PIXEL_RATIO,
+    })
+  }
 }
 
 export type ExportAction = ChartFormat | 'copy'
@@ -53,22 +70,17 @@ function download(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
 
-export function useChartExport(source: () => ChartExportSource): ChartExport {
+/** `savedKey` names the message for a saved file; it gets `{file}` and `{n}` (points drawn). */
+export function useChartExport(
+  renderer: ChartRenderer,
+  savedKey = 'explore.export.saved',
+): ChartExport {
   const { t } = useI18n()
   const busy = ref<ExportAction | null>(null)
   const message = ref<{ kind: 'ok' | 'error'; text: string } | null>(null)
 
   async function render(format: ChartFormat): Promise<ChartExportResult> {
-    const { state, theme, locale } = source()
-    const result = await api.invoke('chart.export', {
-      state,
-      format,
-      width: EXPORT_WIDTH,
-      height: EXPORT_HEIGHT,
-      theme,
-      locale,
-      pixelRatio: EXPORT_PIXEL_RATIO,
-    })
+    const result = await renderer(format)
     if (!result.ok) throw new Error(result.error.message)
     return result.value
   }
@@ -82,7 +94,7 @@ export function useChartExport(source: () => ChartExportSource): ChartExport {
       download(blobOf(result), result.fileName)
       message.value = {
         kind: 'ok',
-        text: t('explore.export.saved', { file: result.fileName, n: result.points }),
+        text: t(savedKey, { file: result.fileName, n: result.points }),
       }
     } catch (error) {
       message.value = {
