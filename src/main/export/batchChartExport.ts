@@ -9,11 +9,12 @@ import {
   batchChartOption,
   batchChartRows,
   batchChartTitle,
+  type BatchChartInput,
+  type BatchChartRow,
 } from '../../shared/charts/batchChartOption'
 import { withSvgJson } from '../../shared/charts/chartMetadata'
 import { csvLine } from '../batch/exportResults'
-import { slug, stableIds, svgToPng } from './chartExport'
-import { renderChartSvg } from './renderChartSvg'
+import { chartExportResult, csvChartFile, drawnChartFile, slug } from './chartFile'
 
 export interface BatchChartData {
   summary: BatchSummary
@@ -24,71 +25,71 @@ export interface BatchChartData {
   appVersion: string
 }
 
+/** The SVG `<metadata>` id and the PNG text keyword of a batch chart's metadata (JSON). */
+export const BATCH_CHART_METADATA = 'zoo-explorer-batch-chart'
+
+function csvText(input: BatchChartInput, rows: readonly BatchChartRow[]): string {
+  const lines =
+    input.kind === 'classes'
+      ? [
+          csvLine(['class_index', 'class_name', 'files']),
+          ...rows.map((row) => csvLine([row.classIndex, row.label, row.count])),
+        ]
+      : [
+          csvLine(['score_from', 'score_to', 'files']),
+          ...rows.map((row) => csvLine([row.bin?.from ?? null, row.bin?.to ?? null, row.count])),
+        ]
+  return lines.join('')
+}
+
 export async function exportBatchChart(
   data: BatchChartData,
   request: BatchChartExportRequest,
   now: Date = new Date(),
 ): Promise<ChartExportResult> {
-  const { chart: kind, locale } = request
-  const rows = batchChartRows(kind, data.summary, locale)
-  const title = batchChartTitle(kind, locale)
-  const base = `zoo-batch-${data.jobId}-${slug(data.modelId)}-${kind}`
-  const result = (fileName: string, mime: string, bytes: Buffer): ChartExportResult => ({
-    fileName,
-    mime,
-    base64: bytes.toString('base64'),
-    points: rows.length,
-    missing: 0,
-  })
-
-  if (request.format === 'csv') {
-    const lines =
-      kind === 'classes'
-        ? [
-            csvLine(['class_index', 'class_name', 'files']),
-            ...rows.map((row) => csvLine([row.classIndex, row.label, row.count])),
-          ]
-        : [
-            csvLine(['score_from', 'score_to', 'files']),
-            ...rows.map((row) => csvLine([row.from ?? null, row.to ?? null, row.count])),
-          ]
-    return result(`${base}.csv`, 'text/csv; charset=utf-8', Buffer.from(lines.join(''), 'utf8'))
-  }
-
-  const option = batchChartOption({
-    kind,
+  const input: BatchChartInput = {
+    kind: request.chart,
     summary: data.summary,
     modelName: data.modelName,
     jobLabel: data.jobLabel,
     theme: request.theme,
-    locale,
+    locale: request.locale,
     interactive: false,
-  })
+    size: { width: request.width, height: request.height },
+  }
+  // The same rows as the drawing: at this size the tail folds into "other" where the chart's does.
+  const rows = batchChartRows(input)
+  // By name: a model attached as a file has its path for an id.
+  const base = `zoo-batch-${data.jobId}-${slug(data.modelName)}-${request.chart}`
+  if (request.format === 'csv')
+    return chartExportResult(csvChartFile(base, csvText(input, rows)), rows.length, 0)
+
+  const title = batchChartTitle(request.chart, request.locale)
   const metadata = {
     title,
     job: data.jobId,
     folders: data.jobLabel,
     model: data.modelId,
-    chart: kind,
+    chart: request.chart,
     bars: rows.length,
     files: rows.reduce((sum, row) => sum + row.count, 0),
     appVersion: data.appVersion,
     generatedAt: now.toISOString(),
   }
-  const svg = withSvgJson(
-    stableIds(renderChartSvg(option, request.width, request.height)),
-    'zoo-explorer-batch-chart',
-    title,
-    metadata,
+  const file = await drawnChartFile(
+    batchChartOption(input),
+    { ...request, format: request.format },
+    base,
+    {
+      svg: (svg) => withSvgJson(svg, BATCH_CHART_METADATA, title, metadata),
+      png: [
+        ['Title', title],
+        ['Description', `${title}: ${data.modelName} on ${data.jobLabel}, ${metadata.files} files`],
+        ['Software', `Zoo Explorer ${data.appVersion}`],
+        ['Creation Time', metadata.generatedAt],
+        [BATCH_CHART_METADATA, JSON.stringify(metadata)],
+      ],
+    },
   )
-  if (request.format === 'svg')
-    return result(`${base}.svg`, 'image/svg+xml', Buffer.from(svg, 'utf8'))
-  const png = await svgToPng(svg, request.pixelRatio, [
-    ['Title', title],
-    ['Description', `${title}: ${data.modelName} on ${data.jobLabel}, ${metadata.files} files`],
-    ['Software', `Zoo Explorer ${data.appVersion}`],
-    ['Creation Time', metadata.generatedAt],
-    ['zoo-explorer-batch-chart', JSON.stringify(metadata)],
-  ])
-  return result(`${base}.png`, 'image/png', png)
+  return chartExportResult(file, rows.length, 0)
 }

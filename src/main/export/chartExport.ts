@@ -2,7 +2,6 @@
  * The export engine shared by the app and the CLI: a chart state in, an SVG, a 2× PNG or the CSV
  * of exactly the plotted points out, each carrying the chart's metadata.
  */
-import sharp from 'sharp'
 import type { ModelRow } from '../../shared/contract'
 import type { ChartExportRequest, ChartExportResult } from '../../shared/contract/charts'
 import { chartCsv } from '../../shared/charts/chartCsv'
@@ -16,8 +15,7 @@ import {
 import { chartModel } from '../../shared/charts/chartModel'
 import { buildChartOption } from '../../shared/charts/chartOption'
 import { chartSubtitle, chartTitle } from '../../shared/charts/chartTitle'
-import { addPngText } from './pngTextChunks'
-import { renderChartSvg } from './renderChartSvg'
+import { chartExportResult, csvChartFile, drawnChartFile, slug } from './chartFile'
 
 /** Title and subtitle live in src/shared so the Explore view says the same; re-exported for callers here. */
 export { chartSubtitle, chartTitle }
@@ -28,27 +26,6 @@ export interface ChartData {
   catalogVersion: string
   appVersion: string
   sources: string[]
-}
-
-export function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 60) || 'chart'
-  )
-}
-
-/** zrender numbers its elements per process; make ids stable so one state gives one file. */
-export function stableIds(svg: string): string {
-  // zrender also numbers CSS classes from a process-wide counter: renumber them by first use.
-  const classes = new Map<string, string>()
-  return svg.replace(/\bzr\d+-/g, 'zr-').replace(/\bzr-cls-\d+\b/g, (name) => {
-    let stable = classes.get(name)
-    if (!stable) classes.set(name, (stable = `zr-cls-${classes.size}`))
-    return stable
-  })
 }
 
 export async function exportChart(
@@ -74,21 +51,14 @@ export async function exportChart(
     state,
   }
   const base = `zoo-${slug(state.preset ?? `${state.y.field}-vs-${state.x.field}`)}`
-  const result = (fileName: string, mime: string, bytes: Buffer): ChartExportResult => ({
-    fileName,
-    mime,
-    base64: bytes.toString('base64'),
-    points: metadata.points,
-    missing: model.missing.length,
-  })
+  const missing = model.missing.length
 
-  if (request.format === 'csv') {
-    return result(
-      `${base}.csv`,
-      'text/csv; charset=utf-8',
-      Buffer.from(chartCsv(model, state, metadata), 'utf8'),
+  if (request.format === 'csv')
+    return chartExportResult(
+      csvChartFile(base, chartCsv(model, state, metadata)),
+      metadata.points,
+      missing,
     )
-  }
   const option = buildChartOption({
     model,
     state,
@@ -98,25 +68,9 @@ export async function exportChart(
     subtitle,
     interactive: false,
   })
-  const svg = withSvgMetadata(
-    stableIds(renderChartSvg(option, request.width, request.height)),
-    metadata,
-  )
-  if (request.format === 'svg')
-    return result(`${base}.svg`, 'image/svg+xml', Buffer.from(svg, 'utf8'))
-
-  const png = await svgToPng(svg, request.pixelRatio, pngTextEntries(metadata))
-  return result(`${base}.png`, 'image/png', png)
-}
-
-/** The SVG at `pixelRatio` × its size (72 dpi is one SVG pixel per PNG pixel), with text chunks. */
-export async function svgToPng(
-  svg: string,
-  pixelRatio: number,
-  text: readonly [string, string][],
-): Promise<Buffer> {
-  const png = await sharp(Buffer.from(svg, 'utf8'), { density: 72 * pixelRatio })
-    .png({ compressionLevel: 9 })
-    .toBuffer()
-  return addPngText(png, text)
+  const file = await drawnChartFile(option, { ...request, format: request.format }, base, {
+    svg: (svg) => withSvgMetadata(svg, metadata),
+    png: pngTextEntries(metadata),
+  })
+  return chartExportResult(file, metadata.points, missing)
 }

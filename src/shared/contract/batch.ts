@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import type { ErrorCode } from '../errors'
 import { modelRef, type ModelRef } from './inference'
-import { chartFormats, locales } from './values'
+import { chartFileFields } from './charts'
 import type { JobProgress } from './progress'
 
 /** Which 1/N of a folder's files a machine takes (`--shard i/N`, i from 0). */
@@ -235,12 +235,7 @@ export const batchChartExportInput = z
     id: jobId,
     model: z.number().int().min(0).max(7).default(0),
     chart: z.enum(['classes', 'confidence']),
-    format: z.enum(chartFormats),
-    width: z.number().int().min(320).max(8000).default(1280),
-    height: z.number().int().min(240).max(8000).default(800),
-    theme: z.enum(['light', 'dark']).default('light'),
-    locale: z.enum(locales).default('en'),
-    pixelRatio: z.number().min(1).max(4).default(2),
+    ...chartFileFields,
   })
   .strict()
 export type BatchChartExportInput = z.input<typeof batchChartExportInput>

@@ -53,18 +53,19 @@ type Holds<T extends true> = T
 /** Fails to compile when the schema and the state's own type (charts/chartState.ts) drift apart. */
 export type ChartStateSchemaMatchesType = Holds<Same<z.output<typeof chartStateSchema>, ChartState>>
 
-export const chartExportInput = z
-  .object({
-    state: chartStateSchema,
-    format: z.enum(chartFormats),
-    width: z.number().int().min(320).max(8000).default(1280),
-    height: z.number().int().min(240).max(8000).default(800),
-    theme: z.enum(['light', 'dark']).default('light'),
-    locale: z.enum(locales).default('en'),
-    /** PNG pixels per SVG pixel: 2 gives a sharp image on high-density screens and in print. */
-    pixelRatio: z.number().min(1).max(4).default(2),
-  })
-  .strict()
+/** What any exported chart file is asked for, whatever the chart (Explore's, a batch job's). */
+export const chartFileFields = {
+  format: z.enum(chartFormats),
+  width: z.number().int().min(320).max(8000).default(1280),
+  height: z.number().int().min(240).max(8000).default(800),
+  theme: z.enum(['light', 'dark']).default('light'),
+  locale: z.enum(locales).default('en'),
+  /** PNG pixels per SVG pixel: 2 gives a sharp image on high-density screens and in print. */
+  pixelRatio: z.number().min(1).max(4).default(2),
+}
+export type ChartFileRequest = z.output<z.ZodObject<typeof chartFileFields>>
+
+export const chartExportInput = z.object({ state: chartStateSchema, ...chartFileFields }).strict()
 export type ChartExportInput = z.input<typeof chartExportInput>
 export type ChartExportRequest = z.output<typeof chartExportInput>
 

@@ -1,29 +1,19 @@
 /**
  * What the Batch view asks of the main side: thumbnails through the token-checked HTTP route
  * (EXIF orientation, the disk cache and its bound, FIFOs and broken files refused quickly), path
- * completion for browser mode, the desktop-only channels, and the job's charts as files (also
- * through `zoo batch chart`). Real jobs of the tiny colour model on generated folders.
+ * completion for browser mode and the desktop-only channels (the job's charts as files are
+ * batchChartExport.test.ts's). Real jobs of the tiny colour model on generated folders.
  */
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs'
+import { mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import type { BatchJob } from '@shared/contract'
-import { readPngText } from '../../../src/main/export/pngTextChunks'
 import { startHttpServer } from '../../../src/main/http/httpServer'
 import { ThumbnailService, snapThumbSize } from '../../../src/main/batch/thumbnails'
 import type { Desktop } from '../../../src/main/core/appCore'
 import { valueOf } from '../helpers/results'
-import { zoo } from '../helpers/runZoo'
 import { canMakeFifos, makeFifo } from '../helpers/specialFiles'
 import { tempDirForTest } from '../helpers/tempDir'
 import { openTestCore } from '../helpers/testCore'
@@ -250,56 +240,5 @@ describe('desktop-only channels', () => {
     )
     expect(gone.ok ? null : gone.error.code).toBe('NOT_FOUND')
     expect(calls).toHaveLength(2)
-  })
-})
-
-describe('batch charts as files', () => {
-  it('exports both charts as SVG, 2× PNG and CSV, the same through the CLI', async () => {
-    const { core, dataDir } = openTestCore()
-    const root = tempDirForTest('zoo-bchart')
-    const folder = await imageFolder(root, 24, { hostile: true })
-    const job = await finishedJob(core, root, colourModel(tempDirForTest('zoo-bchart-model')))
-    const exportOf = async (chart: 'classes' | 'confidence', format: 'svg' | 'png' | 'csv') =>
-      valueOf(
-        await core.dispatch(
-          'batch.chartExport',
-          { id: job.id, chart, format, width: 640, height: 400, pixelRatio: 2 },
-          ctx,
-        ),
-      )
-    const svg = Buffer.from((await exportOf('classes', 'svg')).base64, 'base64').toString('utf8')
-    expect(svg).toMatch(/^<svg/)
-    expect(svg).toContain('<title>Top-1 classes</title>')
-    expect(svg).toContain('zoo-explorer-batch-chart')
-
-    const png = Buffer.from((await exportOf('confidence', 'png')).base64, 'base64')
-    const meta = await sharp(png).metadata()
-    expect([meta.width, meta.height]).toEqual([1280, 800])
-    expect(readPngText(png).get('Title')).toBe('Top-1 confidence')
-
-    const classesCsv = Buffer.from((await exportOf('classes', 'csv')).base64, 'base64').toString()
-    const lines = classesCsv.trim().split('\r\n')
-    expect(lines[0]).toBe('class_index,class_name,files')
-    const total = lines.slice(1).reduce((sum, line) => sum + Number(line.split(',').at(-1)), 0)
-    expect(total).toBe(folder.good.size)
-    const binsCsv = Buffer.from((await exportOf('confidence', 'csv')).base64, 'base64').toString()
-    expect(binsCsv.trim().split('\r\n')).toHaveLength(21)
-
-    const bad = await core.dispatch(
-      'batch.chartExport',
-      { id: job.id, chart: 'classes', format: 'svg', model: 3 },
-      ctx,
-    )
-    expect(bad.ok ? null : bad.error.code).toBe('INVALID_INPUT')
-    core.close()
-
-    const out = join(tempDirForTest('zoo-bchart-out'), 'classes.svg')
-    const cli = await zoo(['batch', 'chart', job.id, '--out', out], dataDir)
-    expect(cli.code).toBe(0)
-    expect(cli.out).toContain(`Wrote ${out}`)
-    expect(readFileSync(out, 'utf8')).toContain('<title>Top-1 classes</title>')
-    const wrong = await zoo(['batch', 'chart', job.id, '--out', out, '--chart', 'pie'], dataDir)
-    expect(wrong.code).not.toBe(0)
-    expect(wrong.err).toContain('--chart must be one of classes, confidence')
   })
 })

@@ -4,8 +4,8 @@ import { chartFields } from '@shared/charts/chartFields'
 import { axis, type ChartAxis } from '@shared/charts/chartState'
 import type { ModelRow } from '@shared/contract'
 import type { Locale } from '@shared/contract/values'
+import { escapeHtml } from '@shared/format/escapeHtml'
 import {
-  escapeHtml,
   MODEL_LIST_FILE,
   pointTooltipHtml,
   tooltipFields,

@@ -1,7 +1,6 @@
-import { extname, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import {
   batchChartExportInput,
-  chartFormats,
   type BatchJob,
   type SortReport,
   type UnsortReport,
@@ -14,7 +13,14 @@ import { failureOf } from '../../../shared/errors'
 import { EXIT, reportFailure } from '../reportFailure'
 import { textTable } from '../textTable'
 import { withCore } from '../withCore'
-import { numberFlag, oneOf, writeExportedFile } from './exportChart'
+import {
+  chartFileFlags,
+  chartFileOptions,
+  chartFileOptionsHelp,
+  oneOf,
+  requestUsageError,
+  writeExportedFile,
+} from './exportChart'
 
 const count = (n: number) => formatDecimal(n, 0, 0)
 
@@ -171,37 +177,15 @@ async function runSort(args: ParsedArgs, io: CliIo, id: string, json: boolean): 
 
 function runChart(args: ParsedArgs, io: CliIo, id: string, json: boolean): Promise<number> {
   const out = resolve(String(args.values.out))
-  const format =
-    oneOf(args.values.format, chartFormats, '--format') ??
-    oneOf(
-      extname(out).slice(1).toLowerCase(),
-      chartFormats,
-      '--out extension (or give --format)',
-    ) ??
-    'svg'
+  const flags = chartFileFlags(args.values, out)
   const chart = oneOf(args.values.chart, ['classes', 'confidence'] as const, '--chart') ?? 'classes'
-  const number = (flag: 'width' | 'height' | 'pixel-ratio') =>
-    numberFlag(args.values[flag], `--${flag}`)
   return withCore(args, io, async (core) => {
     const face = { face: 'cli' } as const
     const job = await core.dispatch('batch.get', { id }, face)
     if (!job.ok) return reportFailure(io, 'batch chart', job, json)
     const model = modelIndexOf(job.value, args.values.model as string | undefined)
-    const request = batchChartExportInput.safeParse({
-      id,
-      model,
-      chart,
-      format,
-      ...(args.values.theme !== undefined ? { theme: args.values.theme } : {}),
-      ...(args.values.locale !== undefined ? { locale: args.values.locale } : {}),
-      ...(number('width') !== undefined ? { width: number('width') } : {}),
-      ...(number('height') !== undefined ? { height: number('height') } : {}),
-      ...(number('pixel-ratio') !== undefined ? { pixelRatio: number('pixel-ratio') } : {}),
-    })
-    if (!request.success)
-      throw new UsageError(
-        request.error.issues.map((i) => `${i.path.join('.') || 'option'}: ${i.message}`).join('; '),
-      )
+    const request = batchChartExportInput.safeParse({ id, model, chart, ...flags })
+    if (!request.success) throw requestUsageError(request.error)
     const result = await core.dispatch('batch.chartExport', request.data, face)
     if (!result.ok) return reportFailure(io, 'batch chart', result, json)
     const failure = writeExportedFile(out, result.value)
@@ -210,7 +194,7 @@ function runChart(args: ParsedArgs, io: CliIo, id: string, json: boolean): Promi
     io.out(
       json
         ? JSON.stringify({ ...facts, path: out }, null, 2)
-        : `Wrote ${out}: ${chart} of ${job.value.spec.models[model]?.name ?? 'the model'}, ${result.value.points} bars (${format.toUpperCase()}).`,
+        : `Wrote ${out}: ${chart} of ${job.value.spec.models[model]?.name ?? 'the model'}, ${result.value.points} bars (${flags.format.toUpperCase()}).`,
     )
     return EXIT.ok
   })
@@ -258,14 +242,15 @@ export const batchCommand: Command = {
 
 Options:
   --out FILE|DIR    for export: the file; for sort: the folder that gets a folder per class
-  --model N         sort by model N (1, 2… as "zoo batch show" numbers them, or its id; default 1)
+  --model N         sort, chart: by model N (1, 2… as "zoo batch show" numbers them, or its
+                    id; default 1)
   --min-score S     sort: files whose top-1 score is below S (0 to 1) go to _uncertain
   --link            sort: hard links instead of copies (copies across file systems)
   --move            sort: move the files (asks first on a terminal; --yes confirms it up front)
   --yes             confirm --move
   --dry-run         sort: show what would go where, write nothing
-  --chart KIND      chart: classes or confidence; --format svg|png|csv (else from --out),
-                    --theme light|dark, --locale en|zh-CN, --width, --height, --pixel-ratio
+  --chart KIND      chart: classes (default) or confidence; and for chart:
+${chartFileOptionsHelp}
   --json            print the job(s) or the report as JSON (show: with "analysis": summaries,
                     agreement, accuracy)`,
   options: {
@@ -278,12 +263,7 @@ Options:
     yes: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     chart: { type: 'string' },
-    format: { type: 'string' },
-    theme: { type: 'string' },
-    locale: { type: 'string' },
-    width: { type: 'string' },
-    height: { type: 'string' },
-    'pixel-ratio': { type: 'string' },
+    ...chartFileOptions,
   },
   positionals: { min: 1, max: 10_000 },
   run(args, io) {
@@ -303,15 +283,7 @@ Options:
     if (action === 'sort' && !args.values.out)
       throw new UsageError('sort needs --out DIR, the folder to sort into.')
     const sortOnly = ['min-score', 'link', 'move', 'yes', 'dry-run'] as const
-    const chartOnly = [
-      'chart',
-      'format',
-      'theme',
-      'locale',
-      'width',
-      'height',
-      'pixel-ratio',
-    ] as const
+    const chartOnly = ['chart', ...Object.keys(chartFileOptions)]
     const misplaced = sortOnly.find((name) => args.values[name] !== undefined)
     if (action !== 'sort' && misplaced)
       throw new UsageError(`--${misplaced} is for "zoo batch sort".`)

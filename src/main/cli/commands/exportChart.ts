@@ -14,9 +14,10 @@ import {
   chartFormats,
   platformIds,
   type ChartExportResult,
+  type ChartFormat,
 } from '../../../shared/contract'
 import { fail, type Failure } from '../../../shared/errors'
-import { UsageError, type Command, type ParsedArgs } from '../command'
+import { UsageError, type Command, type OptionSpec, type ParsedArgs } from '../command'
 import { EXIT, reportFailure } from '../reportFailure'
 import { withCore } from '../withCore'
 
@@ -45,6 +46,52 @@ export function oneOf<T extends string>(
     throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${String(value)}".`)
   }
   return value as T
+}
+
+/** The flags of every chart file (`zoo export chart`, `zoo batch chart`), for `options`. */
+export const chartFileOptions = {
+  format: { type: 'string' },
+  width: { type: 'string' },
+  height: { type: 'string' },
+  theme: { type: 'string' },
+  locale: { type: 'string' },
+  'pixel-ratio': { type: 'string' },
+} satisfies OptionSpec
+
+export const chartFileOptionsHelp = `  --format F        svg, png or csv (default: from the --out extension)
+  --width, --height size in CSS pixels (default 1280×800); PNG is --pixel-ratio (2) times larger
+  --theme T         light or dark; --locale L: en or zh-CN`
+
+/**
+ * Those flags as the fields of an export request (the contract's schema checks their ranges);
+ * the format is --format's, else the --out file's extension.
+ */
+export function chartFileFlags(
+  values: ParsedArgs['values'],
+  out: string,
+): { format: ChartFormat } & Partial<Record<'width' | 'height' | 'pixelRatio', number>> &
+  Partial<Record<'theme' | 'locale', unknown>> {
+  const format =
+    oneOf(values.format, chartFormats, '--format') ??
+    oneOf(extname(out).slice(1).toLowerCase(), chartFormats, '--out extension (or give --format)')!
+  const width = numberFlag(values.width, '--width')
+  const height = numberFlag(values.height, '--height')
+  const pixelRatio = numberFlag(values['pixel-ratio'], '--pixel-ratio')
+  return {
+    format,
+    ...(width !== undefined ? { width } : {}),
+    ...(height !== undefined ? { height } : {}),
+    ...(values.theme !== undefined ? { theme: values.theme } : {}),
+    ...(values.locale !== undefined ? { locale: values.locale } : {}),
+    ...(pixelRatio !== undefined ? { pixelRatio } : {}),
+  }
+}
+
+/** A request that failed its schema, as the usage error the CLI prints. */
+export function requestUsageError(error: { issues: { path: PropertyKey[]; message: string }[] }) {
+  return new UsageError(
+    error.issues.map((i) => `${i.path.join('.') || 'option'}: ${i.message}`).join('; '),
+  )
 }
 
 /** Command-line flags → chart state: a preset (or the default) with the flags applied on top. */
@@ -105,11 +152,7 @@ export function chartStateFromArgs({ values }: ParsedArgs): ChartState {
     preset: preset ? preset.id : null,
   }
   const parsed = chartStateSchema.safeParse(candidate)
-  if (!parsed.success) {
-    throw new UsageError(
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-    )
-  }
+  if (!parsed.success) throw requestUsageError(parsed.error)
   return parsed.data
 }
 
@@ -172,10 +215,10 @@ Options:
   --batch N         latency batch size; --threads N: thread count (SD855)
   --series S,…      plot these series (all when omitted); --models ID,… plot these models
   --budget N        grey out models whose x value is over N (e.g. ms)
-  --width, --height size in CSS pixels (default 1280×800); PNG is --pixel-ratio (2) times larger`,
+${chartFileOptionsHelp}`,
   options: {
     out: { type: 'string' },
-    format: { type: 'string' },
+    ...chartFileOptions,
     preset: { type: 'string' },
     x: { type: 'string' },
     y: { type: 'string' },
@@ -192,11 +235,6 @@ Options:
     'no-families': { type: 'boolean' },
     labels: { type: 'string' },
     title: { type: 'string' },
-    width: { type: 'string' },
-    height: { type: 'string' },
-    theme: { type: 'string' },
-    locale: { type: 'string' },
-    'pixel-ratio': { type: 'string' },
   },
   positionals: { min: 1, max: 1 },
   run(args, io) {
@@ -204,30 +242,9 @@ Options:
       throw new UsageError(`"zoo export" exports a chart: use "zoo export chart …".`)
     const out = args.values.out as string | undefined
     if (!out) throw new UsageError('--out FILE is required.')
-    const format =
-      oneOf(args.values.format, chartFormats, '--format') ??
-      oneOf(extname(out).slice(1).toLowerCase(), chartFormats, '--out extension (or give --format)')
-    const state = chartStateFromArgs(args)
-    const request = chartExportInput.safeParse({
-      state,
-      format,
-      ...(args.values.width !== undefined
-        ? { width: numberFlag(args.values.width, '--width') }
-        : {}),
-      ...(args.values.height !== undefined
-        ? { height: numberFlag(args.values.height, '--height') }
-        : {}),
-      ...(args.values.theme !== undefined ? { theme: args.values.theme } : {}),
-      ...(args.values.locale !== undefined ? { locale: args.values.locale } : {}),
-      ...(args.values['pixel-ratio'] !== undefined
-        ? { pixelRatio: numberFlag(args.values['pixel-ratio'], '--pixel-ratio') }
-        : {}),
-    })
-    if (!request.success) {
-      throw new UsageError(
-        request.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      )
-    }
+    const flags = chartFileFlags(args.values, out)
+    const request = chartExportInput.safeParse({ state: chartStateFromArgs(args), ...flags })
+    if (!request.success) throw requestUsageError(request.error)
     return withCore(args, io, async (core) => {
       const result = await core.dispatch('chart.export', request.data, { face: 'cli' })
       if (!result.ok) return reportFailure(io, 'export', result)

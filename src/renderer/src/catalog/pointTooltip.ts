@@ -8,6 +8,7 @@ import type { PlottedPoint } from '@shared/charts/chartModel'
 import type { ChartAxis } from '@shared/charts/chartState'
 import type { PlatformId } from '@shared/catalog/types'
 import type { ModelRow } from '@shared/contract'
+import { escapeHtml } from '@shared/format/escapeHtml'
 import { formatFull, toPercent } from './figureFormat'
 
 /** Every `sourceLines` and latency `line` of a list row points into this document. */
@@ -28,15 +29,6 @@ export interface TooltipText {
   overBudget: string
   selected: string
   open: string
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
 }
 
 const platformOrder: PlatformId[] = [
