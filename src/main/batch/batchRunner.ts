@@ -16,6 +16,7 @@ import type { HostImage, HostImageResult } from '../inference/host/hostProtocol'
 import type { InferenceService, OpenModel } from '../inference/inferenceService'
 import type { Lease, Leases } from '../locks/leases'
 import type { BatchJournal, FileOutcome, FileRow } from './batchJournal'
+import { folderGoneError, goneRoot } from './goneFolder'
 import { walkIntoJournal } from './walkIntoJournal'
 
 export interface BatchRunnerDeps {
@@ -105,6 +106,9 @@ export class BatchRunner {
     }
     try {
       const job = this.job()
+      // Resumed with a folder still gone: stop before any of its files fails one by one.
+      const gone = await goneRoot(job.spec.folders)
+      if (gone !== null) throw this.folderGone(gone)
       this.enumerating = !job.enumerated
       journal.setState(this.jobId, this.enumerating ? 'enumerating' : 'running')
       this.emit(true)
@@ -253,6 +257,18 @@ export class BatchRunner {
       try {
         const outcomes = await this.classify(files, slot, threads, spec.topk, spec.batchSize)
         if (this.stopping) return
+        const gone = await this.goneRootOf(files, outcomes)
+        if (this.stopping) return
+        if (gone !== null) {
+          // What the block got is kept; its files not found stay pending, for after the folder is back.
+          journal.recordBatch(
+            this.jobId,
+            outcomes.filter((outcome) => outcome.ok || outcome.error.code !== 'NOT_FOUND'),
+          )
+          // Files that went first, while `rm -rf` was emptying the folder, are pending again too.
+          journal.requeueNotFound(this.jobId, gone)
+          throw this.folderGone(gone)
+        }
         journal.recordBatch(this.jobId, outcomes)
       } catch (error) {
         if (this.stopping && (error as AppError).code === 'CANCELLED') return
@@ -264,6 +280,20 @@ export class BatchRunner {
       this.observeOtherProcess()
       this.emit()
     }
+  }
+
+  /** A folder gone, when files of the block were not found (null when theirs are all there). */
+  private async goneRootOf(files: FileRow[], outcomes: FileOutcome[]): Promise<number | null> {
+    const roots = new Set<number>()
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok && outcome.error.code === 'NOT_FOUND') roots.add(files[i]!.root)
+    })
+    return roots.size ? goneRoot(this.job().spec.folders, roots) : null
+  }
+
+  private folderGone(root: number): AppError {
+    const job = this.job()
+    return folderGoneError(job.spec.folders[root]!, this.jobId, job.counts.done)
   }
 
   /** Pause or cancel asked by another process (the CLI beside the app) reads in the journal. */

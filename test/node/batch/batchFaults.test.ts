@@ -1,0 +1,238 @@
+/**
+ * Batch jobs when the world changes under them: the folder being classified deleted (`rm -rf` by
+ * another process) while the job runs, and the data folder (the journal) on a disk that fills
+ * up. The job must stop as a whole with a clear error, keep every result recorded, leave the
+ * journal consistent (integrity, counts, each file once), and finish when resumed after the
+ * folder is back or space is freed.
+ */
+import { spawn } from 'node:child_process'
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { BatchJob } from '@shared/contract'
+import { walkIntoJournal } from '../../../src/main/batch/walkIntoJournal'
+import type { AppCore } from '../../../src/main/core/appCore'
+import { valueOf } from '../helpers/results'
+import { tempDirForTest } from '../helpers/tempDir'
+import { openTestCore } from '../helpers/testCore'
+import { colourModel, imageFolder } from './helpers/imageFolder'
+import { jobSpec } from './helpers/journalFixtures'
+import { openJournal } from './helpers/openJournal'
+
+const ctx = { face: 'test' } as const
+
+async function until(what: string, ready: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!ready()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/** `rm -rf` in its own process, as a user in another terminal would. */
+function rmRf(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('rm', ['-rf', path], { stdio: 'ignore' })
+    child.on('error', reject)
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`rm -rf: ${code}`))))
+  })
+}
+
+/**
+ * What must hold of any job's journal, whatever stopped it: integrity, counts equal to its rows,
+ * each file once, and an export with one row per file.
+ */
+async function expectConsistent(core: AppCore, job: BatchJob, dir: string): Promise<void> {
+  expect(core.batch.journal.integrity()).toBe('ok')
+  const page = core.batch.results({ id: job.id, limit: 1000 })
+  expect(page.total).toBe(job.counts.total)
+  expect(page.rows).toHaveLength(job.counts.total)
+  expect(new Set(page.rows.map((row) => `${row.root}/${row.relPath}`)).size).toBe(
+    page.rows.length,
+  )
+  const byState = { pending: 0, done: 0, failed: 0 }
+  for (const row of page.rows) byState[row.state]++
+  expect(byState).toEqual({
+    pending: job.counts.pending,
+    done: job.counts.done,
+    failed: job.counts.failed,
+  })
+  for (const row of page.rows.filter((r) => r.state === 'done'))
+    expect(row.results, row.relPath).toHaveLength(job.spec.models.length)
+  const out = join(dir, `export-${job.id}-${job.counts.done}.jsonl`)
+  const exported = valueOf(await core.dispatch('batch.export', { id: job.id, out }, ctx))
+  const lines = readFileSync(out, 'utf8').trim().split('\n')
+  expect(exported.rows).toBe(lines.length)
+  expect(lines).toHaveLength(job.counts.total * job.spec.models.length)
+  const ok = lines.filter((line) => (JSON.parse(line) as { status: string }).status === 'ok')
+  expect(ok).toHaveLength(job.counts.done * job.spec.models.length)
+}
+
+describe('the folder being classified is deleted while the job runs', () => {
+  it('rm -rf mid-run: the job fails as a whole naming the folder, keeps its results; resume after restoring finishes', async () => {
+    const { core } = openTestCore()
+    const dir = tempDirForTest('zoo-fault')
+    const count = 300
+    const folder = await imageFolder(join(dir, 'photos'), count)
+    cpSync(folder.root, join(dir, 'backup'), { recursive: true, preserveTimestamps: true })
+    const model = colourModel(dir)
+    const { job } = valueOf(
+      await core.dispatch(
+        'batch.start',
+        { folders: [folder.root], models: [{ path: model }], batchSize: 1, workers: 1 },
+        ctx,
+      ),
+    )
+    await until('some results', () => core.batch.get(job.id).counts.done >= 20)
+    await rmRf(folder.root)
+    const stopped = await core.batch.wait(job.id)
+
+    expect(stopped.state).toBe('failed')
+    expect(stopped.error?.code).toBe('NOT_FOUND')
+    expect(stopped.error?.message).toContain(folder.root)
+    expect(stopped.error?.message).toMatch(/kept/)
+    expect(stopped.error?.message).toMatch(/resume/)
+    expect(stopped.runner).toBeNull()
+    // Not a failed row per vanished file: those are still to do.
+    expect(stopped.counts.failed).toBe(0)
+    expect(stopped.counts.done).toBeGreaterThanOrEqual(20)
+    expect(stopped.counts.done).toBeLessThan(count)
+    expect(stopped.counts.pending).toBe(count - stopped.counts.done)
+    await expectConsistent(core, stopped, dir)
+    const doneBefore = new Set(
+      core.batch
+        .results({ id: job.id, limit: 1000 })
+        .rows.filter((row) => row.state === 'done')
+        .map((row) => row.relPath),
+    )
+
+    // Resuming while the folder is still gone stops again, at once, with the same error.
+    core.batch.resume(job.id)
+    const again = await core.batch.wait(job.id)
+    expect(again).toMatchObject({ state: 'failed', error: { code: 'NOT_FOUND' } })
+    expect(again.counts).toEqual(stopped.counts)
+
+    cpSync(join(dir, 'backup'), folder.root, { recursive: true, preserveTimestamps: true })
+    core.batch.resume(job.id)
+    const done = await core.batch.wait(job.id)
+    expect(done).toMatchObject({
+      state: 'done',
+      error: null,
+      counts: { total: count, done: count, failed: 0, pending: 0 },
+    })
+    await expectConsistent(core, done, dir)
+    const rows = core.batch.results({ id: job.id, limit: 1000 }).rows
+    for (const row of rows) {
+      expect(row.results[0]!.top[0]!.index, row.relPath).toBe(folder.good.get(row.relPath))
+      // The results recorded before the folder went are kept, not redone.
+      if (doneBefore.has(row.relPath)) expect(row.state).toBe('done')
+    }
+  }, 120_000)
+
+  it('paused, the folder deleted, resumed: it stops at once without a failed row per file', async () => {
+    const { core } = openTestCore()
+    const dir = tempDirForTest('zoo-fault')
+    const folder = await imageFolder(join(dir, 'photos'), 200)
+    const model = colourModel(dir)
+    const { job } = valueOf(
+      await core.dispatch(
+        'batch.start',
+        { folders: [folder.root], models: [{ path: model }], batchSize: 2 },
+        ctx,
+      ),
+    )
+    await until('some results', () => core.batch.get(job.id).counts.done >= 10)
+    core.batch.pause(job.id)
+    const paused = await core.batch.wait(job.id)
+    expect(paused.state).toBe('paused')
+    await rmRf(folder.root)
+
+    core.batch.resume(job.id)
+    const stopped = await core.batch.wait(job.id)
+    expect(stopped.state).toBe('failed')
+    expect(stopped.error?.code).toBe('NOT_FOUND')
+    expect(stopped.error?.message).toContain(folder.root)
+    expect(stopped.counts).toEqual(paused.counts)
+    await expectConsistent(core, stopped, dir)
+  }, 60_000)
+
+  it('files gone first, then their whole folder (as rm -rf empties it): those failures are pending again', async () => {
+    const { core } = openTestCore()
+    const dir = tempDirForTest('zoo-fault')
+    const count = 240
+    const folder = await imageFolder(join(dir, 'photos'), count)
+    cpSync(folder.root, join(dir, 'backup'), { recursive: true, preserveTimestamps: true })
+    const model = colourModel(dir)
+    const { job } = valueOf(
+      await core.dispatch(
+        'batch.start',
+        { folders: [folder.root], models: [{ path: model }], batchSize: 1, workers: 1 },
+        ctx,
+      ),
+    )
+    await until('some results', () => core.batch.get(job.id).counts.done >= 5)
+    core.batch.pause(job.id)
+    await core.batch.wait(job.id)
+    // The walk lists the root's first images, then trip/ whole: these fail as not found first.
+    await rmRf(join(folder.root, 'trip', 'day 1'))
+    core.batch.resume(job.id)
+    await until('files not found', () => core.batch.get(job.id).counts.failed > 0)
+    await rmRf(folder.root)
+    const stopped = await core.batch.wait(job.id)
+    expect(stopped).toMatchObject({ state: 'failed', error: { code: 'NOT_FOUND' } })
+    expect(stopped.counts.failed).toBe(0)
+    expect(stopped.counts.pending).toBe(count - stopped.counts.done)
+    await expectConsistent(core, stopped, dir)
+
+    cpSync(join(dir, 'backup'), folder.root, { recursive: true, preserveTimestamps: true })
+    core.batch.resume(job.id)
+    const done = await core.batch.wait(job.id)
+    expect(done).toMatchObject({ state: 'done', counts: { done: count, failed: 0 } })
+    await expectConsistent(core, done, dir)
+  }, 120_000)
+
+  it('deleted while it is walked: the walk is not taken as complete (a resume walks it again)', async () => {
+    const { journal } = openJournal()
+    const dir = tempDirForTest('zoo-fault')
+    const folder = await imageFolder(join(dir, 'photos'), 150)
+    const job = journal.createJob(jobSpec([folder.root]))
+    let seen = 0
+    const walk = walkIntoJournal(journal, job, {
+      // Asked before each entry is taken: the folder goes half way through the walk.
+      stopping: () => {
+        if (++seen === 40) rmSync(folder.root, { recursive: true })
+        return false
+      },
+    })
+    await expect(walk).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(walk).rejects.toThrow(folder.root)
+    expect(seen).toBeGreaterThanOrEqual(40)
+    expect(journal.job(job.id)!.enumerated).toBe(false)
+    expect(journal.integrity()).toBe('ok')
+  })
+
+  it('one of two folders deleted: the job stops (naming that one) and keeps both folders’ results', async () => {
+    const { core } = openTestCore()
+    const dir = tempDirForTest('zoo-fault')
+    const first = await imageFolder(join(dir, 'first'), 150)
+    const second = await imageFolder(join(dir, 'second'), 150)
+    const model = colourModel(dir)
+    const { job } = valueOf(
+      await core.dispatch(
+        'batch.start',
+        { folders: [first.root, second.root], models: [{ path: model }], batchSize: 1 },
+        ctx,
+      ),
+    )
+    await until('some results', () => core.batch.get(job.id).counts.done >= 20)
+    await rmRf(second.root)
+    const stopped = await core.batch.wait(job.id)
+    expect(stopped.state).toBe('failed')
+    expect(stopped.error?.message).toContain(second.root)
+    expect(stopped.error?.message).not.toContain(first.root)
+    expect(stopped.counts.failed).toBe(0)
+    await expectConsistent(core, stopped, dir)
+    expect(readdirSync(first.root).length).toBeGreaterThan(0)
+    expect(existsSync(second.root)).toBe(false)
+  }, 60_000)
+})
