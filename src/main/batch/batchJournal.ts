@@ -668,6 +668,11 @@ export class BatchJournal {
     })
   }
 
+  /** The database file (null when in memory): its disk is where the journal needs room. */
+  get path(): string | null {
+    return this.db.memory ? null : this.db.name
+  }
+
   /** `PRAGMA integrity_check`: "ok", or what is wrong. */
   integrity(): string {
     return (this.db.pragma('integrity_check') as { integrity_check: string }[])

@@ -9,6 +9,7 @@
  */
 import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'
+import { dirname } from 'node:path'
 import type { BatchProgress, Job, JobState } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
 import type { EventBus } from '../events/eventBus'
@@ -16,6 +17,7 @@ import type { HostImage, HostImageResult } from '../inference/host/hostProtocol'
 import type { InferenceService, OpenModel } from '../inference/inferenceService'
 import type { Lease, Leases } from '../locks/leases'
 import type { BatchJournal, FileOutcome, FileRow } from './batchJournal'
+import { DiskReserve } from './diskReserve'
 import { folderGoneError, goneRoot } from './goneFolder'
 import { walkIntoJournal } from './walkIntoJournal'
 
@@ -45,12 +47,13 @@ function isJobError(error: unknown): error is AppError {
   return error instanceof AppError && error.code !== 'CANCELLED'
 }
 
-function diskFull(error: unknown): AppError | null {
+function diskFull(error: unknown, journalPath: string | null): AppError | null {
   const code = (error as { code?: string }).code
   if (code !== 'SQLITE_FULL' && code !== 'ENOSPC') return null
+  const where = journalPath ? ` (the data folder "${dirname(journalPath)}")` : ''
   return new AppError(
     'DISK_FULL',
-    'The disk is full: the batch job stopped. Every result recorded so far is kept; free some space and resume the job.',
+    `The disk is full${where}: the batch job stopped. Every result recorded so far is kept; free some space, then resume the job.`,
   )
 }
 
@@ -70,6 +73,7 @@ export class BatchRunner {
   private lastEmit = 0
   private rate = { at: performance.now(), done: 0, value: 0 }
   private stageSums = { decodeMs: 0, preprocessMs: 0, inferenceMs: 0, n: 0 }
+  private reserve: DiskReserve | null = null
 
   constructor(
     readonly jobId: string,
@@ -105,6 +109,7 @@ export class BatchRunner {
       )
     }
     try {
+      this.reserve = await DiskReserve.take(journal.path, this.jobId)
       const job = this.job()
       // Resumed with a folder still gone: stop before any of its files fails one by one.
       const gone = await goneRoot(job.spec.folders)
@@ -130,7 +135,7 @@ export class BatchRunner {
     } catch (error) {
       if (this.stopAs && !this.fatal) this.finish(this.stopAs)
       else {
-        const stop = diskFull(error) ?? (isJobError(error) ? error : null)
+        const stop = diskFull(error, journal.path) ?? (isJobError(error) ? error : null)
         if (!stop) {
           this.finish('failed', {
             code: 'INTERNAL',
@@ -142,6 +147,7 @@ export class BatchRunner {
       }
     } finally {
       this.controller.abort()
+      this.reserve?.release()
       this.release(lease)
     }
     return this.job()
@@ -159,6 +165,8 @@ export class BatchRunner {
   }
 
   private finish(state: JobState, error?: { code: AppError['code']; message: string }): void {
+    // Its room is for this write and the lease's release, on a disk that filled up meanwhile.
+    this.reserve?.release()
     try {
       this.deps.journal.setState(this.jobId, state, error ?? null)
     } catch {

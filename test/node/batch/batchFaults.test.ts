@@ -5,16 +5,27 @@
  * journal consistent (integrity, counts, each file once), and finish when resumed after the
  * folder is back or space is freed.
  */
-import { spawn } from 'node:child_process'
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { BatchJob } from '@shared/contract'
 import { walkIntoJournal } from '../../../src/main/batch/walkIntoJournal'
 import type { AppCore } from '../../../src/main/core/appCore'
 import { valueOf } from '../helpers/results'
-import { tempDirForTest } from '../helpers/tempDir'
-import { openTestCore } from '../helpers/testCore'
+import { makeTempDir, removeDir, tempDirForTest } from '../helpers/tempDir'
+import { openTestCore, type TestCore } from '../helpers/testCore'
 import { colourModel, imageFolder } from './helpers/imageFolder'
 import { jobSpec } from './helpers/journalFixtures'
 import { openJournal } from './helpers/openJournal'
@@ -59,6 +70,20 @@ async function expectConsistent(core: AppCore, job: BatchJob, dir: string): Prom
   })
   for (const row of page.rows.filter((r) => r.state === 'done'))
     expect(row.results, row.relPath).toHaveLength(job.spec.models.length)
+  // Results only for done files: no half-recorded batch left behind.
+  const db = new Database(join(core.dataDir, 'zoo.sqlite'), { readonly: true })
+  try {
+    const orphans = db
+      .prepare(
+        `SELECT count(*) FROM batch_results r JOIN batch_files f ON f.id = r.file_id
+         WHERE f.state != 'done'`,
+      )
+      .pluck()
+      .get()
+    expect(orphans).toBe(0)
+  } finally {
+    db.close()
+  }
   const out = join(dir, `export-${job.id}-${job.counts.done}.jsonl`)
   const exported = valueOf(await core.dispatch('batch.export', { id: job.id, out }, ctx))
   const lines = readFileSync(out, 'utf8').trim().split('\n')
@@ -235,4 +260,130 @@ describe('the folder being classified is deleted while the job runs', () => {
     expect(readdirSync(first.root).length).toBeGreaterThan(0)
     expect(existsSync(second.root)).toBe(false)
   }, 60_000)
+})
+
+/** Mounts a tmpfs of `size` (e.g. "8m"); null with a printed reason when this may not mount. */
+function mountTmpfs(size: string): string | null {
+  const dir = makeTempDir('zoo-tmpfs')
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], {
+    encoding: 'utf8',
+  })
+  if (mounted.status !== 0) {
+    removeDir(dir)
+    console.log(
+      `Skipping the disk-full tests: cannot mount a tmpfs (${(mounted.stderr || mounted.error?.message || `status ${mounted.status}`).trim()}).`,
+    )
+    return null
+  }
+  mounts.push(dir)
+  return dir
+}
+
+const mounts: string[] = []
+const cores: TestCore[] = []
+
+afterEach(() => {
+  // The core first (its files are on the mount), then the mount, even when the test failed.
+  for (const { core } of cores.splice(0)) core.close()
+  for (const dir of mounts.splice(0)) {
+    spawnSync('umount', ['-l', dir])
+    removeDir(dir)
+  }
+})
+
+/** Fills the file system of `dir` to the last byte with one file; returns its path. */
+function fillDisk(dir: string, name = 'filler'): string {
+  const path = join(dir, name)
+  const fd = openSync(path, 'w')
+  try {
+    for (const chunk of [1 << 20, 4096, 512, 1])
+      for (const bytes = Buffer.alloc(chunk, 7); ; )
+        try {
+          if (writeSync(fd, bytes) < chunk) break
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error
+          break
+        }
+  } finally {
+    closeSync(fd)
+  }
+  return path
+}
+
+const canMount = (() => {
+  const probe = spawnSync('mount', ['--version'])
+  return probe.status === 0 && process.getuid?.() === 0
+})()
+
+describe.skipIf(!canMount)('the data folder (the journal) on a disk that fills up', () => {
+  it('the job stops with DISK_FULL, keeps what was committed; after freeing space it is intact and resume finishes each file once', async () => {
+    const mount = mountTmpfs('24m')
+    if (!mount) return
+    const dataDir = join(mount, 'data')
+    mkdirSync(dataDir)
+    const opened = openTestCore({ dataDir })
+    cores.push(opened)
+    const { core } = opened
+    const dir = tempDirForTest('zoo-fault')
+    const count = 300
+    const folder = await imageFolder(join(dir, 'photos'), count)
+    const model = colourModel(dir)
+    const { job } = valueOf(
+      await core.dispatch(
+        'batch.start',
+        { folders: [folder.root], models: [{ path: model }], batchSize: 1, workers: 1 },
+        ctx,
+      ),
+    )
+    await until('some results', () => core.batch.get(job.id).counts.done >= 20)
+    const filler = fillDisk(mount)
+    const stopped = await core.batch.wait(job.id)
+
+    expect(stopped.state).toBe('failed')
+    expect(stopped.error?.code).toBe('DISK_FULL')
+    expect(stopped.error?.message).toMatch(/kept/)
+    expect(stopped.error?.message).toMatch(/free/)
+    expect(stopped.counts.done).toBeGreaterThanOrEqual(20)
+    expect(stopped.counts.done).toBeLessThan(count)
+    expect(stopped.counts.failed).toBe(0)
+    await expectConsistent(core, stopped, dir)
+
+    // An export to the full disk (what the job gave back is taken too): a clear error, and
+    // nothing under the name asked for.
+    const more = fillDisk(mount, 'filler 2')
+    const out = join(mount, 'results.csv')
+    const exported = await core.dispatch('batch.export', { id: job.id, out }, ctx)
+    expect(exported).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } })
+    if (!exported.ok) expect(exported.error.message).toContain(out)
+    expect(readdirSync(mount).sort()).toEqual(['data', 'filler', 'filler 2'])
+
+    rmSync(filler)
+    rmSync(more)
+    expect(core.batch.journal.integrity()).toBe('ok')
+    core.batch.resume(job.id)
+    const done = await core.batch.wait(job.id)
+    expect(done).toMatchObject({
+      state: 'done',
+      error: null,
+      counts: { total: count, done: count, failed: 0, pending: 0 },
+    })
+    await expectConsistent(core, done, dir)
+    for (const row of core.batch.results({ id: job.id, limit: 1000 }).rows)
+      expect(row.results[0]!.top[0]!.index, row.relPath).toBe(folder.good.get(row.relPath))
+
+    // An export over an earlier one, on a full disk: the earlier one stays as it was.
+    valueOf(await core.dispatch('batch.export', { id: job.id, out }, ctx))
+    const before = readFileSync(out, 'utf8')
+    const last = fillDisk(mount, 'filler 3')
+    const over = await core.dispatch('batch.export', { id: job.id, out }, ctx)
+    expect(over).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } })
+    expect(readFileSync(out, 'utf8')).toBe(before)
+    expect(readdirSync(mount).sort()).toEqual([
+      'data',
+      'filler 3',
+      'results.csv',
+      'results.csv.json',
+    ])
+    rmSync(last)
+  }, 120_000)
 })
