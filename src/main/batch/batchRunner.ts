@@ -101,7 +101,13 @@ export class BatchRunner {
   /** Runs the job to its end (done, paused, cancelled or failed) and returns it as it is then. */
   async run(): Promise<Job> {
     const { journal, leases } = this.deps
-    const lease = leases.tryAcquire(batchLeaseName(this.jobId), 'batch')
+    let lease: ReturnType<Leases['tryAcquire']>
+    try {
+      lease = leases.tryAcquire(batchLeaseName(this.jobId), 'batch')
+    } catch (error) {
+      // Resumed on a disk still full: the job stays as it was, with the same word why.
+      throw diskFull(error, journal.path) ?? error
+    }
     if ('heldBy' in lease) {
       throw new AppError(
         'UNAVAILABLE',
