@@ -15,6 +15,8 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
+  truncateSync,
   writeSync,
 } from 'node:fs'
 import { join } from 'node:path'
@@ -386,4 +388,41 @@ describe.skipIf(!canMount)('the data folder (the journal) on a disk that fills u
     ])
     rmSync(last)
   }, 120_000)
+
+  it('an export with room for its table but not its sidecar: neither is put in place, an earlier pair stays as it was', async () => {
+    const { core } = openTestCore()
+    const dir = tempDirForTest('zoo-fault')
+    const folder = await imageFolder(join(dir, 'photos'), 120)
+    const model = colourModel(dir)
+    const { job } = valueOf(
+      await core.dispatch('batch.start', { folders: [folder.root], models: [{ path: model }] }, ctx),
+    )
+    expect((await core.batch.wait(job.id)).state).toBe('done')
+    const sized = join(dir, 'sized.csv')
+    valueOf(await core.dispatch('batch.export', { id: job.id, out: sized }, ctx))
+    const pages = Math.ceil(statSync(sized).size / 4096)
+
+    const mount = mountTmpfs('4m')
+    if (!mount) return
+    const out = join(mount, 'results.csv')
+    /** Full but for the table's own pages: its sidecar then finds no room. */
+    const roomForTableOnly = () => {
+      const filler = fillDisk(mount)
+      truncateSync(filler, statSync(filler).size - pages * 4096)
+      return filler
+    }
+    let filler = roomForTableOnly()
+    const first = await core.dispatch('batch.export', { id: job.id, out }, ctx)
+    expect(first).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } })
+    expect(readdirSync(mount)).toEqual(['filler'])
+
+    rmSync(filler)
+    valueOf(await core.dispatch('batch.export', { id: job.id, out }, ctx))
+    const before = [readFileSync(out, 'utf8'), readFileSync(`${out}.json`, 'utf8')]
+    filler = roomForTableOnly()
+    const again = await core.dispatch('batch.export', { id: job.id, out }, ctx)
+    expect(again).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } })
+    expect([readFileSync(out, 'utf8'), readFileSync(`${out}.json`, 'utf8')]).toEqual(before)
+    expect(readdirSync(mount).sort()).toEqual(['filler', 'results.csv', 'results.csv.json'])
+  }, 60_000)
 })
