@@ -5,19 +5,15 @@
  * journal consistent (integrity, counts, each file once), and finish when resumed after the
  * folder is back or space is freed.
  */
-import { spawn, spawnSync } from 'node:child_process'
 import {
-  closeSync,
   cpSync,
   existsSync,
   mkdirSync,
-  openSync,
   readFileSync,
   readdirSync,
   rmSync,
   statSync,
   truncateSync,
-  writeSync,
 } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -26,8 +22,9 @@ import type { BatchJob } from '@shared/contract'
 import { walkIntoJournal } from '../../../src/main/batch/walkIntoJournal'
 import type { AppCore } from '../../../src/main/core/appCore'
 import { valueOf } from '../helpers/results'
-import { makeTempDir, removeDir, tempDirForTest } from '../helpers/tempDir'
+import { tempDirForTest } from '../helpers/tempDir'
 import { openTestCore, type TestCore } from '../helpers/testCore'
+import { fillDisk, mountTmpfs, rmRf, unmountAll } from './helpers/faults'
 import { colourModel, imageFolder } from './helpers/imageFolder'
 import { jobSpec } from './helpers/journalFixtures'
 import { openJournal } from './helpers/openJournal'
@@ -42,15 +39,6 @@ async function until(what: string, ready: () => boolean, timeoutMs = 30_000): Pr
   }
 }
 
-/** `rm -rf` in its own process, as a user in another terminal would. */
-function rmRf(path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('rm', ['-rf', path], { stdio: 'ignore' })
-    child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`rm -rf: ${code}`))))
-  })
-}
-
 /**
  * What must hold of any job's journal, whatever stopped it: integrity, counts equal to its rows,
  * each file once, and an export with one row per file.
@@ -60,9 +48,7 @@ async function expectConsistent(core: AppCore, job: BatchJob, dir: string): Prom
   const page = core.batch.results({ id: job.id, limit: 1000 })
   expect(page.total).toBe(job.counts.total)
   expect(page.rows).toHaveLength(job.counts.total)
-  expect(new Set(page.rows.map((row) => `${row.root}/${row.relPath}`)).size).toBe(
-    page.rows.length,
-  )
+  expect(new Set(page.rows.map((row) => `${row.root}/${row.relPath}`)).size).toBe(page.rows.length)
   const byState = { pending: 0, done: 0, failed: 0 }
   for (const row of page.rows) byState[row.state]++
   expect(byState).toEqual({
@@ -264,63 +250,20 @@ describe('the folder being classified is deleted while the job runs', () => {
   }, 60_000)
 })
 
-/** Mounts a tmpfs of `size` (e.g. "8m"); null with a printed reason when this may not mount. */
-function mountTmpfs(size: string): string | null {
-  const dir = makeTempDir('zoo-tmpfs')
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], {
-    encoding: 'utf8',
-  })
-  if (mounted.status !== 0) {
-    removeDir(dir)
-    console.log(
-      `Skipping the disk-full tests: cannot mount a tmpfs (${(mounted.stderr || mounted.error?.message || `status ${mounted.status}`).trim()}).`,
-    )
-    return null
-  }
-  mounts.push(dir)
-  return dir
-}
-
-const mounts: string[] = []
 const cores: TestCore[] = []
 
 afterEach(() => {
   // The core first (its files are on the mount), then the mount, even when the test failed.
   for (const { core } of cores.splice(0)) core.close()
-  for (const dir of mounts.splice(0)) {
-    spawnSync('umount', ['-l', dir])
-    removeDir(dir)
-  }
+  unmountAll()
 })
 
-/** Fills the file system of `dir` to the last byte with one file; returns its path. */
-function fillDisk(dir: string, name = 'filler'): string {
-  const path = join(dir, name)
-  const fd = openSync(path, 'w')
-  try {
-    for (const chunk of [1 << 20, 4096, 512, 1])
-      for (const bytes = Buffer.alloc(chunk, 7); ; )
-        try {
-          if (writeSync(fd, bytes) < chunk) break
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error
-          break
-        }
-  } finally {
-    closeSync(fd)
-  }
-  return path
-}
-
-const canMount = (() => {
-  const probe = spawnSync('mount', ['--version'])
-  return probe.status === 0 && process.getuid?.() === 0
-})()
-
-describe.skipIf(!canMount)('the data folder (the journal) on a disk that fills up', () => {
-  it('the job stops with DISK_FULL, keeps what was committed; after freeing space it is intact and resume finishes each file once', async () => {
+describe('the data folder (the journal) on a disk that fills up', () => {
+  it('the job stops with DISK_FULL, keeps what was committed; after freeing space it is intact and resume finishes each file once', async ({
+    skip,
+  }) => {
     const mount = mountTmpfs('24m')
-    if (!mount) return
+    if (!mount) return skip('cannot mount a tmpfs')
     const dataDir = join(mount, 'data')
     mkdirSync(dataDir)
     const opened = openTestCore({ dataDir })
@@ -372,6 +315,8 @@ describe.skipIf(!canMount)('the data folder (the journal) on a disk that fills u
     await expectConsistent(core, done, dir)
     for (const row of core.batch.results({ id: job.id, limit: 1000 }).rows)
       expect(row.results[0]!.top[0]!.index, row.relPath).toBe(folder.good.get(row.relPath))
+    // The room the runner kept for its last writes is given back once the job ends.
+    expect(readdirSync(dataDir).filter((name) => name.includes('.reserve-'))).toEqual([])
 
     // An export over an earlier one, on a full disk: the earlier one stays as it was.
     valueOf(await core.dispatch('batch.export', { id: job.id, out }, ctx))
@@ -389,13 +334,19 @@ describe.skipIf(!canMount)('the data folder (the journal) on a disk that fills u
     rmSync(last)
   }, 120_000)
 
-  it('an export with room for its table but not its sidecar: neither is put in place, an earlier pair stays as it was', async () => {
+  it('an export with room for its table but not its sidecar: neither is put in place, an earlier pair stays as it was', async ({
+    skip,
+  }) => {
     const { core } = openTestCore()
     const dir = tempDirForTest('zoo-fault')
     const folder = await imageFolder(join(dir, 'photos'), 120)
     const model = colourModel(dir)
     const { job } = valueOf(
-      await core.dispatch('batch.start', { folders: [folder.root], models: [{ path: model }] }, ctx),
+      await core.dispatch(
+        'batch.start',
+        { folders: [folder.root], models: [{ path: model }] },
+        ctx,
+      ),
     )
     expect((await core.batch.wait(job.id)).state).toBe('done')
     const sized = join(dir, 'sized.csv')
@@ -403,7 +354,7 @@ describe.skipIf(!canMount)('the data folder (the journal) on a disk that fills u
     const pages = Math.ceil(statSync(sized).size / 4096)
 
     const mount = mountTmpfs('4m')
-    if (!mount) return
+    if (!mount) return skip('cannot mount a tmpfs')
     const out = join(mount, 'results.csv')
     /** Full but for the table's own pages: its sidecar then finds no room. */
     const roomForTableOnly = () => {
@@ -411,7 +362,7 @@ describe.skipIf(!canMount)('the data folder (the journal) on a disk that fills u
       truncateSync(filler, statSync(filler).size - pages * 4096)
       return filler
     }
-    let filler = roomForTableOnly()
+    const filler = roomForTableOnly()
     const first = await core.dispatch('batch.export', { id: job.id, out }, ctx)
     expect(first).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } })
     expect(readdirSync(mount)).toEqual(['filler'])
@@ -419,7 +370,7 @@ describe.skipIf(!canMount)('the data folder (the journal) on a disk that fills u
     rmSync(filler)
     valueOf(await core.dispatch('batch.export', { id: job.id, out }, ctx))
     const before = [readFileSync(out, 'utf8'), readFileSync(`${out}.json`, 'utf8')]
-    filler = roomForTableOnly()
+    roomForTableOnly()
     const again = await core.dispatch('batch.export', { id: job.id, out }, ctx)
     expect(again).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } })
     expect([readFileSync(out, 'utf8'), readFileSync(`${out}.json`, 'utf8')]).toEqual(before)

@@ -3,13 +3,13 @@
  * data folder fills up: it says why it stopped and exits 1; `zoo batch show` then reads the job
  * failed with that error; `zoo batch resume` finishes it once the folder is back or there is room.
  */
-import { spawn, spawnSync } from 'node:child_process'
-import { closeSync, cpSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs'
+import { cpSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { BatchJob } from '@shared/contract'
 import { spawnZoo, zoo, type CliRun } from '../helpers/runZoo'
-import { makeTempDir, removeDir, tempDirForTest } from '../helpers/tempDir'
+import { tempDirForTest } from '../helpers/tempDir'
+import { fillDisk, mountTmpfs, rmRf, unmountAll } from './helpers/faults'
 import { colourModel, imageFolder } from './helpers/imageFolder'
 
 interface Running {
@@ -49,14 +49,6 @@ async function untilDone(id: string, data: string, atLeast: number): Promise<voi
   }
 }
 
-function rmRf(path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('rm', ['-rf', path], { stdio: 'ignore' })
-    child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`rm -rf: ${code}`))))
-  })
-}
-
 describe('zoo classify --dir when the folder is deleted under it', () => {
   it('prints why it stopped and exits 1; batch show reads failed with the error; batch resume finishes', async () => {
     const dir = tempDirForTest('zoo-fault-cli')
@@ -93,54 +85,14 @@ describe('zoo classify --dir when the folder is deleted under it', () => {
   }, 120_000)
 })
 
-const mounts: string[] = []
-
-afterEach(() => {
-  // Lazily: a zoo still running on it (a failed test) must not keep the mount behind.
-  for (const mount of mounts.splice(0)) {
-    spawnSync('umount', ['-l', mount])
-    removeDir(mount)
-  }
-})
-
-function mountTmpfs(size: string): string | null {
-  const dir = makeTempDir('zoo-tmpfs')
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], {
-    encoding: 'utf8',
-  })
-  if (mounted.status !== 0) {
-    removeDir(dir)
-    console.log(
-      `Skipping the disk-full CLI test: cannot mount a tmpfs (${(mounted.stderr || mounted.error?.message || `status ${mounted.status}`).trim()}).`,
-    )
-    return null
-  }
-  mounts.push(dir)
-  return dir
-}
-
-function fillDisk(dir: string, name = 'filler'): string {
-  const path = join(dir, name)
-  const fd = openSync(path, 'w')
-  try {
-    for (const chunk of [1 << 20, 4096, 512, 1])
-      for (const bytes = Buffer.alloc(chunk, 7); ; )
-        try {
-          if (writeSync(fd, bytes) < chunk) break
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error
-          break
-        }
-  } finally {
-    closeSync(fd)
-  }
-  return path
-}
+afterEach(unmountAll)
 
 describe('zoo classify --dir when the disk of its data folder fills up', () => {
-  it('prints DISK_FULL and exits 1; batch show (disk still full) reads failed with it; resume after freeing space finishes', async () => {
+  it('prints DISK_FULL and exits 1; batch show (disk still full) reads failed with it; resume after freeing space finishes', async ({
+    skip,
+  }) => {
     const mount = mountTmpfs('24m')
-    if (!mount) return
+    if (!mount) return skip('cannot mount a tmpfs')
     const data = join(mount, 'data')
     mkdirSync(data)
     const dir = tempDirForTest('zoo-fault-cli')
