@@ -438,6 +438,19 @@ export class BatchJournal {
   }
 
   /**
+   * The files of folder `root` that failed as not found are pending again (the folder itself
+   * went, which explains them); returns how many.
+   */
+  requeueNotFound(jobId: string, root: number): number {
+    const { seq } = this.handle(jobId)
+    return this.write(() => {
+      const requeued = this.s.requeueNotFound.run(seq, root).changes
+      this.applyDelta(seq, { total: 0, pending: requeued, done: 0, failed: -requeued })
+      return requeued
+    })
+  }
+
+  /**
    * Failed files are pending again; returns how many. Entries the enumeration skipped (a FIFO,
    * an unreadable folder) are not files to read again: the next enumeration pass checks them.
    */
@@ -653,6 +666,11 @@ export class BatchJournal {
       this.applyDelta(seq, delta)
       return tally
     })
+  }
+
+  /** The database file (null when in memory): its disk is where the journal needs room. */
+  get path(): string | null {
+    return this.db.memory ? null : this.db.name
   }
 
   /** `PRAGMA integrity_check`: "ok", or what is wrong. */
@@ -923,6 +941,11 @@ function prepareStatements(db: Database) {
     ),
     setFailed: prepare(
       `UPDATE batch_files SET state = 'failed', error_code = ?, error_message = ? WHERE id = ?`,
+    ),
+    requeueNotFound: prepare(
+      `UPDATE batch_files SET state = 'pending', error_code = NULL, error_message = NULL
+       WHERE job = ? AND root = ? AND state = 'failed' AND error_code = 'NOT_FOUND'
+         AND skipped_in_pass IS NULL`,
     ),
     retryFailed: prepare(
       `UPDATE batch_files SET state = 'pending', error_code = NULL, error_message = NULL

@@ -9,6 +9,7 @@
  */
 import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'
+import { dirname } from 'node:path'
 import type { BatchProgress, Job, JobState } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
 import type { EventBus } from '../events/eventBus'
@@ -16,6 +17,8 @@ import type { HostImage, HostImageResult } from '../inference/host/hostProtocol'
 import type { InferenceService, OpenModel } from '../inference/inferenceService'
 import type { Lease, Leases } from '../locks/leases'
 import type { BatchJournal, FileOutcome, FileRow } from './batchJournal'
+import { DiskReserve } from './diskReserve'
+import { folderGoneError, goneRoot } from './goneFolder'
 import { walkIntoJournal } from './walkIntoJournal'
 
 export interface BatchRunnerDeps {
@@ -44,12 +47,13 @@ function isJobError(error: unknown): error is AppError {
   return error instanceof AppError && error.code !== 'CANCELLED'
 }
 
-function diskFull(error: unknown): AppError | null {
+function diskFull(error: unknown, journalPath: string | null): AppError | null {
   const code = (error as { code?: string }).code
   if (code !== 'SQLITE_FULL' && code !== 'ENOSPC') return null
+  const where = journalPath ? ` (the data folder "${dirname(journalPath)}")` : ''
   return new AppError(
     'DISK_FULL',
-    'The disk is full: the batch job stopped. Every result recorded so far is kept; free some space and resume the job.',
+    `The disk is full${where}: the batch job stopped. Every result recorded so far is kept; free some space, then resume the job.`,
   )
 }
 
@@ -69,6 +73,7 @@ export class BatchRunner {
   private lastEmit = 0
   private rate = { at: performance.now(), done: 0, value: 0 }
   private stageSums = { decodeMs: 0, preprocessMs: 0, inferenceMs: 0, n: 0 }
+  private reserve: DiskReserve | null = null
 
   constructor(
     readonly jobId: string,
@@ -96,7 +101,13 @@ export class BatchRunner {
   /** Runs the job to its end (done, paused, cancelled or failed) and returns it as it is then. */
   async run(): Promise<Job> {
     const { journal, leases } = this.deps
-    const lease = leases.tryAcquire(batchLeaseName(this.jobId), 'batch')
+    let lease: ReturnType<Leases['tryAcquire']>
+    try {
+      lease = leases.tryAcquire(batchLeaseName(this.jobId), 'batch')
+    } catch (error) {
+      // Resumed on a disk still full: the job stays as it was, with the same word why.
+      throw diskFull(error, journal.path) ?? error
+    }
     if ('heldBy' in lease) {
       throw new AppError(
         'UNAVAILABLE',
@@ -104,7 +115,11 @@ export class BatchRunner {
       )
     }
     try {
+      this.reserve = await DiskReserve.take(journal.path, this.jobId)
       const job = this.job()
+      // Resumed with a folder still gone: stop before any of its files fails one by one.
+      const gone = await goneRoot(job.spec.folders)
+      if (gone !== null) throw this.folderGone(gone)
       this.enumerating = !job.enumerated
       journal.setState(this.jobId, this.enumerating ? 'enumerating' : 'running')
       this.emit(true)
@@ -126,7 +141,7 @@ export class BatchRunner {
     } catch (error) {
       if (this.stopAs && !this.fatal) this.finish(this.stopAs)
       else {
-        const stop = diskFull(error) ?? (isJobError(error) ? error : null)
+        const stop = diskFull(error, journal.path) ?? (isJobError(error) ? error : null)
         if (!stop) {
           this.finish('failed', {
             code: 'INTERNAL',
@@ -138,6 +153,7 @@ export class BatchRunner {
       }
     } finally {
       this.controller.abort()
+      this.reserve?.release()
       this.release(lease)
     }
     return this.job()
@@ -155,6 +171,8 @@ export class BatchRunner {
   }
 
   private finish(state: JobState, error?: { code: AppError['code']; message: string }): void {
+    // Its room is for this write and the lease's release, on a disk that filled up meanwhile.
+    this.reserve?.release()
     try {
       this.deps.journal.setState(this.jobId, state, error ?? null)
     } catch {
@@ -253,6 +271,18 @@ export class BatchRunner {
       try {
         const outcomes = await this.classify(files, slot, threads, spec.topk, spec.batchSize)
         if (this.stopping) return
+        const gone = await this.goneRootOf(files, outcomes)
+        if (this.stopping) return
+        if (gone !== null) {
+          // What the block got is kept; its files not found stay pending, for after the folder is back.
+          journal.recordBatch(
+            this.jobId,
+            outcomes.filter((outcome) => outcome.ok || outcome.error.code !== 'NOT_FOUND'),
+          )
+          // Files that went first, while `rm -rf` was emptying the folder, are pending again too.
+          journal.requeueNotFound(this.jobId, gone)
+          throw this.folderGone(gone)
+        }
         journal.recordBatch(this.jobId, outcomes)
       } catch (error) {
         if (this.stopping && (error as AppError).code === 'CANCELLED') return
@@ -264,6 +294,20 @@ export class BatchRunner {
       this.observeOtherProcess()
       this.emit()
     }
+  }
+
+  /** A folder gone, when files of the block were not found (null when theirs are all there). */
+  private async goneRootOf(files: FileRow[], outcomes: FileOutcome[]): Promise<number | null> {
+    const roots = new Set<number>()
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok && outcome.error.code === 'NOT_FOUND') roots.add(files[i]!.root)
+    })
+    return roots.size ? goneRoot(this.job().spec.folders, roots) : null
+  }
+
+  private folderGone(root: number): AppError {
+    const job = this.job()
+    return folderGoneError(job.spec.folders[root]!, this.jobId, job.counts.done)
   }
 
   /** Pause or cancel asked by another process (the CLI beside the app) reads in the journal. */

@@ -1,8 +1,9 @@
 /**
  * A batch job's results as CSV or JSON Lines (layout: exportLayout.ts), streamed from the journal
  * a page at a time, so a million rows cost constant memory. Each file is written to a temporary
- * beside its destination, fsync'd and renamed over it: a reader never sees half an export, and a
- * failed export leaves the previous one in place. The job's provenance (folders, models with
+ * beside its destination and fsync'd; only when both the table and its sidecar are written are
+ * they renamed over their destinations: a reader never sees half an export, and a failed export
+ * (a full disk) leaves the previous one in place. The job's provenance (folders, models with
  * their SHA-256 and preprocessing, onnxruntime version, options, counts) goes into a sidecar
  * `<out>.json`, not into the table: the CSV has a header row and data rows, nothing else.
  *
@@ -81,13 +82,14 @@ function jsonLine(columns: readonly string[], cells: readonly Cell[]): string {
 }
 
 /**
- * Writes `out` through a temporary beside it: `fill` is given a buffered `write`; the file is
- * fsync'd and renamed into place only when `fill` finished.
+ * Writes what `out` is to hold into a temporary beside it: `fill` is given a buffered `write`;
+ * the file is fsync'd once `fill` finished, and its path returned. On any failure the temporary
+ * is removed again and nothing is left behind.
  */
-async function writeAtomically(
+async function writeTemporary(
   out: string,
   fill: (write: (text: string) => Promise<void>) => Promise<void>,
-): Promise<void> {
+): Promise<string> {
   const temporary = join(
     dirname(out),
     `.${basename(out)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`,
@@ -118,11 +120,23 @@ async function writeAtomically(
     await handle.sync()
     await handle.close()
     closed = true
-    await rename(temporary, out)
+    return temporary
   } catch (error) {
     if (!closed) await handle.close().catch(() => {})
     await rm(temporary, { force: true })
     throw exportError(out, error)
+  }
+}
+
+/** Renames each written temporary over its destination; a failed rename removes those left. */
+async function putInPlace(files: readonly { temporary: string; out: string }[]): Promise<void> {
+  for (const [index, { temporary, out }] of files.entries()) {
+    try {
+      await rename(temporary, out)
+    } catch (error) {
+      for (const left of files.slice(index)) await rm(left.temporary, { force: true })
+      throw exportError(out, error)
+    }
   }
 }
 
@@ -139,20 +153,18 @@ function exportError(out: string, error: unknown): unknown {
   return error
 }
 
-async function writeSidecar(
+function writeSidecar(
   out: string,
   sidecar: Omit<Sidecar, 'exportedAt' | 'format' | 'formatVersion'>,
   now: () => Date,
 ): Promise<string> {
-  const path = `${out}.json`
   const body: Sidecar = {
     format: SIDECAR_FORMAT,
     formatVersion: 1,
     ...sidecar,
     exportedAt: now().toISOString(),
   }
-  await writeAtomically(path, (write) => write(JSON.stringify(body, null, 2) + '\n'))
-  return path
+  return writeTemporary(`${out}.json`, (write) => write(JSON.stringify(body, null, 2) + '\n'))
 }
 
 async function writeExport(
@@ -166,7 +178,7 @@ async function writeExport(
   const columns = exportColumns(topk)
   const bom = fileFormat === 'csv' && options.bom !== false
   let count = 0
-  await writeAtomically(out, async (write) => {
+  const table = await writeTemporary(out, async (write) => {
     if (fileFormat === 'csv') await write((bom ? '\uFEFF' : '') + csvLine(columns))
     for (const row of rows) {
       if (signal?.aborted) throw new AppError('CANCELLED', `Exporting to "${out}" was cancelled.`)
@@ -175,19 +187,30 @@ async function writeExport(
       count++
     }
   })
-  const sidecar = await writeSidecar(
-    out,
-    {
-      ...provenance,
-      file: basename(out),
-      fileFormat,
-      encoding: bom ? 'utf-8 with BOM' : 'utf-8',
-      columns,
-      rows: count,
-    },
-    options.now ?? (() => new Date()),
-  )
-  return { path: out, sidecar, rows: count }
+  let sidecar: string
+  try {
+    sidecar = await writeSidecar(
+      out,
+      {
+        ...provenance,
+        file: basename(out),
+        fileFormat,
+        encoding: bom ? 'utf-8 with BOM' : 'utf-8',
+        columns,
+        rows: count,
+      },
+      options.now ?? (() => new Date()),
+    )
+  } catch (error) {
+    await rm(table, { force: true })
+    throw error
+  }
+  // Both written before either is put in place: a table never stands beside another's sidecar.
+  await putInPlace([
+    { temporary: table, out },
+    { temporary: sidecar, out: `${out}.json` },
+  ])
+  return { path: out, sidecar: `${out}.json`, rows: count }
 }
 
 export function writeCsv(

@@ -2,11 +2,12 @@
  * A job's folders walked into its journal: each file of the job's shard (and each entry the walk
  * had to skip, with why) written a chunk per transaction as it is found, so a million files cost
  * constant memory and a walk killed midway is simply walked again. Marks the job enumerated when
- * the walk got to its end.
+ * the walk got to its end with every folder still there (else throws NOT_FOUND, see goneFolder.ts).
  */
 import type { Job } from '../../shared/contract'
 import type { BatchJournal } from './batchJournal'
 import { enumerateImages, type FoundFile, type SkippedEntry } from './enumerateImages'
+import { folderGoneError, goneRoot } from './goneFolder'
 import { inShard } from './shard'
 
 /** Files found are written to the journal this many at a time (one transaction each). */
@@ -47,5 +48,10 @@ export async function walkIntoJournal(
     if (found.length + skipped.length >= FOUND_CHUNK) flush()
   }
   flush()
-  if (!stopping()) journal.markEnumerated(job.id)
+  if (stopping()) return
+  // A root deleted mid-walk reads as empty from then on: that is not the end of its files.
+  const gone = await goneRoot(job.spec.folders)
+  if (gone !== null)
+    throw folderGoneError(job.spec.folders[gone]!, job.id, journal.job(job.id)?.counts.done ?? 0)
+  journal.markEnumerated(job.id)
 }

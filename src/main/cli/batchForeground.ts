@@ -49,7 +49,11 @@ export function summaryText(job: BatchJob, seconds: number): string {
       : job.state === 'paused'
         ? `Batch job ${job.id} paused: run the same command again (or \`zoo batch resume ${job.id}\`) to go on`
         : `Batch job ${job.id} ${job.state}${job.error ? `: ${job.error.message} [${job.error.code}]` : ''}`
-  return `${head}. ${count(done)} classified, ${count(failed)} failed${pending ? `, ${count(pending)} still to do` : ''}, in ${duration(seconds)}${rate}.`
+  const next =
+    job.state === 'failed' && pending
+      ? ` Once that is put right, \`zoo batch resume ${job.id}\` goes on where it stopped.`
+      : ''
+  return `${head}. ${count(done)} classified, ${count(failed)} failed${pending ? `, ${count(pending)} still to do` : ''}, in ${duration(seconds)}${rate}.${next}`
 }
 
 /**
