@@ -1,11 +1,14 @@
 /**
  * Image bytes → 8-bit RGB pixels, as PaddleClas's `cv2.imdecode(…, IMREAD_COLOR)` sees them:
  * EXIF orientation applied, alpha dropped, greyscale/CMYK/16-bit turned into 8-bit sRGB. Bad
- * input becomes a typed error that says what is wrong, never a grey image.
+ * input becomes a typed error that says what is wrong, never a grey image. Plain JPEGs (most
+ * photos) go through libjpeg-turbo natively when the addon is built (nativeKernels.ts), the rest
+ * and every error through sharp; both give the same pixels.
  */
 import sharp from 'sharp'
 import { AppError } from '../../../shared/errors'
 import type { RawImage } from './cvResizeLinear'
+import { nativeKernels } from './nativeKernels'
 import { storedSize } from './storedSize'
 
 /** 64 megapixels: a 12 MP phone photo passes; a 20000×20000 (400 MP) image is refused. */
@@ -38,8 +41,32 @@ function classify(error: unknown, what: string): AppError {
   )
 }
 
+/** A plain JPEG through the native fast path; null for anything it leaves to sharp. */
+async function decodeNatively(bytes: Uint8Array): Promise<DecodedImage | null> {
+  const native = nativeKernels()
+  if (!native || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null
+  const decoded = await native.decode(bytes, MAX_INPUT_PIXELS)
+  if (!decoded) return null
+  const { data, width, height } = decoded
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width,
+    height,
+    channels: 3,
+    format: 'jpeg',
+    // It takes only photos without an EXIF rotation: the stored size is the size.
+    originalWidth: width,
+    originalHeight: height,
+  }
+}
+
 export async function decodeImage(bytes: Uint8Array, what = 'The image'): Promise<DecodedImage> {
   if (bytes.length === 0) throw new AppError('IMAGE_EMPTY', `${what} is empty (0 bytes).`)
+  return (await decodeNatively(bytes)) ?? decodeWithSharp(bytes, what)
+}
+
+/** Every format, every colour space, EXIF rotation, and the words for what is wrong. */
+export async function decodeWithSharp(bytes: Uint8Array, what: string): Promise<DecodedImage> {
   try {
     // OpenCV ignores embedded ICC profiles; so must we, or the model sees other colours.
     const input = sharp(bytes, {

@@ -8,7 +8,8 @@ import sharp from 'sharp'
 import type { Interpolation } from '../../../shared/catalog/types'
 import { AppError } from '../../../shared/errors'
 import { cvResizeLinearToChw, type ChwChannels, type RawImage } from './cvResizeLinear'
-import { cachedLinearTables, type Region } from './linearResizeTables'
+import { cachedLinearTables, type LinearTables, type Region } from './linearResizeTables'
+import { nativeKernels } from './nativeKernels'
 import { normalizeTable } from './normalizeTable'
 import { isExactResize, type PreprocessPlan } from './preprocessPlan'
 import { roundHalfEven } from './roundHalfEven'
@@ -88,6 +89,27 @@ function normalizeToChw(image: RawImage, channels: ChwChannels): Float32Array {
   return tensor
 }
 
+/** The exact resize: native on the thread pool when the addon is there, else in TypeScript. */
+async function exactResizeToChw(
+  image: RawImage,
+  tables: LinearTables,
+  channels: ChwChannels,
+): Promise<Float32Array> {
+  const native = nativeKernels()
+  if (!native) return cvResizeLinearToChw(image, tables, channels)
+  const out = new Float32Array(3 * tables.width * tables.height)
+  await native.resize(
+    image.data,
+    image.width,
+    image.height,
+    tables,
+    channels.levels,
+    channels.planes,
+    out,
+  )
+  return out
+}
+
 export interface PreprocessedImage {
   tensor: Float32Array
   /** True when the resize is reproduced exactly (OpenCV bilinear), false when approximated. */
@@ -114,7 +136,7 @@ export async function preprocessImage(
   const exact = isExactResize(plan)
   const channels = normalizeTable(plan)
   const tensor = exact
-    ? cvResizeLinearToChw(
+    ? await exactResizeToChw(
         image,
         cachedLinearTables(image.width, image.height, 3, resized.width, resized.height, region),
         channels,

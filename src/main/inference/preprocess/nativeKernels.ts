@@ -1,0 +1,68 @@
+/**
+ * The native fast path (native/jpeg, built by `npm install` when libjpeg-turbo's headers are
+ * there): JPEG decoding by the system's libjpeg-turbo, as cv2.imdecode does it, and the fused
+ * OpenCV resize of cvResizeLinear.ts, both on libuv's thread pool so a model host's thread is
+ * left to the model. Without it (not built, another platform, ZOO_NATIVE=off) decoding goes
+ * through sharp and the resize through the TypeScript kernel: the same pixels, only slower.
+ */
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { LinearTables } from './linearResizeTables'
+
+export interface NativeKernels {
+  /** RGB pixels, or null when this is not a JPEG the fast path takes (sharp decides then). */
+  decode(
+    bytes: Uint8Array,
+    maxPixels: number,
+  ): Promise<{ data: Buffer; width: number; height: number } | null>
+  /** cvResizeLinearToChw into `out`; throws a TypeError when the tables do not fit the source. */
+  resize(
+    source: Uint8Array,
+    width: number,
+    height: number,
+    tables: LinearTables,
+    levels: Float32Array,
+    planes: readonly number[],
+    out: Float32Array,
+  ): Promise<void>
+  /** libjpeg-turbo's version number, e.g. 2001005 for 2.1.5. */
+  libjpegTurbo: number
+}
+
+const ADDON = join('native', 'jpeg', 'build', 'Release', 'zoo_jpeg.node')
+
+/** Where the addon is: from out/main/, out/main/chunks/ or src/main/inference/preprocess/. */
+function addonPath(): string | null {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const roots = [
+    join(here, '..', '..'),
+    join(here, '..', '..', '..'),
+    join(here, '..', '..', '..', '..'),
+  ]
+  return roots.map((root) => join(root, ADDON)).find((path) => existsSync(path)) ?? null
+}
+
+let loaded: { kernels: NativeKernels | null; reason: string } | null = null
+
+function load(): { kernels: NativeKernels | null; reason: string } {
+  if (process.env.ZOO_NATIVE === 'off') return { kernels: null, reason: 'ZOO_NATIVE=off' }
+  const path = addonPath()
+  if (!path) return { kernels: null, reason: `${ADDON} is not built (npm install builds it)` }
+  try {
+    return { kernels: createRequire(import.meta.url)(path) as NativeKernels, reason: path }
+  } catch (error) {
+    return { kernels: null, reason: `${path} does not load: ${(error as Error).message}` }
+  }
+}
+
+/** The addon, or null when it is absent or turned off. */
+export function nativeKernels(): NativeKernels | null {
+  return (loaded ??= load()).kernels
+}
+
+/** Where the addon was loaded from, or why it was not. */
+export function nativeKernelsStatus(): string {
+  return (loaded ??= load()).reason
+}
