@@ -5,10 +5,10 @@
  * Each input file is checked before it is read (files/regularFile.ts).
  */
 import * as ort from 'onnxruntime-node'
-import sharp from 'sharp'
 import { AppError, type ApiError } from '../../../shared/errors'
 import { readRegularFile } from '../../files/regularFile'
 import { decodeImage } from '../preprocess/decodeImage'
+import { whenSharpLoads } from '../preprocess/lazySharp'
 import { preprocessImage } from '../preprocess/preprocessImage'
 import type { PreprocessPlan } from '../preprocess/preprocessPlan'
 import type {
@@ -25,8 +25,10 @@ import type {
 import { parentChannel } from './parentChannel'
 
 // One libvips worker: the ONNX Runtime threads get the cores; decoding overlaps with inference.
-sharp.concurrency(1)
-sharp.cache(false)
+whenSharpLoads((sharp) => {
+  sharp.concurrency(1)
+  sharp.cache(false)
+})
 
 let session: ort.InferenceSession | null = null
 

@@ -5,9 +5,9 @@
  * photos) go through libjpeg-turbo natively when the addon is built (nativeKernels.ts), the rest
  * and every error through sharp; both give the same pixels.
  */
-import sharp from 'sharp'
 import { AppError } from '../../../shared/errors'
 import type { RawImage } from './cvResizeLinear'
+import { lazySharp } from './lazySharp'
 import { nativeKernels } from './nativeKernels'
 import { storedSize } from './storedSize'
 
@@ -67,6 +67,7 @@ export async function decodeImage(bytes: Uint8Array, what = 'The image'): Promis
 
 /** Every format, every colour space, EXIF rotation, and the words for what is wrong. */
 export async function decodeWithSharp(bytes: Uint8Array, what: string): Promise<DecodedImage> {
+  const sharp = await lazySharp()
   try {
     // OpenCV ignores embedded ICC profiles; so must we, or the model sees other colours.
     const input = sharp(bytes, {

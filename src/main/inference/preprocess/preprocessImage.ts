@@ -4,10 +4,10 @@
  * are reproduced bit for bit, in one pass that computes only the crop and writes the tensor;
  * other resamplers are approximated with libvips and say so.
  */
-import sharp from 'sharp'
 import type { Interpolation } from '../../../shared/catalog/types'
 import { AppError } from '../../../shared/errors'
 import { cvResizeLinearToChw, type ChwChannels, type RawImage } from './cvResizeLinear'
+import { lazySharp } from './lazySharp'
 import { cachedLinearTables, type LinearTables, type Region } from './linearResizeTables'
 import { nativeKernels } from './nativeKernels'
 import { normalizeTable } from './normalizeTable'
@@ -60,6 +60,7 @@ async function approximateResize(
   region: Region,
   interpolation: Interpolation,
 ): Promise<RawImage> {
+  const sharp = await lazySharp()
   const { data, info } = await sharp(image.data, {
     raw: { width: image.width, height: image.height, channels: 3 },
   })
