@@ -44,6 +44,9 @@ import { importJsonl, readSidecar, specForMerge, type ImportReport } from './imp
 import { sortIntoFolders, type SortHooks } from './sortIntoFolders'
 import { unsortFromLog } from './sortUndo'
 
+/** The default number of model processes per model is one per core, up to this. */
+const DEFAULT_MAX_WORKERS = 4
+
 export interface BatchServiceOptions {
   db: Database
   inference: InferenceService
@@ -140,7 +143,10 @@ export class BatchService {
       return { job: this.get(unfinished.id), resumed: true }
     }
     if (unfinished) this.cancel(unfinished.id)
-    const workers = input.workers ?? Math.max(1, Math.floor(this.cores / 2))
+    // One single-threaded model process per core beats one process running the model on two
+    // threads (bench/batch.bench.mts on 2 cores: about 1.15× once running), now that decoding
+    // runs on the thread pool beside it; more than four would mostly multiply the model's memory.
+    const workers = input.workers ?? Math.min(DEFAULT_MAX_WORKERS, Math.max(1, this.cores))
     const job = this.journal.createJob({
       folders,
       recursive: input.recursive,

@@ -122,7 +122,7 @@ export const batchStartInput = z
     models: z.array(modelRef).min(1).max(8),
     topk: z.number().int().min(1).max(20).default(5),
     batchSize: z.number().int().min(1).max(256).default(8),
-    /** Model processes per model (each decodes and runs); default: one per two cores. */
+    /** Model processes per model (each decodes and runs); default: one per core, up to 4. */
     workers: z.number().int().min(1).max(32).optional(),
     shard: z
       .object({ index: z.number().int().min(0), count: z.number().int().min(1).max(1_000_000) })

@@ -171,7 +171,7 @@ Options:
   --recursive       and in its subfolders
   --out FILE        write the results when done: .csv (Excel, pandas) or .jsonl
   --batch-size N    images per model run (default 8)
-  --workers N       model processes per model (default: one per two cores)
+  --workers N       model processes per model (default: one per core, up to 4)
   --shard i/N       take the i-th of N parts of the files (0 ≤ i < N), to split across machines
   --restart         start the job over instead of resuming it
   --labels FILE     with images: class names for a FILE.onnx model ("index name" or one name per
