@@ -4,8 +4,8 @@
  *   so no two files are the same) and on generated 12 MP photos,
  *   (a) a bare onnxruntime-node loop on pre-decoded tensors (batch 8, all cores),
  *   (b) a naive sequential loop: decode, preprocess, run batch 1, next file, in one process,
- *   (c) our batch job end to end (walk, journal, model hosts, results recorded), for 1 and 2
- *       workers per model, the default marked,
+ *   (c) our batch job end to end (walk, journal, model hosts, results recorded), the default and 1
+ *       worker per model, each cold (its model processes to start) and warm,
  *   (d) the CPU-work ceiling cores / (decode+preprocess ms + inference ms per image, each on one core),
  *   (e) the floor of decoding itself: cv2.imdecode of the same files, one thread, by /usr/bin/python3;
  *   then peak RSS while walking 10,000 and 100,000 tiny files into a journal (child processes).
@@ -207,8 +207,8 @@ async function section(
   // them running (warm), as a second job finds them after the first. Each configuration has its
   // own processes (threads per process differ), so its first job starts them.
   const jobs: (JobRate & { label: string })[] = []
-  for (const workers of [undefined, 2]) {
-    if (workers && workers > cores) continue
+  for (const workers of [undefined, 1]) {
+    if (workers && workers >= cores) continue
     for (const when of ['cold', 'warm']) {
       const job = await jobRate(core, folder, workers)
       jobs.push({
