@@ -31,7 +31,17 @@ import type {
 import { AppError, type ErrorCode } from '../../shared/errors'
 import type { FoundFile, SkippedEntry } from './enumerateImages'
 
-const unfinishedStates: readonly JobState[] = ['enumerating', 'running', 'paused', 'interrupted']
+/**
+ * Jobs "the same command again" goes on with: those not at their end, and those that stopped
+ * as failed (a folder gone, the disk full), whose files left are still pending.
+ */
+const unfinishedStates: readonly JobState[] = [
+  'enumerating',
+  'running',
+  'paused',
+  'interrupted',
+  'failed',
+]
 const finalStates: readonly JobState[] = ['done', 'cancelled', 'failed']
 
 /** What makes "the same command again" the same job: it resumes instead of starting over. */

@@ -51,7 +51,7 @@ export function summaryText(job: BatchJob, seconds: number): string {
         : `Batch job ${job.id} ${job.state}${job.error ? `: ${job.error.message} [${job.error.code}]` : ''}`
   const next =
     job.state === 'failed' && pending
-      ? ` Once that is put right, \`zoo batch resume ${job.id}\` goes on where it stopped.`
+      ? ` Once that is put right, the same command again (or \`zoo batch resume ${job.id}\`) goes on where it stopped.`
       : ''
   return `${head}. ${count(done)} classified, ${count(failed)} failed${pending ? `, ${count(pending)} still to do` : ''}, in ${duration(seconds)}${rate}.${next}`
 }

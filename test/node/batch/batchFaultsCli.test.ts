@@ -67,7 +67,9 @@ describe('zoo classify --dir when the folder is deleted under it', () => {
     expect(run.err).toContain(`Batch job ${running.id} failed: The folder "${folder.root}" is gone`)
     expect(run.err).toMatch(/results so far are kept.*\[NOT_FOUND\]/)
     expect(run.err).toMatch(/0 failed/)
-    expect(run.err).toContain(`\`zoo batch resume ${running.id}\` goes on where it stopped`)
+    expect(run.err).toContain(
+      `the same command again (or \`zoo batch resume ${running.id}\`) goes on where it stopped`,
+    )
 
     const show = await zoo(['batch', 'show', running.id], data)
     expect(show.code, show.err).toBe(0)
@@ -78,10 +80,12 @@ describe('zoo classify --dir when the folder is deleted under it', () => {
     expect(job).toMatchObject({ state: 'failed', error: { code: 'NOT_FOUND' }, runner: null })
     expect(job.counts.failed).toBe(0)
 
+    // The folder back, the same command again goes on with the job that failed.
     cpSync(join(dir, 'backup'), folder.root, { recursive: true, preserveTimestamps: true })
-    const resumed = await zoo(['batch', 'resume', running.id], data)
-    expect(resumed.code, resumed.err).toBe(0)
-    expect(resumed.err).toContain(`Batch job ${running.id} done. ${count} classified, 0 failed`)
+    const again = await zoo([...argv, '--workers', '1'], data)
+    expect(again.code, again.err).toBe(0)
+    expect(again.err).toContain(`Resuming batch job ${running.id}`)
+    expect(again.err).toContain(`Batch job ${running.id} done. ${count} classified, 0 failed`)
   }, 120_000)
 })
 
