@@ -6,7 +6,8 @@
  *   (b) a naive sequential loop: decode, preprocess, run batch 1, next file, in one process,
  *   (c) our batch job end to end (walk, journal, model hosts, results recorded), the default and 1
  *       worker per model, each cold (its model processes to start) and warm,
- *   (d) the CPU-work ceiling cores / (decode+preprocess ms + inference ms per image, each on one core),
+ *   (d) the CPU-work ceiling cores / (decode+preprocess ms + inference ms per image, each on one core;
+ *       decode+preprocess pinned to one core as (e) is),
  *   (e) the floor of decoding itself: cv2.imdecode of the same files, one thread, by /usr/bin/python3;
  *   then peak RSS while walking 10,000 and 100,000 tiny files into a journal (child processes).
  * Usage: tsx bench/batch.bench.mts [--quick] (--quick: 100 files, no 12 MP set, no RSS section).
@@ -24,7 +25,12 @@ import {
   planFromCatalog,
   type PreprocessPlan,
 } from '../src/main/inference/preprocess/preprocessPlan'
-import { decodeFloorMissing, openDecodeFloor, timeRound, type Round } from './decodeFloor'
+import {
+  decodeFloorMissing,
+  openDecodeFloor,
+  openOurDecodePreprocess,
+  type Round,
+} from './decodeFloor'
 import { photo } from './photos'
 import { summarize } from './stats'
 
@@ -74,11 +80,6 @@ async function photos12mp(dir: string, count: number): Promise<string[]> {
     paths.push(path)
   }
   return paths
-}
-
-/** Our decode + preprocess of each file, one at a time (native work on the thread pool). */
-function decodePreprocessRound(files: Buffer[], plan: PreprocessPlan): Promise<Round> {
-  return timeRound(files, async (bytes) => preprocessImage(await decodeImage(bytes), plan))
 }
 
 /** Best p50 wall and best CPU ms per image over rounds (the least disturbed round of each). */
@@ -190,21 +191,24 @@ async function section(
   sharp.cache(false)
   const lines = [title]
   const missing = decodeFloorMissing()
-  // Rounds of the floor and of ours alternate, so a machine busy for a while slows both alike.
+  // Rounds of the floor and of ours alternate, so a machine busy for a while slows both alike;
+  // both run on the same one core (decodeFloor.ts says why).
   const ours: Round[] = []
   const floorRounds: Round[] = []
-  await decodePreprocessRound(files.slice(0, 8), plan)
   if (missing)
     lines.push(`  (e) skipped: /usr/bin/python3 cannot import cv2 and numpy (${missing})`)
   const floor = missing ? null : await openDecodeFloor({ set: paths })
+  const mine = await openOurDecodePreprocess({ set: paths }, plan)
   try {
     await floor?.round('set')
+    await mine.round('set')
     for (let i = 0; i < 3; i++) {
       if (floor) floorRounds.push(await floor.round('set'))
-      ours.push(await decodePreprocessRound(files, plan))
+      ours.push(await mine.round('set'))
     }
   } finally {
     floor?.close()
+    mine.close()
   }
   const floorMs = floor ? best(floorRounds) : null
   const prep = best(ours)

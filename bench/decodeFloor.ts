@@ -1,10 +1,11 @@
 /**
  * The floor of decoding: `cv2.imdecode(…, IMREAD_COLOR)` on one thread, timed by Debian's
- * /usr/bin/python3 (the OpenCV PaddleClas decodes with). One long-lived interpreter reads every
+ * /usr/bin/python3 (and ours beside it, the same way) (the OpenCV PaddleClas decodes with). One long-lived interpreter reads every
  * file's bytes up front and then times a round of decodes each time it is asked, so the bench
  * can interleave its rounds with ours and a busy machine slows both alike.
  */
 import { spawn, spawnSync } from 'node:child_process'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 
 export const PYTHON = '/usr/bin/python3'
@@ -38,7 +39,8 @@ export interface Round {
   cpu: number
 }
 
-export interface DecodeFloor {
+/** A process that times rounds over named sets of files when asked (one line each way). */
+export interface RoundTimer {
   round(set: string, rounds?: number): Promise<Round>
   close(): void
 }
@@ -51,18 +53,27 @@ export function decodeFloorMissing(): string | null {
   return null
 }
 
-/** Starts the interpreter on named sets of image files; resolves once their bytes are read. */
-export async function openDecodeFloor(sets: Record<string, string[]>): Promise<DecodeFloor> {
-  const child = spawn(PYTHON, ['-c', SCRIPT, JSON.stringify(sets)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
+/**
+ * `command` pinned to the first core when taskset is there. The floor and ours are both timed
+ * "on one core": left free, our two threads per image (the script's and the pool's that decodes)
+ * hop between the cores, and on a virtual machine every such wake-up across cores costs as much
+ * as the decode (seen here: 1.1× the floor pinned, 1.5–2.4× unpinned, same files).
+ */
+function onOneCore(command: string, args: string[]): [string, string[]] {
+  const taskset = spawnSync('taskset', ['--version'], { stdio: 'ignore' })
+  return taskset.status === 0 ? ['taskset', ['-c', '0', command, ...args]] : [command, args]
+}
+
+async function openRoundTimer(what: string, command: string, args: string[]): Promise<RoundTimer> {
+  const [pinned, pinnedArgs] = onOneCore(command, args)
+  const child = spawn(pinned, pinnedArgs, { stdio: ['pipe', 'pipe', 'inherit'] })
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
   const next = async (): Promise<string> => {
     const line = await lines.next()
-    if (line.done) throw new Error(`${PYTHON} (cv2.imdecode floor) stopped`)
+    if (line.done) throw new Error(`${what} stopped`)
     return line.value
   }
-  if ((await next()) !== 'ready') throw new Error(`${PYTHON} did not start the floor timing`)
+  if ((await next()) !== 'ready') throw new Error(`${what} did not start`)
   return {
     async round(set, rounds = 1) {
       child.stdin.write(`${set} ${rounds}\n`)
@@ -72,6 +83,28 @@ export async function openDecodeFloor(sets: Record<string, string[]>): Promise<D
       child.stdin.end()
     },
   }
+}
+
+/** cv2.imdecode on named sets of image files; resolves once their bytes are read. */
+export function openDecodeFloor(sets: Record<string, string[]>): Promise<RoundTimer> {
+  return openRoundTimer(`${PYTHON} (cv2.imdecode floor)`, PYTHON, [
+    '-c',
+    SCRIPT,
+    JSON.stringify(sets),
+  ])
+}
+
+/** Our decodeImage + preprocessImage with `plan`, the same way (decodePreprocessTimer.mts). */
+export function openOurDecodePreprocess(
+  sets: Record<string, string[]>,
+  plan: unknown,
+): Promise<RoundTimer> {
+  return openRoundTimer('our decode+preprocess timer', process.execPath, [
+    '--import',
+    'tsx',
+    join(import.meta.dirname, 'decodePreprocessTimer.mts'),
+    JSON.stringify({ sets, plan }),
+  ])
 }
 
 /**

@@ -28,7 +28,7 @@ import {
   decodeFloorMissing,
   openDecodeFloor,
   timeRound,
-  type DecodeFloor,
+  type RoundTimer,
   type Round,
 } from './decodeFloor'
 import { photo } from './photos'
@@ -90,7 +90,7 @@ async function floorSection(
   set: string,
   bytes: Buffer[],
   plan: PreprocessPlan,
-  floor: DecodeFloor,
+  floor: RoundTimer,
   /** Interleaved rounds, and passes over the files per round. */
   rounds: number,
   passes: number,
