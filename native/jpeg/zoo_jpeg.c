@@ -8,6 +8,9 @@
  *   with sharp, which also words the error. libvips costs a fixed millisecond or two per call
  *   in option handling and pipeline set-up, as much as the decode of a 500×375 photo itself.
  *
+ * decodeSync and resizeSync do the same on the calling thread, for a process with one thread to
+ * spare and nothing to overlap (a single-threaded model host, one per core).
+ *
  * resize(source, width, height, tables, levels, planes, out): the OpenCV INTER_LINEAR resize of
  *   a region fused with the normalisation into a CHW float32 tensor; the same arithmetic as
  *   src/main/inference/preprocess/cvResizeLinear.ts (the reference, and the path without this
@@ -186,24 +189,50 @@ static int byte_view(napi_env env, napi_value value, const uint8_t **bytes, size
   return 1;
 }
 
-static napi_value decode(napi_env env, napi_callback_info info) {
+/* The job of a decode call's arguments, or NULL with a TypeError thrown. */
+static DecodeJob *decode_job(napi_env env, napi_callback_info info, napi_value *input) {
   size_t argc = 2;
-  napi_value argv[2], promise, name;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 2) return throw_type(env, "decode(bytes, maxPixels)");
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
   DecodeJob *job = calloc(1, sizeof *job);
-  if (!job) return throw_type(env, "out of memory");
-  if (!byte_view(env, argv[0], &job->bytes, &job->length) ||
+  if (!job) {
+    throw_type(env, "out of memory");
+    return NULL;
+  }
+  if (argc < 2 || !byte_view(env, argv[0], &job->bytes, &job->length) ||
       napi_get_value_double(env, argv[1], &job->max_pixels) != napi_ok) {
     free(job);
-    return throw_type(env, "decode takes a Uint8Array and a pixel limit");
+    throw_type(env, "decode takes a Uint8Array and a pixel limit");
+    return NULL;
   }
-  CHECK(napi_create_reference(env, argv[0], 1, &job->input));
+  *input = argv[0];
+  return job;
+}
+
+static napi_value decode(napi_env env, napi_callback_info info) {
+  napi_value input, promise, name;
+  DecodeJob *job = decode_job(env, info, &input);
+  if (!job) return NULL;
+  CHECK(napi_create_reference(env, input, 1, &job->input));
   CHECK(napi_create_promise(env, &job->deferred, &promise));
   CHECK(napi_create_string_utf8(env, "zoo_jpeg.decode", NAPI_AUTO_LENGTH, &name));
   CHECK(napi_create_async_work(env, NULL, name, decode_execute, decode_complete, job, &job->work));
   CHECK(napi_queue_async_work(env, job->work));
   return promise;
+}
+
+/* decode on the calling thread: for a process whose one thread has nothing else to do. */
+static napi_value decode_sync(napi_env env, napi_callback_info info) {
+  napi_value input, result = NULL;
+  DecodeJob *job = decode_job(env, info, &input);
+  if (!job) return NULL;
+  decode_execute(env, job);
+  if (!job->pixels) napi_get_null(env, &result);
+  else if (!(result = decoded_value(env, job)))
+    napi_throw_error(env, NULL, "out of memory for the decoded image");
+  free(job->pixels);
+  free(job);
+  return result;
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -354,14 +383,21 @@ static int tables_fit(const ResizeJob *job, size_t source_height, const size_t c
   return 1;
 }
 
-/* resize(source, sourceWidth, sourceHeight, tables, levels, planes, out) → Promise<void> */
-static napi_value resize(napi_env env, napi_callback_info info) {
+/* The job of a resize call's arguments (source, width, height, tables, levels, planes, out), with
+ * the arrays it reads and writes in `arrays`; NULL with a TypeError thrown when they do not fit. */
+static ResizeJob *resize_job(napi_env env, napi_callback_info info, napi_value arrays[ARRAYS]) {
   size_t argc = 7;
-  napi_value argv[7], promise, name, arrays[ARRAYS];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 7) return throw_type(env, "resize(source, width, height, tables, levels, planes, out)");
+  napi_value argv[7];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 7) {
+    throw_type(env, "resize(source, width, height, tables, levels, planes, out)");
+    return NULL;
+  }
   ResizeJob *job = calloc(1, sizeof *job);
-  if (!job) return throw_type(env, "out of memory");
+  if (!job) {
+    throw_type(env, "out of memory");
+    return NULL;
+  }
   uint32_t source_width = 0, source_height = 0;
   napi_value kind, plane;
   char kind_text[8] = {0};
@@ -400,8 +436,17 @@ static napi_value resize(napi_env env, napi_callback_info info) {
   }
   if (!ok) {
     free(job);
-    return throw_type(env, "resize: the tables do not fit the source or the output");
+    throw_type(env, "resize: the tables do not fit the source or the output");
+    return NULL;
   }
+  return job;
+}
+
+/* resize(source, sourceWidth, sourceHeight, tables, levels, planes, out) → Promise<void> */
+static napi_value resize(napi_env env, napi_callback_info info) {
+  napi_value arrays[ARRAYS], promise, name;
+  ResizeJob *job = resize_job(env, info, arrays);
+  if (!job) return NULL;
   for (int i = 0; i < ARRAYS; i++) CHECK(napi_create_reference(env, arrays[i], 1, &job->refs[i]));
   CHECK(napi_create_promise(env, &job->deferred, &promise));
   CHECK(napi_create_string_utf8(env, "zoo_jpeg.resize", NAPI_AUTO_LENGTH, &name));
@@ -410,14 +455,32 @@ static napi_value resize(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+/* resize on the calling thread. */
+static napi_value resize_sync(napi_env env, napi_callback_info info) {
+  napi_value arrays[ARRAYS], result;
+  ResizeJob *job = resize_job(env, info, arrays);
+  if (!job) return NULL;
+  resize_execute(env, job);
+  const int ran = job->area & 2;
+  free(job);
+  if (!ran) {
+    napi_throw_error(env, NULL, "the resize could not run (out of memory)");
+    return NULL;
+  }
+  CHECK(napi_get_undefined(env, &result));
+  return result;
+}
+
 /* ---------------------------------------------------------------------------------------------- */
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"decode", NULL, decode, NULL, NULL, NULL, napi_default, NULL},
       {"resize", NULL, resize, NULL, NULL, NULL, napi_default, NULL},
+      {"decodeSync", NULL, decode_sync, NULL, NULL, NULL, napi_default, NULL},
+      {"resizeSync", NULL, resize_sync, NULL, NULL, NULL, napi_default, NULL},
   };
-  CHECK(napi_define_properties(env, exports, 2, properties));
+  CHECK(napi_define_properties(env, exports, 4, properties));
   napi_value version;
 #ifdef LIBJPEG_TURBO_VERSION_NUMBER
   CHECK(napi_create_int32(env, LIBJPEG_TURBO_VERSION_NUMBER, &version));

@@ -97,6 +97,8 @@ export function identityOf(info: BigIntStats, withInode: boolean): FileIdentity 
     ino: withInode ? String(info.ino) : null,
     size: Number(info.size),
     mtimeNs: String(info.mtimeNs),
+    // Zero where the file system keeps no creation time.
+    ...(info.birthtimeNs > 0n ? { birthNs: String(info.birthtimeNs) } : {}),
   }
 }
 
@@ -104,6 +106,11 @@ export function identityOf(info: BigIntStats, withInode: boolean): FileIdentity 
 export function isSameFile(info: BigIntStats, identity: FileIdentity, unchanged: boolean): boolean {
   if (!info.isFile()) return false
   if (identity.ino !== null && String(info.ino) !== identity.ino) return false
+  // A file deleted and another made under its name may get its inode number back at once (ext4,
+  // tmpfs): a creation time that differs tells them apart.
+  if (identity.birthNs !== undefined && info.birthtimeNs > 0n) {
+    if (String(info.birthtimeNs) !== identity.birthNs) return false
+  }
   if (!unchanged && identity.ino !== null) return true
   return Number(info.size) === identity.size && String(info.mtimeNs) === identity.mtimeNs
 }

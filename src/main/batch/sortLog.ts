@@ -35,11 +35,13 @@ export interface SortLogHeader {
 }
 
 /** What a file is, as far as undoing needs to know: its inode (null where hard links are not
- * supported: such file systems renumber files), size and mtime in nanoseconds. */
+ * supported: such file systems renumber files), size and mtime in nanoseconds, creation time. */
 export interface FileIdentity {
   ino: string | null
   size: number
   mtimeNs: string
+  /** Creation time in nanoseconds, where the file system keeps one (absent in older logs). */
+  birthNs?: string
 }
 
 export interface SortLogEntry extends FileIdentity {
@@ -133,6 +135,7 @@ function isEntry(value: unknown): value is SortLogEntry {
     typeof v.size === 'number' &&
     typeof v.mtimeNs === 'string' &&
     (v.ino === null || typeof v.ino === 'string') &&
+    (v.birthNs === undefined || typeof v.birthNs === 'string') &&
     ['copy', 'link', 'move', 'move-copy'].includes(v.how as string)
   )
 }

@@ -53,6 +53,9 @@ async function sameAsSharp(bytes: Buffer): Promise<void> {
   let differing = 0
   for (let i = 0; i < data.length; i++) if (data[i] !== fast!.data[i]) differing++
   expect(differing).toBe(0)
+  // On the calling thread, the same bytes.
+  const inline = native!.decodeSync(bytes, MAX_INPUT_PIXELS)
+  expect(inline && Buffer.compare(inline.data, fast!.data)).toBe(0)
 }
 
 describe.skipIf(!native)('native JPEG decoding', () => {
@@ -107,8 +110,10 @@ describe.skipIf(!native)('native JPEG decoding', () => {
     const upright = await sharpOf(image).jpeg().withMetadata({ orientation: 1 }).toBuffer()
     const plain = await sharpOf(image).jpeg().toBuffer()
     const truncated = plain.subarray(0, plain.length >> 1)
-    for (const bytes of [png, cmyk, rotated, truncated])
+    for (const bytes of [png, cmyk, rotated, truncated]) {
       expect(await native!.decode(bytes, MAX_INPUT_PIXELS)).toBeNull()
+      expect(native!.decodeSync(bytes, MAX_INPUT_PIXELS)).toBeNull()
+    }
     // Too many pixels for the limit: sharp then says so.
     expect(await native!.decode(plain, 64 * 48 - 1)).toBeNull()
     expect(await native!.decode(plain, 64 * 48)).not.toBeNull()
@@ -125,6 +130,9 @@ describe.skipIf(!native)('native JPEG decoding', () => {
   it('refuses arguments that are not bytes', async () => {
     expect(() => native!.decode('not bytes' as unknown as Uint8Array, 10)).toThrow(TypeError)
     expect(() => native!.decode(new Uint16Array(4) as unknown as Uint8Array, 10)).toThrow(TypeError)
+    expect(() => native!.decodeSync(new Uint16Array(4) as unknown as Uint8Array, 10)).toThrow(
+      TypeError,
+    )
   })
 })
 
@@ -145,6 +153,9 @@ describe.skipIf(!native)('native resize', () => {
     const out = new Float32Array(reference.length)
     const { levels, planes } = channels
     await native!.resize(image.data, image.width, image.height, tables, levels, planes, out)
+    const inline = new Float32Array(reference.length)
+    native!.resizeSync(image.data, image.width, image.height, tables, levels, planes, inline)
+    expect(differingValues(inline, out)).toBe(0)
     return { reference, out }
   }
 
@@ -185,7 +196,12 @@ describe.skipIf(!native)('native resize', () => {
     pastImage.y1[15] = 30
     const heavy = { ...tables, by0: tables.by0.map(() => 1 << 20) }
     const short = { ...tables, y0: tables.y0.subarray(1) }
-    for (const bad of [pastRow, pastImage, heavy, short]) expect(() => call(bad)).toThrow(TypeError)
+    for (const bad of [pastRow, pastImage, heavy, short]) {
+      expect(() => call(bad)).toThrow(TypeError)
+      expect(() => native!.resizeSync(source.data, 40, 30, bad, levels, planes, out)).toThrow(
+        TypeError,
+      )
+    }
     expect(() => call(tables, source.data.subarray(10))).toThrow(TypeError)
     expect(() => call(tables, source.data, new Float32Array(10))).toThrow(TypeError)
     expect(() => call(tables, source.data, out, 31)).toThrow(TypeError)

@@ -9,6 +9,7 @@ import { AppError, type ApiError } from '../../../shared/errors'
 import { readRegularFile } from '../../files/regularFile'
 import { decodeImage } from '../preprocess/decodeImage'
 import { whenSharpLoads } from '../preprocess/lazySharp'
+import { runNativeInline } from '../preprocess/nativeKernels'
 import { preprocessImage } from '../preprocess/preprocessImage'
 import type { PreprocessPlan } from '../preprocess/preprocessPlan'
 import type {
@@ -51,6 +52,8 @@ function tensorInfo(meta: ort.InferenceSession.ValueMetadata): TensorInfo {
 
 async function load(modelPath: string, intraOpThreads: number): Promise<ModelInfo> {
   const started = performance.now()
+  // One thread for the model: this process is one of one per core, nothing to overlap here.
+  runNativeInline(intraOpThreads === 1)
   const bytes = await readRegularFile(modelPath, 'model')
   try {
     session = await ort.InferenceSession.create(bytes, {

@@ -8,7 +8,7 @@
 import { AppError } from '../../../shared/errors'
 import type { RawImage } from './cvResizeLinear'
 import { lazySharp } from './lazySharp'
-import { nativeKernels } from './nativeKernels'
+import { nativeInline, nativeKernels } from './nativeKernels'
 import { storedSize } from './storedSize'
 
 /** 64 megapixels: a 12 MP phone photo passes; a 20000×20000 (400 MP) image is refused. */
@@ -45,7 +45,9 @@ function classify(error: unknown, what: string): AppError {
 async function decodeNatively(bytes: Uint8Array): Promise<DecodedImage | null> {
   const native = nativeKernels()
   if (!native || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null
-  const decoded = await native.decode(bytes, MAX_INPUT_PIXELS)
+  const decoded = nativeInline()
+    ? native.decodeSync(bytes, MAX_INPUT_PIXELS)
+    : await native.decode(bytes, MAX_INPUT_PIXELS)
   if (!decoded) return null
   const { data, width, height } = decoded
   return {

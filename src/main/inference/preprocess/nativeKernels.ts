@@ -2,7 +2,7 @@
  * The native fast path (native/jpeg, built by `npm install` when libjpeg-turbo's headers are
  * there): JPEG decoding by the system's libjpeg-turbo, as cv2.imdecode does it, and the fused
  * OpenCV resize of cvResizeLinear.ts, both on libuv's thread pool so a model host's thread is
- * left to the model. Without it (not built, another platform, ZOO_NATIVE=off) decoding goes
+ * left to the model (or inline, see runNativeInline). Without it (not built, another platform, ZOO_NATIVE=off) decoding goes
  * through sharp and the resize through the TypeScript kernel: the same pixels, only slower.
  */
 import { existsSync } from 'node:fs'
@@ -27,6 +27,12 @@ export interface NativeKernels {
     planes: readonly number[],
     out: Float32Array,
   ): Promise<void>
+  /** `decode` and `resize` on the calling thread. */
+  decodeSync(
+    bytes: Uint8Array,
+    maxPixels: number,
+  ): { data: Buffer; width: number; height: number } | null
+  resizeSync(...args: Parameters<NativeKernels['resize']>): void
   /** libjpeg-turbo's version number, e.g. 2001005 for 2.1.5. */
   libjpegTurbo: number
 }
@@ -65,4 +71,20 @@ export function nativeKernels(): NativeKernels | null {
 /** Where the addon was loaded from, or why it was not. */
 export function nativeKernelsStatus(): string {
   return (loaded ??= load()).reason
+}
+
+let inline = false
+
+/**
+ * Whether the kernels run on the calling thread rather than the thread pool. A model host that
+ * runs its model on one thread, one host per core, has nothing to overlap: handing each image to
+ * a pool thread and back only adds wake-ups across cores (on a virtual machine as costly as the
+ * decode itself), so it turns this on.
+ */
+export function runNativeInline(on: boolean): void {
+  inline = on
+}
+
+export function nativeInline(): boolean {
+  return inline
 }

@@ -9,7 +9,7 @@ import { AppError } from '../../../shared/errors'
 import { cvResizeLinearToChw, type ChwChannels, type RawImage } from './cvResizeLinear'
 import { lazySharp } from './lazySharp'
 import { cachedLinearTables, type LinearTables, type Region } from './linearResizeTables'
-import { nativeKernels } from './nativeKernels'
+import { nativeInline, nativeKernels } from './nativeKernels'
 import { normalizeTable } from './normalizeTable'
 import { isExactResize, type PreprocessPlan } from './preprocessPlan'
 import { roundHalfEven } from './roundHalfEven'
@@ -90,7 +90,7 @@ function normalizeToChw(image: RawImage, channels: ChwChannels): Float32Array {
   return tensor
 }
 
-/** The exact resize: native on the thread pool when the addon is there, else in TypeScript. */
+/** The exact resize: native when the addon is there (pool or inline), else in TypeScript. */
 async function exactResizeToChw(
   image: RawImage,
   tables: LinearTables,
@@ -99,7 +99,7 @@ async function exactResizeToChw(
   const native = nativeKernels()
   if (!native) return cvResizeLinearToChw(image, tables, channels)
   const out = new Float32Array(3 * tables.width * tables.height)
-  await native.resize(
+  const args = [
     image.data,
     image.width,
     image.height,
@@ -107,7 +107,9 @@ async function exactResizeToChw(
     channels.levels,
     channels.planes,
     out,
-  )
+  ] as const
+  if (nativeInline()) native.resizeSync(...args)
+  else await native.resize(...args)
   return out
 }
 
