@@ -219,6 +219,16 @@ export class BatchRunner {
   }
 
   /** The next files to classify, or null when there are none yet (the walk goes on). */
+  /**
+   * BATCHES_PER_BLOCK batches, or fewer when what is left would not give every lane a block:
+   * 24 photos in one block of 32 would leave all model processes but one idle.
+   */
+  private blockSize(batchSize: number, lanes: number): number {
+    const left = this.job().counts.pending - this.inFlight.size
+    const share = Math.ceil(Math.max(1, left) / lanes / batchSize) * batchSize
+    return Math.min(batchSize * BATCHES_PER_BLOCK, share)
+  }
+
   private claim(limit: number): FileRow[] | null | 'finished' {
     const rows = this.deps.journal
       .pending(this.jobId, limit + this.inFlight.size, this.cursor)
@@ -260,9 +270,9 @@ export class BatchRunner {
   private async work(slot: number, threads: number): Promise<void> {
     const { journal } = this.deps
     const { spec } = this.job()
-    const block = spec.batchSize * BATCHES_PER_BLOCK
+    const lanes = spec.workers * LANES_PER_WORKER
     while (!this.stopping) {
-      const files = this.claim(block)
+      const files = this.claim(this.blockSize(spec.batchSize, lanes))
       if (files === 'finished') return
       if (files === null) {
         await this.idle()
