@@ -6,26 +6,16 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { npmNodeGyp } from './npm-node-gyp.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const addon = join(root, 'native', 'jpeg')
 
 /** node-gyp: on PATH inside npm scripts, else the copy npm ships with. */
 function nodeGyp() {
-  const bundled = join(
-    dirname(process.execPath),
-    '..',
-    'lib',
-    'node_modules',
-    'npm',
-    'node_modules',
-    'node-gyp',
-    'bin',
-    'node-gyp.js',
-  )
   const onPath = spawnSync('node-gyp', ['--version'], { stdio: 'ignore' })
   if (onPath.status === 0) return ['node-gyp', []]
-  if (existsSync(bundled)) return [process.execPath, [bundled]]
+  if (existsSync(npmNodeGyp)) return [process.execPath, [npmNodeGyp]]
   return null
 }
 

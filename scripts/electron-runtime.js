@@ -14,6 +14,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { root } from './ensure-built.js'
+import { npmNodeGyp } from './npm-node-gyp.js'
 
 const require = createRequire(import.meta.url)
 export const electronSqliteBinding = join(root, 'native', 'electron', 'better_sqlite3.node')
@@ -58,17 +59,6 @@ export function buildElectronSqlite() {
       recursive: true,
       filter: (path) => !path.includes(`${join(source, 'build')}`),
     })
-    const nodeGyp = join(
-      dirname(process.execPath),
-      '..',
-      'lib',
-      'node_modules',
-      'npm',
-      'node_modules',
-      'node-gyp',
-      'bin',
-      'node-gyp.js',
-    )
     const env = { ...process.env }
     // A user-level `nodedir` would make node-gyp compile against Node's headers instead.
     delete env.npm_config_nodedir
@@ -76,7 +66,7 @@ export function buildElectronSqlite() {
     const result = spawnSync(
       process.execPath,
       [
-        nodeGyp,
+        npmNodeGyp,
         'rebuild',
         '--release',
         `--target=${electronVersion}`,

@@ -174,19 +174,29 @@ static void decode_complete(napi_env env, napi_status status, void *data) {
   free(job);
 }
 
-/* Views the bytes of a Buffer or Uint8Array argument. */
-static int byte_view(napi_env env, napi_value value, const uint8_t **bytes, size_t *length) {
+/* A typed array argument of `type` and its element count. */
+static void *typed(napi_env env, napi_value value, napi_typedarray_type want, size_t *count) {
   napi_typedarray_type type;
   void *data;
   napi_value buffer;
   size_t offset;
   bool is_typed;
-  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return 0;
-  if (napi_get_typedarray_info(env, value, &type, length, &data, &buffer, &offset) != napi_ok)
-    return 0;
-  if (type != napi_uint8_array) return 0;
-  *bytes = data;
-  return 1;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return NULL;
+  if (napi_get_typedarray_info(env, value, &type, count, &data, &buffer, &offset) != napi_ok)
+    return NULL;
+  return type == want ? data : NULL;
+}
+
+/* `job` queued on the thread pool as `label`; the promise its `complete` settles. */
+static napi_value queued(napi_env env, const char *label, napi_async_execute_callback execute,
+                         napi_async_complete_callback complete, void *job,
+                         napi_deferred *deferred, napi_async_work *work) {
+  napi_value promise, name;
+  CHECK(napi_create_promise(env, deferred, &promise));
+  CHECK(napi_create_string_utf8(env, label, NAPI_AUTO_LENGTH, &name));
+  CHECK(napi_create_async_work(env, NULL, name, execute, complete, job, work));
+  CHECK(napi_queue_async_work(env, *work));
+  return promise;
 }
 
 /* The job of a decode call's arguments, or NULL with a TypeError thrown. */
@@ -199,7 +209,7 @@ static DecodeJob *decode_job(napi_env env, napi_callback_info info, napi_value *
     throw_type(env, "out of memory");
     return NULL;
   }
-  if (argc < 2 || !byte_view(env, argv[0], &job->bytes, &job->length) ||
+  if (argc < 2 || !(job->bytes = typed(env, argv[0], napi_uint8_array, &job->length)) ||
       napi_get_value_double(env, argv[1], &job->max_pixels) != napi_ok) {
     free(job);
     throw_type(env, "decode takes a Uint8Array and a pixel limit");
@@ -210,15 +220,12 @@ static DecodeJob *decode_job(napi_env env, napi_callback_info info, napi_value *
 }
 
 static napi_value decode(napi_env env, napi_callback_info info) {
-  napi_value input, promise, name;
+  napi_value input;
   DecodeJob *job = decode_job(env, info, &input);
   if (!job) return NULL;
   CHECK(napi_create_reference(env, input, 1, &job->input));
-  CHECK(napi_create_promise(env, &job->deferred, &promise));
-  CHECK(napi_create_string_utf8(env, "zoo_jpeg.decode", NAPI_AUTO_LENGTH, &name));
-  CHECK(napi_create_async_work(env, NULL, name, decode_execute, decode_complete, job, &job->work));
-  CHECK(napi_queue_async_work(env, job->work));
-  return promise;
+  return queued(env, "zoo_jpeg.decode", decode_execute, decode_complete, job, &job->deferred,
+                &job->work);
 }
 
 /* decode on the calling thread: for a process whose one thread has nothing else to do. */
@@ -340,19 +347,6 @@ static void resize_complete(napi_env env, napi_status status, void *data) {
   free(job);
 }
 
-/* A typed array argument of `type` and its element count. */
-static void *typed(napi_env env, napi_value value, napi_typedarray_type want, size_t *count) {
-  napi_typedarray_type type;
-  void *data;
-  napi_value buffer;
-  size_t offset;
-  bool is_typed;
-  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return NULL;
-  if (napi_get_typedarray_info(env, value, &type, count, &data, &buffer, &offset) != napi_ok)
-    return NULL;
-  return type == want ? data : NULL;
-}
-
 static int uint32_arg(napi_env env, napi_value value, uint32_t *out) {
   return napi_get_value_uint32(env, value, out) == napi_ok;
 }
@@ -444,15 +438,12 @@ static ResizeJob *resize_job(napi_env env, napi_callback_info info, napi_value a
 
 /* resize(source, sourceWidth, sourceHeight, tables, levels, planes, out) → Promise<void> */
 static napi_value resize(napi_env env, napi_callback_info info) {
-  napi_value arrays[ARRAYS], promise, name;
+  napi_value arrays[ARRAYS];
   ResizeJob *job = resize_job(env, info, arrays);
   if (!job) return NULL;
   for (int i = 0; i < ARRAYS; i++) CHECK(napi_create_reference(env, arrays[i], 1, &job->refs[i]));
-  CHECK(napi_create_promise(env, &job->deferred, &promise));
-  CHECK(napi_create_string_utf8(env, "zoo_jpeg.resize", NAPI_AUTO_LENGTH, &name));
-  CHECK(napi_create_async_work(env, NULL, name, resize_execute, resize_complete, job, &job->work));
-  CHECK(napi_queue_async_work(env, job->work));
-  return promise;
+  return queued(env, "zoo_jpeg.resize", resize_execute, resize_complete, job, &job->deferred,
+                &job->work);
 }
 
 /* resize on the calling thread. */
