@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
@@ -22,10 +30,13 @@ const valImages = [
   ['ILSVRC2012_val_00020010.jpeg', 'Weimaraner'],
   ['ILSVRC2012_val_00030010.jpeg', 'black grouse'],
 ] as const
-/** Variants per val image: enough files that a job runs for a few seconds. */
+/** Variants per val image, each written once and copied: a job long enough to pause by hand. */
 const VARIANTS = 40
-const GOOD = valImages.length * VARIANTS
+const COPIES = 10
+const GOOD = valImages.length * VARIANTS * COPIES
 const BAD = 2
+/** A count as the view writes it in English (with a thousands separator). */
+const shown = (count: number): string => count.toLocaleString('en')
 
 interface LocalModel {
   id: string
@@ -38,7 +49,9 @@ interface BatchJob {
 
 /**
  * A labelled tree: one subfolder per class (named after it), each val image cropped at several
- * places and sizes, some mirrored; two broken files at the top, with no label.
+ * places and sizes, some mirrored, each crop under several names (the native decoder runs a few
+ * hundred of these a second, and the pause must land mid-job); two broken files at the top, with
+ * no label.
  */
 async function photoFolder(root: string): Promise<void> {
   for (const [v, [name, className]] of valImages.entries()) {
@@ -59,9 +72,10 @@ async function photoFolder(root: string): Promise<void> {
       if (i % 2) image = image.flop()
       const folder = join(root, className)
       mkdirSync(folder, { recursive: true })
-      await image
-        .jpeg({ quality: 90 })
-        .toFile(join(folder, `photo-${v}-${String(i).padStart(2, '0')}.jpg`))
+      const copyPath = (copy: number) =>
+        join(folder, `photo-${v}-${String(i).padStart(2, '0')}-${copy}.jpg`)
+      await image.jpeg({ quality: 90 }).toFile(copyPath(0))
+      for (let copy = 1; copy < COPIES; copy++) copyFileSync(copyPath(0), copyPath(copy))
     }
   }
   writeFileSync(join(root, 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]))
@@ -143,7 +157,7 @@ test.describe('batch view', () => {
     await row.getByTestId('batch-resume').click()
     await expect(row.getByTestId('batch-job-state')).toHaveText('Done', { timeout: 120_000 })
     await expect(row.getByTestId('batch-job-figures')).toContainText(
-      `${GOOD + BAD} of ${GOOD + BAD} files`,
+      `${shown(GOOD + BAD)} of ${shown(GOOD + BAD)} files`,
     )
     await expect(row.getByTestId('batch-job-figures')).toContainText('2 failed')
     const job = (await invokeFromTest<BatchJob[]>(app, 'batch.list', {}))[0]!
@@ -151,7 +165,7 @@ test.describe('batch view', () => {
 
     // The grid with thumbnails that really load (the token-checked route).
     const count = page.getByTestId('batch-results-count')
-    await expect(count).toHaveText(`${GOOD + BAD} files`)
+    await expect(count).toHaveText(`${shown(GOOD + BAD)} files`)
     const thumbs = page.getByTestId('batch-thumb')
     await expect(thumbs.first()).toBeVisible()
     await expect
@@ -223,7 +237,9 @@ test.describe('batch view', () => {
     const out = join(scratch, 'results.csv')
     await page.getByTestId('batch-export-path').fill(out)
     await page.getByTestId('batch-export-write').click()
-    await expect(page.getByTestId('batch-export-written')).toContainText(`${GOOD + BAD} rows`)
+    await expect(page.getByTestId('batch-export-written')).toContainText(
+      `${shown(GOOD + BAD)} rows`,
+    )
     const lines = readFileSync(out, 'utf8').trim().split(/\r?\n/)
     expect(lines).toHaveLength(GOOD + BAD + 1)
     expect(lines[0]).toMatch(/^folder,path,model,status,top1_index,/)
