@@ -10,6 +10,8 @@
  *       decode+preprocess pinned to one core as (e) is),
  *   (e) the floor of decoding itself: cv2.imdecode of the same files, one thread, by /usr/bin/python3;
  *   then peak RSS while walking 10,000 and 100,000 tiny files into a journal (child processes).
+ * (b), (d), (e) and the default warm job are measured in paired rounds, back to back, and each
+ * ratio is the median of the rounds' own ratios: the machine's speed drifts between minutes.
  * Usage: tsx bench/batch.bench.mts [--quick] (--quick: 100 files, no 12 MP set, no RSS section).
  */
 import { execFileSync } from 'node:child_process'
@@ -40,6 +42,8 @@ const valPaths = ['00000010', '00010010', '00020010', '00030010'].map((id) =>
   join(fixtures, 'images', 'imagenet', `ILSVRC2012_val_${id}.jpeg`),
 )
 const quick = process.argv.includes('--quick')
+/** Paired rounds per set (see section). */
+const ROUNDS = quick ? 2 : 3
 const cores = availableParallelism()
 const NO_SPIN = {
   session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } },
@@ -179,6 +183,21 @@ async function jobRate(
   }
 }
 
+/** One paired round: the ceiling's parts, the naive loop and a warm job, back to back. */
+interface PairedRound {
+  floorMs: { wall: number; cpu: number } | null
+  prep: { wall: number; cpu: number }
+  inferenceMs: number
+  naive: number
+  job: JobRate
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
 async function section(
   title: string,
   paths: string[],
@@ -191,63 +210,79 @@ async function section(
   sharp.cache(false)
   const lines = [title]
   const missing = decodeFloorMissing()
-  // Rounds of the floor and of ours alternate, so a machine busy for a while slows both alike;
-  // both run on the same one core (decodeFloor.ts says why).
-  const ours: Round[] = []
-  const floorRounds: Round[] = []
   if (missing)
     lines.push(`  (e) skipped: /usr/bin/python3 cannot import cv2 and numpy (${missing})`)
   const floor = missing ? null : await openDecodeFloor({ set: paths })
   const mine = await openOurDecodePreprocess({ set: paths }, plan)
+  const tensor = (await preprocessImage(await decodeImage(files[0]!), plan)).tensor
+  // This machine's speed drifts by a fifth over minutes: every ratio is taken within one round
+  // (the ceiling's parts, the naive loop and a job measured back to back), and the rounds'
+  // median reported. Decode+preprocess runs pinned to one core, as (e) does (decodeFloor.ts).
+  const rounds: PairedRound[] = []
+  let cold: JobRate
   try {
     await floor?.round('set')
     await mine.round('set')
-    for (let i = 0; i < 3; i++) {
-      if (floor) floorRounds.push(await floor.round('set'))
-      ours.push(await mine.round('set'))
+    // The first job starts the default configuration's model processes: the cold figure.
+    cold = await jobRate(core, folder, undefined)
+    for (let i = 0; i < ROUNDS; i++) {
+      const floorRound = floor ? await floor.round('set') : null
+      const ours = await mine.round('set')
+      rounds.push({
+        floorMs: floorRound ? best([floorRound]) : null,
+        prep: best([ours]),
+        inferenceMs: await bareMsPerImage(1, tensor, 16),
+        naive: await naiveRate(files, plan),
+        job: await jobRate(core, folder, undefined),
+      })
     }
   } finally {
     floor?.close()
     mine.close()
   }
-  const floorMs = floor ? best(floorRounds) : null
-  const prep = best(ours)
-  const prepMs = prep.wall
-  const tensor = (await preprocessImage(await decodeImage(files[0]!), plan)).tensor
-  const inferenceMs = await bareMsPerImage(1, tensor, 12)
   const bareRate = 1000 / (await bareMsPerImage(cores, tensor, 24))
-  const naive = await naiveRate(files, plan)
-  const ceiling = (cores * 1000) / (prepMs + inferenceMs)
-  // Each configuration twice: first with its model processes still to start (cold), then with
-  // them running (warm), as a second job finds them after the first. Each configuration has its
-  // own processes (threads per process differ), so its first job starts them.
-  const jobs: (JobRate & { label: string })[] = []
-  for (const workers of [undefined, 1]) {
-    if (workers && workers >= cores) continue
-    for (const when of ['cold', 'warm']) {
-      const job = await jobRate(core, folder, workers)
-      jobs.push({
-        ...job,
-        label: `${job.workers} worker(s)${workers ? '' : ' (default)'}, ${when}`,
-      })
-    }
-  }
-  const chosen = jobs.find((job) => job.label.endsWith('(default), warm'))!
-  const cold = jobs[0]!
+  // One worker per model, for comparison: its own processes (more threads each), cold then warm.
+  const oneWorker =
+    cores > 1
+      ? [await jobRate(core, folder, 1), await jobRate(core, folder, 1)].map((job, i) => ({
+          ...job,
+          label: `1 worker(s), ${i ? 'warm' : 'cold'}`,
+        }))
+      : []
+  const ceilingOf = (round: PairedRound) => (cores * 1000) / (round.prep.wall + round.inferenceMs)
+  const prepMs = median(rounds.map((round) => round.prep.wall))
+  const inferenceMs = median(rounds.map((round) => round.inferenceMs))
+  const workers = rounds[0]!.job.workers
   const rows: [string, number][] = [
     ['(a) bare onnxruntime, pre-decoded tensors, batch 8', bareRate],
-    ['(b) naive sequential decode → preprocess → run', naive],
-    ...jobs.map((job): [string, number] => [`(c) our batch job, ${job.label}`, job.rate]),
-    [`(d) ceiling ${cores} / (${f2(prepMs)} + ${f2(inferenceMs)}) ms`, ceiling],
+    ['(b) naive sequential decode → preprocess → run', median(rounds.map((r) => r.naive))],
+    [`(c) our batch job, ${workers} worker(s) (default), cold`, cold.rate],
+    [
+      `(c) our batch job, ${workers} worker(s) (default), warm`,
+      median(rounds.map((r) => r.job.rate)),
+    ],
+    ...oneWorker.map((job): [string, number] => [`(c) our batch job, ${job.label}`, job.rate]),
+    [
+      `(d) ceiling ${cores} / (${f2(prepMs)} + ${f2(inferenceMs)}) ms`,
+      median(rounds.map(ceilingOf)),
+    ],
   ]
   for (const [label, rate] of rows)
     lines.push(`  ${label.padEnd(58)}${f2(rate).padStart(9)} images/s`)
+  const e = (wall: (r: PairedRound) => number) => median(rounds.map(wall))
   lines.push(
-    floorMs === null
-      ? `  (e) ours decode+preprocess ${f2(prep.wall)} ms/image (${f2(prep.cpu)} ms CPU)`
-      : `  (e) cv2.imdecode ${f2(floorMs.wall)} ms (${f2(floorMs.cpu)} CPU) · ours decode+preprocess ${f2(prep.wall)} ms/image (${f2(prep.cpu)} CPU) = ${ratio(prep.wall / floorMs.wall)} (e) wall, ${ratio(prep.cpu / floorMs.cpu)} CPU  [target ≤ 1.5×]`,
-    `  c/d = ${f2(chosen.rate / ceiling)} [target ≥ 0.85] · c/b = ${f2(chosen.rate / naive)} [target ≥ 1.8] · c/a = ${f2(chosen.rate / bareRate)} · d/a = ${f2(ceiling / bareRate)}  (c: default, warm)`,
-    `  cold start: c/d = ${f2(cold.rate / ceiling)} · c/b = ${f2(cold.rate / naive)}; once running (10 → 90 % of the files): ${jobs.map((job) => `${job.label} ${f2(job.steady)}/s = ${f2(job.steady / ceiling)} d`).join(' · ')}`,
+    floor
+      ? `  (e) cv2.imdecode ${f2(e((r) => r.floorMs!.wall))} ms (${f2(e((r) => r.floorMs!.cpu))} CPU) · ours decode+preprocess ${f2(prepMs)} ms/image (${f2(e((r) => r.prep.cpu))} CPU) = ${ratio(e((r) => r.prep.wall / r.floorMs!.wall))} (e) wall, ${ratio(e((r) => r.prep.cpu / r.floorMs!.cpu))} CPU  [target ≤ 1.5×]`
+      : `  (e) ours decode+preprocess ${f2(prepMs)} ms/image (${f2(e((r) => r.prep.cpu))} ms CPU)`,
+  )
+  for (const [i, round] of rounds.entries())
+    lines.push(
+      `  round ${i + 1}: c ${f2(round.job.rate)}/s, d ${f2(ceilingOf(round))}/s (${f2(round.prep.wall)} + ${f2(round.inferenceMs)} ms), b ${f2(round.naive)}/s → c/d ${f2(round.job.rate / ceilingOf(round))}, c/b ${f2(round.job.rate / round.naive)}; once running (10 → 90 %) ${f2(round.job.steady / ceilingOf(round))} d`,
+    )
+  const first = rounds[0]!
+  lines.push(
+    `  c/d = ${f2(median(rounds.map((r) => r.job.rate / ceilingOf(r))))} [target ≥ 0.85] · c/b = ${f2(median(rounds.map((r) => r.job.rate / r.naive)))} [target ≥ 1.8] · c/a = ${f2(median(rounds.map((r) => r.job.rate)) / bareRate)}  (c: default, warm; medians of the rounds' own ratios)`,
+    `  cold start: c/d = ${f2(cold.rate / ceilingOf(first))} · c/b = ${f2(cold.rate / first.naive)} (against round 1)`,
   )
   return lines
 }

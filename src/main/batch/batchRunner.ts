@@ -57,6 +57,21 @@ function diskFull(error: unknown, journalPath: string | null): AppError | null {
   )
 }
 
+/**
+ * The files a lane takes next: BATCHES_PER_BLOCK batches, or a lane's share of what is left
+ * when that is less (guided self-scheduling). Shares are not rounded up to whole batches: 24
+ * photos in blocks of 8 gave one model process 16 and the other 8, so it sat idle for a third
+ * of the job.
+ */
+export function blockSizeFor(left: number, lanes: number, batchSize: number): number {
+  return Math.min(batchSize * BATCHES_PER_BLOCK, Math.ceil(Math.max(1, left) / lanes))
+}
+
+/** Intra-op threads of each model process, so that a job's workers share the cores. */
+export function threadsPerWorker(cores: number, workers: number): number {
+  return Math.max(1, Math.floor(cores / workers))
+}
+
 export class BatchRunner {
   private readonly controller = new AbortController()
   private stopAs: 'paused' | 'cancelled' | 'interrupted' | null = null
@@ -123,9 +138,9 @@ export class BatchRunner {
       this.enumerating = !job.enumerated
       journal.setState(this.jobId, this.enumerating ? 'enumerating' : 'running')
       this.emit(true)
-      this.models = await this.openModels(job)
       const workers = job.spec.workers
-      const threads = Math.max(1, Math.floor((this.deps.cores ?? availableParallelism()) / workers))
+      const threads = threadsPerWorker(this.deps.cores ?? availableParallelism(), workers)
+      this.models = await this.openModels(job, threads)
       // Every model run in flight listens on the job's one signal: a few per lane, by design.
       setMaxListeners(16 * workers * LANES_PER_WORKER * this.models.length, this.controller.signal)
       // Every part is waited for, even after one failed: nothing is recorded after the job ends.
@@ -180,11 +195,17 @@ export class BatchRunner {
     }
   }
 
-  /** The job's models, checked to be the files it started with. */
-  private async openModels(job: Job): Promise<OpenModel[]> {
+  /**
+   * The job's models, checked to be the files it started with; every worker's model process
+   * starting meanwhile.
+   */
+  private async openModels(job: Job, threads: number): Promise<OpenModel[]> {
+    const { inference } = this.deps
+    for (const { ref } of job.spec.models)
+      for (let slot = 1; slot < job.spec.workers; slot++) inference.warm(ref, { threads, slot })
     const models: OpenModel[] = []
     for (const [index, recorded] of job.spec.models.entries()) {
-      const model = await this.deps.inference.openModel(recorded.ref)
+      const model = await inference.openModel(recorded.ref, { threads, slot: 0 })
       if (model.sha256 !== recorded.sha256) {
         throw new AppError(
           'MODEL_INVALID',
@@ -218,17 +239,11 @@ export class BatchRunner {
     }
   }
 
-  /** The next files to classify, or null when there are none yet (the walk goes on). */
-  /**
-   * BATCHES_PER_BLOCK batches, or fewer when what is left would not give every lane a block:
-   * 24 photos in one block of 32 would leave all model processes but one idle.
-   */
   private blockSize(batchSize: number, lanes: number): number {
-    const left = this.job().counts.pending - this.inFlight.size
-    const share = Math.ceil(Math.max(1, left) / lanes / batchSize) * batchSize
-    return Math.min(batchSize * BATCHES_PER_BLOCK, share)
+    return blockSizeFor(this.job().counts.pending - this.inFlight.size, lanes, batchSize)
   }
 
+  /** The next files to classify, or null when there are none yet (the walk goes on). */
   private claim(limit: number): FileRow[] | null | 'finished' {
     const rows = this.deps.journal
       .pending(this.jobId, limit + this.inFlight.size, this.cursor)
@@ -300,6 +315,8 @@ export class BatchRunner {
         throw error
       } finally {
         for (const file of files) this.inFlight.delete(file.id)
+        // A lane idle because these were in flight may now find the job finished (or swept).
+        this.wakeAll()
       }
       this.observeOtherProcess()
       this.emit()

@@ -38,7 +38,7 @@ import type { InferenceService } from '../inference/inferenceService'
 import type { Leases } from '../locks/leases'
 import { BatchAnalysis } from './batchAnalysis'
 import { BatchJournal } from './batchJournal'
-import { BatchRunner, batchLeaseName } from './batchRunner'
+import { BatchRunner, batchLeaseName, threadsPerWorker } from './batchRunner'
 import { writeCsv, writeJsonl } from './exportResults'
 import { importJsonl, readSidecar, specForMerge, type ImportReport } from './importJsonl'
 import { sortIntoFolders, type SortHooks } from './sortIntoFolders'
@@ -116,10 +116,19 @@ export class BatchService {
       if (!info.isDirectory())
         throw new AppError('NOT_A_FILE', `"${folder}" is not a folder: give the folder of images.`)
     }
+    // One single-threaded model process per core beats one process running the model on two
+    // threads (bench/batch.bench.mts on 2 cores: about 1.15× once running), each decoding its own
+    // images on its thread; more than four would mostly multiply the model's memory.
+    const workers = input.workers ?? Math.min(DEFAULT_MAX_WORKERS, Math.max(1, this.cores))
+    // Opened where the first worker will run it, the other workers' processes starting alongside:
+    // the job then starts on loaded models.
+    const threads = threadsPerWorker(this.cores, workers)
+    for (const ref of input.models)
+      for (let slot = 1; slot < workers; slot++) this.options.inference.warm(ref, { threads, slot })
     const models: JobModel[] = []
     const names: (string[] | null)[] = []
     for (const ref of input.models) {
-      const model = await this.options.inference.openModel(ref)
+      const model = await this.options.inference.openModel(ref, { threads, slot: 0 })
       names.push(model.labels)
       const taken = models.filter((m) => m.id === model.id || m.id.startsWith(`${model.id}@`))
       models.push({
@@ -143,10 +152,6 @@ export class BatchService {
       return { job: this.get(unfinished.id), resumed: true }
     }
     if (unfinished) this.cancel(unfinished.id)
-    // One single-threaded model process per core beats one process running the model on two
-    // threads (bench/batch.bench.mts on 2 cores: about 1.15× once running), now that decoding
-    // runs on the thread pool beside it; more than four would mostly multiply the model's memory.
-    const workers = input.workers ?? Math.min(DEFAULT_MAX_WORKERS, Math.max(1, this.cores))
     const job = this.journal.createJob({
       folders,
       recursive: input.recursive,

@@ -301,11 +301,12 @@ export class InferenceService {
 
   /**
    * A model opened for many images (a batch job): resolved, loaded once to learn its shape, its
-   * plan checked against it, its file's SHA-256 known (a job records which bytes it ran).
+   * plan checked against it, its file's SHA-256 known (a job records which bytes it ran). It is
+   * loaded on the host of shape `on`: the one that will run the first worker's images.
    */
-  async openModel(ref: ModelRef): Promise<OpenModel> {
+  async openModel(ref: ModelRef, on: HostShape = {}): Promise<OpenModel> {
     const model = await this.resolve(ref)
-    const { loaded } = await this.pool.get(model.target)
+    const { loaded } = await this.pool.get(model.target, on)
     const { shape } = loaded
     const plan = model.plan(shape)
     if (shape.inputSize !== null && shape.inputSize !== plan.inputSize) {
@@ -331,6 +332,17 @@ export class InferenceService {
       batchSize: shape.batchSize,
       target: model.target,
     }
+  }
+
+  /**
+   * Starts the model's host of `shape` ahead of its first images, so that a batch job's workers
+   * load the model side by side instead of each on its first block. A failure here is met again,
+   * and reported, when images are run there.
+   */
+  warm(ref: ModelRef, shape: HostShape): void {
+    void this.resolve(ref)
+      .then((model) => this.pool.get(model.target, shape))
+      .catch(() => {})
   }
 
   /**

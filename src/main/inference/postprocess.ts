@@ -34,9 +34,22 @@ export function topK(
   k: number,
   labels: readonly string[] | null,
 ): ClassScore[] {
-  const indices = Array.from(probabilities.keys())
-  indices.sort((a, b) => probabilities[b]! - probabilities[a]! || a - b)
-  return indices.slice(0, Math.min(k, indices.length)).map((index) => ({
+  const n = Math.min(k, probabilities.length)
+  // One pass keeping the best n, not a sort of every class: a batch job does this per image
+  // in the process that also feeds the model hosts.
+  const kept: number[] = []
+  for (let i = 0; i < probabilities.length; i++) {
+    const p = probabilities[i]!
+    if (kept.length === n) {
+      if (!(p > probabilities[kept[n - 1]!]!)) continue
+      kept.pop()
+    }
+    let at = kept.length
+    // Strictly greater moves ahead: an equal score found later stays behind the lower index.
+    while (at > 0 && p > probabilities[kept[at - 1]!]!) at--
+    kept.splice(at, 0, i)
+  }
+  return kept.map((index) => ({
     index,
     label: labels?.[index] ?? `class ${index}`,
     probability: probabilities[index]!,

@@ -103,6 +103,16 @@ describe('topK', () => {
     const sorted = Array.from(p.keys()).sort((a, b) => p[b]! - p[a]! || a - b)
     expect(topK(p, 10, null).map((s) => s.index)).toEqual(sorted.slice(0, 10))
   })
+
+  it('agrees with a full sort for every k a job may ask, on softmax outputs with ties', () => {
+    const next = random(17)
+    for (let k = 1; k <= 20; k++) {
+      const logits = Float32Array.from({ length: 1000 }, () => Math.round(next() * 8))
+      const { probabilities: p } = toProbabilities(logits)
+      const sorted = Array.from(p.keys()).sort((a, b) => p[b]! - p[a]! || a - b)
+      expect(topK(p, k, null).map((s) => s.index)).toEqual(sorted.slice(0, k))
+    }
+  })
 })
 
 describe('parseLabelFile', () => {
