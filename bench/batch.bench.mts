@@ -86,12 +86,9 @@ async function photos12mp(dir: string, count: number): Promise<string[]> {
   return paths
 }
 
-/** Best p50 wall and best CPU ms per image over rounds (the least disturbed round of each). */
-function best(rounds: Round[]): { wall: number; cpu: number } {
-  return {
-    wall: Math.min(...rounds.map((round) => summarize(round.walls).p50)),
-    cpu: Math.min(...rounds.map((round) => round.cpu)),
-  }
+/** A timer round as ms per image: its median wall time, and its CPU time. */
+function perImage(round: Round): { wall: number; cpu: number } {
+  return { wall: summarize(round.walls).p50, cpu: round.cpu }
 }
 
 async function session(threads: number): Promise<ort.InferenceSession> {
@@ -229,8 +226,8 @@ async function section(
       const floorRound = floor ? await floor.round('set') : null
       const ours = await mine.round('set')
       rounds.push({
-        floorMs: floorRound ? best([floorRound]) : null,
-        prep: best([ours]),
+        floorMs: floorRound ? perImage(floorRound) : null,
+        prep: perImage(ours),
         inferenceMs: await bareMsPerImage(1, tensor, 16),
         naive: await naiveRate(files, plan),
         job: await jobRate(core, folder, undefined),
@@ -250,30 +247,25 @@ async function section(
         }))
       : []
   const ceilingOf = (round: PairedRound) => (cores * 1000) / (round.prep.wall + round.inferenceMs)
-  const prepMs = median(rounds.map((round) => round.prep.wall))
-  const inferenceMs = median(rounds.map((round) => round.inferenceMs))
+  /** The median over the rounds of a figure each round has. */
+  const mid = (of: (round: PairedRound) => number) => median(rounds.map(of))
+  const prepMs = mid((r) => r.prep.wall)
+  const inferenceMs = mid((r) => r.inferenceMs)
   const workers = rounds[0]!.job.workers
   const rows: [string, number][] = [
     ['(a) bare onnxruntime, pre-decoded tensors, batch 8', bareRate],
-    ['(b) naive sequential decode → preprocess → run', median(rounds.map((r) => r.naive))],
+    ['(b) naive sequential decode → preprocess → run', mid((r) => r.naive)],
     [`(c) our batch job, ${workers} worker(s) (default), cold`, cold.rate],
-    [
-      `(c) our batch job, ${workers} worker(s) (default), warm`,
-      median(rounds.map((r) => r.job.rate)),
-    ],
+    [`(c) our batch job, ${workers} worker(s) (default), warm`, mid((r) => r.job.rate)],
     ...oneWorker.map((job): [string, number] => [`(c) our batch job, ${job.label}`, job.rate]),
-    [
-      `(d) ceiling ${cores} / (${f2(prepMs)} + ${f2(inferenceMs)}) ms`,
-      median(rounds.map(ceilingOf)),
-    ],
+    [`(d) ceiling ${cores} / (${f2(prepMs)} + ${f2(inferenceMs)}) ms`, mid(ceilingOf)],
   ]
   for (const [label, rate] of rows)
     lines.push(`  ${label.padEnd(58)}${f2(rate).padStart(9)} images/s`)
-  const e = (wall: (r: PairedRound) => number) => median(rounds.map(wall))
   lines.push(
     floor
-      ? `  (e) cv2.imdecode ${f2(e((r) => r.floorMs!.wall))} ms (${f2(e((r) => r.floorMs!.cpu))} CPU) · ours decode+preprocess ${f2(prepMs)} ms/image (${f2(e((r) => r.prep.cpu))} CPU) = ${ratio(e((r) => r.prep.wall / r.floorMs!.wall))} (e) wall, ${ratio(e((r) => r.prep.cpu / r.floorMs!.cpu))} CPU  [target ≤ 1.5×]`
-      : `  (e) ours decode+preprocess ${f2(prepMs)} ms/image (${f2(e((r) => r.prep.cpu))} ms CPU)`,
+      ? `  (e) cv2.imdecode ${f2(mid((r) => r.floorMs!.wall))} ms (${f2(mid((r) => r.floorMs!.cpu))} CPU) · ours decode+preprocess ${f2(prepMs)} ms/image (${f2(mid((r) => r.prep.cpu))} CPU) = ${ratio(mid((r) => r.prep.wall / r.floorMs!.wall))} (e) wall, ${ratio(mid((r) => r.prep.cpu / r.floorMs!.cpu))} CPU  [target ≤ 1.5×]`
+      : `  (e) ours decode+preprocess ${f2(prepMs)} ms/image (${f2(mid((r) => r.prep.cpu))} ms CPU)`,
   )
   for (const [i, round] of rounds.entries())
     lines.push(
@@ -281,7 +273,7 @@ async function section(
     )
   const first = rounds[0]!
   lines.push(
-    `  c/d = ${f2(median(rounds.map((r) => r.job.rate / ceilingOf(r))))} [target ≥ 0.85] · c/b = ${f2(median(rounds.map((r) => r.job.rate / r.naive)))} [target ≥ 1.8] · c/a = ${f2(median(rounds.map((r) => r.job.rate)) / bareRate)}  (c: default, warm; medians of the rounds' own ratios)`,
+    `  c/d = ${f2(mid((r) => r.job.rate / ceilingOf(r)))} [target ≥ 0.85] · c/b = ${f2(mid((r) => r.job.rate / r.naive))} [target ≥ 1.8] · c/a = ${f2(mid((r) => r.job.rate) / bareRate)}  (c: default, warm; medians of the rounds' own ratios)`,
     `  cold start: c/d = ${f2(cold.rate / ceilingOf(first))} · c/b = ${f2(cold.rate / first.naive)} (against round 1)`,
   )
   return lines

@@ -1,8 +1,9 @@
 /**
  * The floor of decoding: `cv2.imdecode(…, IMREAD_COLOR)` on one thread, timed by Debian's
- * /usr/bin/python3 (and ours beside it, the same way) (the OpenCV PaddleClas decodes with). One long-lived interpreter reads every
- * file's bytes up front and then times a round of decodes each time it is asked, so the bench
- * can interleave its rounds with ours and a busy machine slows both alike.
+ * /usr/bin/python3 (the OpenCV PaddleClas decodes with), and our decode+preprocess timed the same
+ * way. Each is one long-lived process that reads every file's bytes up front and then times a
+ * round each time it is asked, so the bench can interleave their rounds and a busy machine slows
+ * both alike.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { join } from 'node:path'

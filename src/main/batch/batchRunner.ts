@@ -10,7 +10,7 @@
 import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'
 import { dirname } from 'node:path'
-import type { BatchProgress, Job, JobState } from '../../shared/contract'
+import type { BatchProgress, Job, JobState, ModelRef } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
 import type { EventBus } from '../events/eventBus'
 import type { HostImage, HostImageResult } from '../inference/host/hostProtocol'
@@ -70,6 +70,20 @@ export function blockSizeFor(left: number, lanes: number, batchSize: number): nu
 /** Intra-op threads of each model process, so that a job's workers share the cores. */
 export function threadsPerWorker(cores: number, workers: number): number {
   return Math.max(1, Math.floor(cores / workers))
+}
+
+/**
+ * Starts the model processes of workers 1…N−1 while worker 0's (slot 0) opens the models, so a
+ * job's workers load side by side instead of each on its first block.
+ */
+export function warmWorkers(
+  inference: InferenceService,
+  refs: readonly ModelRef[],
+  workers: number,
+  threads: number,
+): void {
+  for (const ref of refs)
+    for (let slot = 1; slot < workers; slot++) inference.warm(ref, { threads, slot })
 }
 
 export class BatchRunner {
@@ -201,8 +215,8 @@ export class BatchRunner {
    */
   private async openModels(job: Job, threads: number): Promise<OpenModel[]> {
     const { inference } = this.deps
-    for (const { ref } of job.spec.models)
-      for (let slot = 1; slot < job.spec.workers; slot++) inference.warm(ref, { threads, slot })
+    const refs = job.spec.models.map((model) => model.ref)
+    warmWorkers(inference, refs, job.spec.workers, threads)
     const models: OpenModel[] = []
     for (const [index, recorded] of job.spec.models.entries()) {
       const model = await inference.openModel(recorded.ref, { threads, slot: 0 })

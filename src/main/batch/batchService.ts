@@ -38,7 +38,7 @@ import type { InferenceService } from '../inference/inferenceService'
 import type { Leases } from '../locks/leases'
 import { BatchAnalysis } from './batchAnalysis'
 import { BatchJournal } from './batchJournal'
-import { BatchRunner, batchLeaseName, threadsPerWorker } from './batchRunner'
+import { BatchRunner, batchLeaseName, threadsPerWorker, warmWorkers } from './batchRunner'
 import { writeCsv, writeJsonl } from './exportResults'
 import { importJsonl, readSidecar, specForMerge, type ImportReport } from './importJsonl'
 import { sortIntoFolders, type SortHooks } from './sortIntoFolders'
@@ -123,8 +123,7 @@ export class BatchService {
     // Opened where the first worker will run it, the other workers' processes starting alongside:
     // the job then starts on loaded models.
     const threads = threadsPerWorker(this.cores, workers)
-    for (const ref of input.models)
-      for (let slot = 1; slot < workers; slot++) this.options.inference.warm(ref, { threads, slot })
+    warmWorkers(this.options.inference, input.models, workers, threads)
     const models: JobModel[] = []
     const names: (string[] | null)[] = []
     for (const ref of input.models) {

@@ -8,7 +8,7 @@
 import { AppError } from '../../../shared/errors'
 import type { RawImage } from './cvResizeLinear'
 import { lazySharp } from './lazySharp'
-import { nativeInline, nativeKernels } from './nativeKernels'
+import { nativeCalls } from './nativeKernels'
 import { storedSize } from './storedSize'
 
 /** 64 megapixels: a 12 MP phone photo passes; a 20000×20000 (400 MP) image is refused. */
@@ -43,11 +43,9 @@ function classify(error: unknown, what: string): AppError {
 
 /** A plain JPEG through the native fast path; null for anything it leaves to sharp. */
 async function decodeNatively(bytes: Uint8Array): Promise<DecodedImage | null> {
-  const native = nativeKernels()
+  const native = nativeCalls()
   if (!native || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null
-  const decoded = nativeInline()
-    ? native.decodeSync(bytes, MAX_INPUT_PIXELS)
-    : await native.decode(bytes, MAX_INPUT_PIXELS)
+  const decoded = await native.decode(bytes, MAX_INPUT_PIXELS)
   if (!decoded) return null
   const { data, width, height } = decoded
   return {

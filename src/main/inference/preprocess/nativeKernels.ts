@@ -2,8 +2,9 @@
  * The native fast path (native/jpeg, built by `npm install` when libjpeg-turbo's headers are
  * there): JPEG decoding by the system's libjpeg-turbo, as cv2.imdecode does it, and the fused
  * OpenCV resize of cvResizeLinear.ts, both on libuv's thread pool so a model host's thread is
- * left to the model (or inline, see runNativeInline). Without it (not built, another platform, ZOO_NATIVE=off) decoding goes
- * through sharp and the resize through the TypeScript kernel: the same pixels, only slower.
+ * left to the model, or on the calling thread (see runNativeInline). Without it (not built,
+ * another platform, ZOO_NATIVE=off) decoding goes through sharp and the resize through the
+ * TypeScript kernel: the same pixels, only slower.
  */
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -85,6 +86,15 @@ export function runNativeInline(on: boolean): void {
   inline = on
 }
 
-export function nativeInline(): boolean {
-  return inline
+type NativeCalls = Pick<NativeKernels, 'decode' | 'resize'>
+let inlineCalls: NativeCalls | null = null
+
+/** `decode` and `resize` as this process runs them (pool or inline); null without the addon. */
+export function nativeCalls(): NativeCalls | null {
+  const native = nativeKernels()
+  if (!native || !inline) return native
+  return (inlineCalls ??= {
+    decode: async (bytes, maxPixels) => native.decodeSync(bytes, maxPixels),
+    resize: async (...args) => native.resizeSync(...args),
+  })
 }

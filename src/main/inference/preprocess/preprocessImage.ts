@@ -9,7 +9,7 @@ import { AppError } from '../../../shared/errors'
 import { cvResizeLinearToChw, type ChwChannels, type RawImage } from './cvResizeLinear'
 import { lazySharp } from './lazySharp'
 import { cachedLinearTables, type LinearTables, type Region } from './linearResizeTables'
-import { nativeInline, nativeKernels } from './nativeKernels'
+import { nativeCalls } from './nativeKernels'
 import { normalizeTable } from './normalizeTable'
 import { isExactResize, type PreprocessPlan } from './preprocessPlan'
 import { roundHalfEven } from './roundHalfEven'
@@ -96,10 +96,10 @@ async function exactResizeToChw(
   tables: LinearTables,
   channels: ChwChannels,
 ): Promise<Float32Array> {
-  const native = nativeKernels()
+  const native = nativeCalls()
   if (!native) return cvResizeLinearToChw(image, tables, channels)
   const out = new Float32Array(3 * tables.width * tables.height)
-  const args = [
+  await native.resize(
     image.data,
     image.width,
     image.height,
@@ -107,9 +107,7 @@ async function exactResizeToChw(
     channels.levels,
     channels.planes,
     out,
-  ] as const
-  if (nativeInline()) native.resizeSync(...args)
-  else await native.resize(...args)
+  )
   return out
 }
 
