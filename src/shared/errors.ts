@@ -29,6 +29,8 @@ export const errorCodes = [
   'MODEL_NOT_AVAILABLE',
   'MODEL_FAILED',
   'MODEL_CRASHED',
+  /** A Paddle model with operators (or a format) the ONNX converter does not handle yet. */
+  'CONVERSION_UNSUPPORTED',
   // Downloads and the weights cache
   'DOWNLOAD_FAILED',
   'DOWNLOAD_CORRUPT',

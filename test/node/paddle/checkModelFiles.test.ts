@@ -25,7 +25,7 @@ import {
   tinyModel,
   tensorRecord,
 } from '../../support/paddle/paddleWriter'
-import { ProtoWriter, concat } from '../../support/paddle/protobufWriter'
+import { ProtoWriter, concat } from '../../../src/main/convert/protoWriter'
 
 type Files = Record<string, Uint8Array | string>
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { FormatError } from '../../../src/main/paddle/formatError'
 import { opAttr, opInputs, opOutputs, parseProgramDesc } from '../../../src/main/paddle/programDesc'
 import { DataType, VarKind, attr, program, tinyModel } from '../../support/paddle/paddleWriter'
-import { LEN, ProtoWriter, concat, varint } from '../../support/paddle/protobufWriter'
+import { LEN, ProtoWriter, concat, varint } from '../../../src/main/convert/protoWriter'
 
 function parseError(bytes: Uint8Array): string {
   try {

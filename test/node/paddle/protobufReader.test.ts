@@ -15,7 +15,7 @@ import {
   VARINT,
   ProtoWriter,
   varint,
-} from '../../support/paddle/protobufWriter'
+} from '../../../src/main/convert/protoWriter'
 
 const reader = (bytes: Uint8Array | number[]) =>
   new ProtoReader(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes))

@@ -6,7 +6,7 @@
  */
 import { DataType, VarKind, elementSize } from '../../../src/main/paddle/dataType'
 import { AttrType } from '../../../src/main/paddle/opAttributes'
-import { ProtoWriter, concat } from './protobufWriter'
+import { ProtoWriter, concat } from '../../../src/main/convert/protoWriter'
 
 export { AttrType, DataType, VarKind }
 

@@ -1,6 +1,8 @@
 /**
- * A small protobuf encoder for tests: messages built field by field, with repeated scalars
- * packed or unpacked as the test asks, and raw bytes for writing what no encoder would.
+ * A protobuf encoder: messages built field by field, repeated scalars packed or unpacked, raw
+ * bytes for writing what no encoder would (the tests' malformed files). A length-delimited field
+ * can also be a `ByteSource` whose bytes are only produced when the message is written out, so an
+ * ONNX model of gigabytes of weights is streamed from the params file, never held in memory.
  */
 
 export const VARINT = 0
@@ -33,13 +35,33 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out
 }
 
+/** Bytes of known length that are produced only when written (a tensor's data in a file). */
+export interface ByteSource {
+  readonly byteLength: number
+  /** Calls `write` with the bytes in order, `byteLength` of them in all. */
+  stream(write: (bytes: Uint8Array) => Promise<void>): Promise<void>
+}
+
+type Part = Uint8Array | ByteSource
+
 export class ProtoWriter {
-  private readonly parts: Uint8Array[] = []
+  private readonly parts: Part[] = []
+  private length = 0
+
+  /** Bytes this message takes when written. */
+  get byteLength(): number {
+    return this.length
+  }
+
+  private push(part: Part): this {
+    this.parts.push(part)
+    this.length += part.byteLength
+    return this
+  }
 
   /** Appends bytes as they are (a hand-made tag, garbage). */
   raw(bytes: Uint8Array | readonly number[]): this {
-    this.parts.push(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes))
-    return this
+    return this.push(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes))
   }
 
   tag(field: number, wire: number): this {
@@ -87,7 +109,19 @@ export class ProtoWriter {
   }
 
   message(field: number, value: ProtoWriter): this {
-    return this.bytes(field, value.encode())
+    this.tag(field, LEN).raw(varint(value.length))
+    for (const part of value.parts) this.push(part)
+    return this
+  }
+
+  /** Appends a source's bytes as they are, with no tag (a plain data file). */
+  stream(source: ByteSource): this {
+    return this.push(source)
+  }
+
+  /** A length-delimited field whose bytes `source` streams when the message is written. */
+  source(field: number, source: ByteSource): this {
+    return this.tag(field, LEN).raw(varint(source.byteLength)).push(source)
   }
 
   /** A repeated varint field: one tag per value, or one packed run. */
@@ -117,7 +151,39 @@ export class ProtoWriter {
     return this.bytes(field, bytes)
   }
 
+  /** The message's bytes; only for messages without streamed parts. */
   encode(): Uint8Array {
-    return concat(this.parts)
+    return concat(
+      this.parts.map((part) => {
+        if (part instanceof Uint8Array) return part
+        throw new Error('a message with streamed parts is written with writeTo, not encoded')
+      }),
+    )
+  }
+
+  /** Writes the message through `write` in blocks of about `blockBytes`, streaming its sources. */
+  async writeTo(write: (bytes: Uint8Array) => Promise<void>, blockBytes = 1 << 20): Promise<void> {
+    let block = new Uint8Array(blockBytes)
+    let used = 0
+    const flush = async () => {
+      if (used === 0) return
+      await write(block.subarray(0, used))
+      block = new Uint8Array(blockBytes)
+      used = 0
+    }
+    for (const part of this.parts) {
+      if (!(part instanceof Uint8Array)) {
+        await flush()
+        await part.stream(write)
+        continue
+      }
+      if (used + part.length > blockBytes) await flush()
+      if (part.length > blockBytes) await write(part)
+      else {
+        block.set(part, used)
+        used += part.length
+      }
+    }
+    await flush()
   }
 }
