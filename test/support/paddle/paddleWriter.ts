@@ -104,6 +104,10 @@ export interface ProgramSpec {
    * ops, as every exported inference program has. Default true.
    */
   feedFetch?: boolean
+  /** The variables fed (default: the first non-persistable one), in column order. */
+  feeds?: string[]
+  /** The variables fetched (default: the first fed one), in column order. */
+  fetches?: string[]
 }
 
 function tensorDesc(dataType: number, dims: readonly number[], packed = false): ProtoWriter {
@@ -166,22 +170,23 @@ export function program(spec: ProgramSpec = {}): Uint8Array {
   const feedFetch = spec.feedFetch ?? true
   const vars = [...(spec.vars ?? []), ...(feedFetch ? [feedVar, fetchVar] : [])]
   const ops = spec.ops ?? []
-  const firstIn = vars.find((v) => !v.persistable)?.name ?? 'x'
+  const feeds = spec.feeds ?? [vars.find((v) => !v.persistable)?.name ?? 'x']
+  const fetches = spec.fetches ?? feeds.slice(0, 1)
   const allOps = feedFetch
     ? [
-        {
+        ...feeds.map((v, col) => ({
           type: 'feed',
           inputs: { X: ['feed'] },
-          outputs: { Out: [firstIn] },
-          attrs: { col: attr.int(0) },
-        },
+          outputs: { Out: [v] },
+          attrs: { col: attr.int(col) },
+        })),
         ...ops,
-        {
+        ...fetches.map((v, col) => ({
           type: 'fetch',
-          inputs: { X: [firstIn] },
+          inputs: { X: [v] },
           outputs: { Out: ['fetch'] },
-          attrs: { col: attr.int(0) },
-        },
+          attrs: { col: attr.int(col) },
+        })),
       ]
     : ops
   const m = new ProtoWriter().message(1, blockDesc(0, -1, vars, allOps))
