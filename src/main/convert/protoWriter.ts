@@ -161,14 +161,17 @@ export class ProtoWriter {
     )
   }
 
-  /** Writes the message through `write` in blocks of about `blockBytes`, streaming its sources. */
+  /**
+   * Writes the message through `write` in blocks of about `blockBytes`, streaming its sources.
+   * The bytes passed to `write` are only valid until the promise it returns settles: the block
+   * is reused (a fresh megabyte per tensor made a conversion mostly garbage collection).
+   */
   async writeTo(write: (bytes: Uint8Array) => Promise<void>, blockBytes = 1 << 20): Promise<void> {
-    let block = new Uint8Array(blockBytes)
+    const block = new Uint8Array(blockBytes)
     let used = 0
     const flush = async () => {
       if (used === 0) return
       await write(block.subarray(0, used))
-      block = new Uint8Array(blockBytes)
       used = 0
     }
     for (const part of this.parts) {
