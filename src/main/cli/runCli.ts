@@ -11,6 +11,7 @@ import {
 import { attachCommand } from './commands/attach'
 import { batchCommand } from './commands/batch'
 import { classifyCommand } from './commands/classify'
+import { convertCommand } from './commands/convert'
 import { exportCommand } from './commands/exportChart'
 import { infoCommand } from './commands/info'
 import { modelCommand } from './commands/model'
@@ -26,6 +27,7 @@ export const commands: readonly Command[] = [
   classifyCommand,
   batchCommand,
   attachCommand,
+  convertCommand,
   pullCommand,
   importCommand,
   cacheCommand,

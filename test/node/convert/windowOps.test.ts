@@ -160,7 +160,9 @@ describe('conv2d', () => {
     })
     const withBias = {
       ...expected,
-      data: expected.data.map((v, i) => v + bias.data[Math.floor(i / (9 * 11)) % 5]!),
+      data: (expected.data as Float32Array).map(
+        (v, i) => v + Number(bias.data[Math.floor(i / (9 * 11)) % 5]),
+      ),
     }
     const c = convCase('conv2d', [5, 4, 3, 3], attrs, [-1, 5, 9, 11])
     c.ops.push({
