@@ -110,6 +110,23 @@ export interface ClassifyResult {
   loadMs: number | null
 }
 
+/** A model's first run on the sample images the app ships (after a conversion or an attach). */
+export interface ModelSelfCheck {
+  images: {
+    image: string
+    top1: ClassScore | null
+    /** The class PaddleClas documents for the image (ImageNet models only). */
+    documented: number | null
+    agrees: boolean | null
+    error?: string
+  }[]
+  /** Images with a documented class, and how many of them the model got. */
+  checked: number
+  agreed: number
+  warnings: string[]
+  checkedAt: string
+}
+
 export interface UploadResult {
   uploadId: string
   size: number
