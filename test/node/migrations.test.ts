@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3, { type Database } from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
@@ -8,9 +8,16 @@ import { migrate, schemaVersion } from '../../src/main/db/migrate'
 import type { Migration } from '../../src/main/db/migration'
 import { migrations } from '../../src/main/db/migrations'
 import { openDatabase } from '../../src/main/db/openDatabase'
+import { planFromInputSize } from '../../src/main/inference/preprocess/preprocessPlan'
+import { blobFiles, blobPath } from './helpers/blobFiles'
 import { zooProcess } from './helpers/runZoo'
+import { deadPid } from './helpers/specialFiles'
 import { tempDirForTest } from './helpers/tempDir'
 import { openTestCore } from './helpers/testCore'
+import { COLOUR_MODEL, expectColourScores } from './inference/helpers/expected'
+import { sharpOf, solid } from './inference/helpers/images'
+import { tinyClassifier } from './inference/helpers/onnxBuilder'
+import { sha256Hex } from './weights/helpers/faultServer'
 
 const latest = migrations.at(-1)!.version
 
@@ -339,7 +346,7 @@ describe('0007: the batch journal', () => {
          VALUES ('artifact:ResNet50_vd', 'o1', 42, 'h', 'pull', 1, 2)`,
       ).run()
     })
-    const { db, migration } = openDatabase(file)
+    const { db, migration } = openDatabase(file, { migrations: migrations.slice(0, 7) })
     try {
       expect(migration).toMatchObject({ from: 6, to: 7, applied: ['0007-batch-journal'] })
       expect(db.prepare('SELECT id, size, sha256, extracted_bytes FROM artifacts').all()).toEqual([
@@ -389,5 +396,116 @@ describe('0007: the batch journal', () => {
     } finally {
       db.close()
     }
+  })
+})
+
+describe('0008: one blob store, and conversions', () => {
+  const colour = tinyClassifier({ ...COLOUR_MODEL, inputSize: 32 })
+  const imagenetLike = tinyClassifier({ classes: 1000, inputSize: 224 })
+
+  /**
+   * A data folder as version 7 left it: a custom model and a catalog-linked one in
+   * <data>/models/<sha256>.onnx, a row pointing outside it, a dead import's partial file.
+   */
+  async function version7Folder(): Promise<{ dataDir: string; custom: string; linked: string }> {
+    const dataDir = tempDirForTest('zoo-db-v7')
+    const models = join(dataDir, 'models')
+    mkdirSync(models)
+    const custom = sha256Hex(Buffer.from(colour.bytes))
+    const linked = sha256Hex(Buffer.from(imagenetLike.bytes))
+    writeFileSync(join(models, `${custom}.onnx`), colour.bytes)
+    writeFileSync(join(models, `${linked}.onnx`), imagenetLike.bytes)
+    writeFileSync(join(models, `import-${await deadPid()}-1700000000000.partial`), 'half')
+    withDb(join(dataDir, 'zoo.sqlite'), (db) => {
+      migrate(db, migrations.slice(0, 7))
+      const file = db.prepare(
+        `INSERT INTO model_files (model_id, kind, sha256, path, added_at) VALUES (?, 'onnx', ?, ?, ?)`,
+      )
+      const id = `custom:${custom.slice(0, 12)}`
+      db.prepare(
+        `INSERT INTO custom_models (id, name, sha256, classes, labels_json, preprocess_json, created_at)
+         VALUES (?, 'Colours', ?, 4, ?, ?, '2026-01-01T00:00:00Z')`,
+      ).run(
+        id,
+        custom,
+        JSON.stringify(['red', 'green', 'blue', 'dark']),
+        JSON.stringify(planFromInputSize(32)),
+      )
+      file.run(id, custom, join(models, `${custom}.onnx`), '2026-01-01T00:00:00Z')
+      file.run('MobileNetV2', linked, join(models, `${linked}.onnx`), '2026-01-02T00:00:00Z')
+      file.run('ResNet50', 'ab'.repeat(32), '/elsewhere/resnet50.onnx', '2026-01-03T00:00:00Z')
+    })
+    return { dataDir, custom, linked }
+  }
+
+  const paths = (dataDir: string) =>
+    withDb(join(dataDir, 'zoo.sqlite'), (db) =>
+      db.prepare('SELECT model_id, path FROM model_files ORDER BY added_at').all(),
+    )
+
+  it('opens a version-7 data folder: rows and files move to the blob store, the models list and classify', async () => {
+    const { dataDir, custom, linked } = await version7Folder()
+    const { core } = openTestCore({ dataDir })
+    expect(core.migration).toMatchObject({ from: 7, to: latest, applied: ['0008-blob-store'] })
+
+    expect(existsSync(join(dataDir, 'models'))).toBe(false)
+    expect(blobFiles(dataDir)).toEqual([custom, linked].sort())
+    expect(readFileSync(blobPath(dataDir, custom)).equals(colour.bytes)).toBe(true)
+    expect(paths(dataDir)).toEqual([
+      { model_id: `custom:${custom.slice(0, 12)}`, path: blobPath(dataDir, custom) },
+      { model_id: 'MobileNetV2', path: blobPath(dataDir, linked) },
+      { model_id: 'ResNet50', path: '/elsewhere/resnet50.onnx' }, // not the app's: left alone
+    ])
+    const models = core.inference.models()
+    expect(models.map((m) => [m.id, m.sizeBytes])).toEqual([
+      [`custom:${custom.slice(0, 12)}`, colour.bytes.length],
+      ['MobileNetV2', imagenetLike.bytes.length],
+      ['ResNet50', 0], // its file is not there
+    ])
+
+    const image = join(tempDirForTest('zoo-db-v7-image'), 'blue.png')
+    await sharpOf(solid(40, 30, [20, 30, 230]))
+      .png()
+      .toFile(image)
+    const result = await core.inference.classify({
+      model: { customId: `custom:${custom.slice(0, 12)}` },
+      images: [{ path: image }],
+    })
+    expectColourScores(result.results[0], colour.spec, [20, 30, 230])
+    expect(result.results[0]!.ok && result.results[0]!.top[0]!.label).toBe('blue')
+    const linkedRun = await core.inference.classify({
+      model: { catalogId: 'MobileNetV2' },
+      images: [{ path: image }],
+    })
+    expect(linkedRun.results[0]!.ok).toBe(true)
+    // The conversions table came with the same step, empty.
+    expect(core.conversions.all()).toEqual([])
+  })
+
+  it('keeps a blob that is already there and drops the old file; other files keep the folder', async () => {
+    const { dataDir, custom, linked } = await version7Folder()
+    mkdirSync(join(dataDir, 'cache', 'blobs'), { recursive: true })
+    writeFileSync(blobPath(dataDir, custom), colour.bytes) // attached again since, say
+    writeFileSync(join(dataDir, 'models', 'notes.txt'), 'the user put this here')
+    openTestCore({ dataDir })
+    expect(readdirSync(join(dataDir, 'models'))).toEqual(['notes.txt'])
+    expect(blobFiles(dataDir)).toEqual([custom, linked].sort())
+    expect(readFileSync(blobPath(dataDir, linked)).equals(imagenetLike.bytes)).toBe(true)
+  })
+
+  it('two processes opening a version-7 data folder at once: both start, every file moved once', async () => {
+    const { dataDir, custom, linked } = await version7Folder()
+    const runs = await Promise.all(
+      Array.from({ length: 2 }, () => zooProcess(['info', '--json', '--data-dir', dataDir])),
+    )
+    for (const run of runs) expect(run.code, run.err).toBe(0)
+    expect(existsSync(join(dataDir, 'models'))).toBe(false)
+    expect(blobFiles(dataDir)).toEqual([custom, linked].sort())
+    expect(sha256Hex(readFileSync(blobPath(dataDir, custom)))).toBe(custom)
+    expect(sha256Hex(readFileSync(blobPath(dataDir, linked)))).toBe(linked)
+    expect(paths(dataDir).slice(0, 2)).toEqual([
+      { model_id: `custom:${custom.slice(0, 12)}`, path: blobPath(dataDir, custom) },
+      { model_id: 'MobileNetV2', path: blobPath(dataDir, linked) },
+    ])
   })
 })

@@ -12,6 +12,10 @@ import { readCatalogBundle, readLabels } from '../catalog/catalogBundle'
 import type { HostLauncher } from '../inference/host/hostLauncher'
 import { InferenceService } from '../inference/inferenceService'
 import { ModelStore } from '../inference/modelStore'
+import { BlobStore } from '../store/blobStore'
+import { blobUsers } from '../store/blobUsers'
+import { ConversionTable } from '../store/conversionTable'
+import { moveLegacyModels } from '../store/legacyModels'
 import { UploadStore } from '../uploads/uploadStore'
 import { WeightsService, type WeightsServiceOptions } from '../weights/weightsService'
 import { CatalogService } from '../catalog/catalogService'
@@ -71,6 +75,10 @@ export interface AppCore extends Dispatcher {
   readonly batch: BatchService
   readonly thumbnails: ThumbnailService
   readonly uploads: UploadStore
+  /** The one store of every file the app keeps (`<data>/cache`). */
+  readonly blobs: BlobStore
+  /** What the Paddle → ONNX converter made (its outputs are blobs). */
+  readonly conversions: ConversionTable
   readonly resourcesDir: string
   /** How the shipped catalog was loaded, or why it could not be. */
   readonly catalogSync: SyncReport | { error: string }
@@ -118,18 +126,21 @@ export function openAppCore(options: AppCoreOptions): AppCore {
       return null
     }
   }
+  const leases = new Leases(db)
+  const blobs = new BlobStore({ root: join(dataDir, 'cache'), leases, inUse: blobUsers(db) })
+  // Before any model is looked up: their rows already point into the blob store (migration 8).
+  moveLegacyModels(dataDir, blobs)
   let imagenetLabels: string[] | null = null
   const inference = new InferenceService({
     dataDir,
     catalog,
     uploads,
-    store: new ModelStore(dataDir, db, catalogEntry),
+    store: new ModelStore(blobs, db, catalogEntry),
     imagenetLabels: () => (imagenetLabels ??= readLabels(resourcesDir)),
     ...(options.hostLauncher ? { launcher: options.hostLauncher } : {}),
   })
-  const leases = new Leases(db)
   const weights = new WeightsService({
-    dataDir,
+    blobs,
     db,
     leases,
     catalog,
@@ -271,6 +282,8 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     batch,
     thumbnails,
     uploads,
+    blobs,
+    conversions: new ConversionTable(db),
     resourcesDir,
     catalogSync,
     migration,

@@ -260,8 +260,7 @@ export class InferenceService {
           `${sourceName} takes ${shape.inputSize}×${shape.inputSize} images, but ${model.id}'s preprocessing makes ${plan.inputSize}×${plan.inputSize}.`,
         )
       }
-      const file = await this.options.store.importFile(sourcePath)
-      this.options.store.linkCatalog(model.id, file)
+      await this.options.store.attachCatalog(model.id, sourcePath)
       if ('uploadId' in input.source) this.options.uploads.remove(input.source.uploadId)
       return this.models().find((m) => m.id === model.id)!
     }
@@ -285,15 +284,14 @@ export class InferenceService {
       shape.inputSize ?? input.preprocess?.crop ?? 224,
       input.preprocess,
     )
-    const file = await this.options.store.importFile(sourcePath)
-    const id = this.options.store.addCustom(
+    const id = await this.options.store.attachCustom(
       {
         name: input.name ?? sourceName.replace(/\.onnx$/i, ''),
         classes: classes ?? labels?.length ?? 0,
         labels,
         plan,
       },
-      file,
+      sourcePath,
     )
     if ('uploadId' in input.source) this.options.uploads.remove(input.source.uploadId)
     return this.models().find((m) => m.id === id)!

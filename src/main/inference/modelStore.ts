@@ -1,16 +1,15 @@
 /**
- * Local ONNX models: the files (content-addressed in <data>/models/<sha256>.onnx, written under a
- * temporary name and renamed, so a half-copied file never counts) and their records: a link to a
- * catalog entry in model_files, or a custom model with its class names and preprocessing.
+ * Local ONNX models: their records (a link to a catalog entry in model_files, or a custom model
+ * with its class names and preprocessing in custom_models) over files kept in the app's one blob
+ * store (`<data>/cache/blobs/<sha256>`, src/main/store/blobStore.ts), copied in and committed
+ * there like every other file, so the same bytes attached twice are one blob.
  */
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
-import { open, rename, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { existsSync, statSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import type { Database } from 'better-sqlite3'
 import type { LocalModel } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
-import { openRegularFile, readRegularFileChunks } from '../files/regularFile'
+import type { BlobStore, StoredBlob } from '../store/blobStore'
 import type { PreprocessPlan } from './preprocess/preprocessPlan'
 
 export interface StoredModel extends LocalModel {
@@ -32,55 +31,26 @@ interface Row {
 }
 
 export class ModelStore {
-  readonly dir: string
-
   constructor(
-    dataDir: string,
+    private readonly blobs: BlobStore,
     private readonly db: Database,
     private readonly catalogName: (
       id: string,
     ) => { name: string; inputSize: number | null; classes: number } | null,
-  ) {
-    this.dir = join(dataDir, 'models')
-    mkdirSync(this.dir, { recursive: true })
-  }
+  ) {}
 
   /**
-   * Copies a model file into the store under its hash; returns the stored path. The source is
-   * checked like any model (a regular file under the model cap) and read once, hashed as it is
-   * copied.
+   * Copies a model file into the blob store and writes its record (`record`) while the blob is
+   * held, so no gc sees it unused in between. The source is checked like any model (a regular
+   * file under the model cap: no device, no FIFO) and read once, hashed as it is copied.
    */
-  async importFile(source: string): Promise<{ sha256: string; path: string; sizeBytes: number }> {
-    const opened = await openRegularFile(source, 'model')
-    const sizeBytes = opened.info.size
-    const temporary = join(this.dir, `import-${process.pid}-${Date.now()}.partial`)
-    let sha256: string
-    try {
-      if (sizeBytes === 0)
-        throw new AppError('MODEL_INVALID', `"${source}" is empty (0 bytes), not an ONNX model.`)
-      const hash = createHash('sha256')
-      const copy = await open(temporary, 'w')
-      try {
-        for await (const chunk of readRegularFileChunks(opened, source, 'model')) {
-          hash.update(chunk)
-          await copy.write(chunk)
-        }
-        await copy.sync()
-      } finally {
-        await copy.close()
-      }
-      sha256 = hash.digest('hex')
-    } catch (error) {
-      await rm(temporary, { force: true })
-      throw error
-    } finally {
-      opened.handle.close().catch(() => {})
+  private async importFile<T>(source: string, record: (blob: StoredBlob) => T): Promise<T> {
+    const copied = await this.blobs.copyIn(source, 'model', 'model')
+    if (copied.size === 0) {
+      await rm(copied.path, { force: true })
+      throw new AppError('MODEL_INVALID', `"${source}" is empty (0 bytes), not an ONNX model.`)
     }
-    const path = join(this.dir, `${sha256}.onnx`)
-    // The same bytes stored before (or by another process meanwhile): keep the one there.
-    if (existsSync(path)) await rm(temporary, { force: true })
-    else await rename(temporary, path)
-    return { sha256, path, sizeBytes }
+    return this.blobs.commit(copied, record)
   }
 
   private rows(): Row[] {
@@ -125,7 +95,20 @@ export class ModelStore {
     return this.list().find((model) => model.id === id) ?? null
   }
 
-  linkCatalog(catalogId: string, file: { sha256: string; path: string }): void {
+  /** Stores the model file `source` as the ONNX weights of catalog entry `catalogId`. */
+  async attachCatalog(catalogId: string, source: string): Promise<void> {
+    await this.importFile(source, (blob) => this.linkCatalog(catalogId, blob))
+  }
+
+  /** Stores the model file `source` as a custom model; returns its id. */
+  async attachCustom(
+    model: { name: string; classes: number; labels: string[] | null; plan: PreprocessPlan },
+    source: string,
+  ): Promise<string> {
+    return this.importFile(source, (blob) => this.addCustom(model, blob))
+  }
+
+  private linkCatalog(catalogId: string, file: { sha256: string; path: string }): void {
     this.db
       .prepare(
         `INSERT INTO model_files (model_id, kind, sha256, path, added_at) VALUES (?, 'onnx', ?, ?, ?)
@@ -134,7 +117,7 @@ export class ModelStore {
       .run(catalogId, file.sha256, file.path, new Date().toISOString())
   }
 
-  addCustom(
+  private addCustom(
     model: { name: string; classes: number; labels: string[] | null; plan: PreprocessPlan },
     file: { sha256: string; path: string },
   ): string {
@@ -162,18 +145,19 @@ export class ModelStore {
     return id
   }
 
-  /** Forgets a model; deletes its file when no other record uses it. */
+  /**
+   * Forgets a model: deletes its rows only. Its blob may be another record's (the same bytes
+   * attached to another entry, an artifact, a conversion) or another process's that is about to
+   * record it; deleting it here would race them. Unused, it is an orphan that gc clears
+   * (BlobStore.clearLeftovers: under the blob's lease, once its file is ORPHAN_GRACE_MS old).
+   */
   remove(id: string): boolean {
-    const row = this.db
-      .prepare(`SELECT path FROM model_files WHERE model_id = ? AND kind = 'onnx'`)
-      .get(id) as { path: string } | undefined
-    if (!row) return false
-    this.db.transaction(() => {
-      this.db.prepare(`DELETE FROM model_files WHERE model_id = ? AND kind = 'onnx'`).run(id)
+    return this.db.transaction(() => {
+      const removed = this.db
+        .prepare(`DELETE FROM model_files WHERE model_id = ? AND kind = 'onnx'`)
+        .run(id).changes
       this.db.prepare('DELETE FROM custom_models WHERE id = ?').run(id)
+      return removed > 0
     })()
-    const stillUsed = this.db.prepare('SELECT 1 FROM model_files WHERE path = ?').get(row.path)
-    if (!stillUsed) rmSync(row.path, { force: true })
-    return true
   }
 }

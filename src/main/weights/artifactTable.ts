@@ -76,11 +76,6 @@ export class ArtifactTable {
     return (this.db.prepare('SELECT * FROM artifacts WHERE id = ?').get(id) as ArtifactRow) ?? null
   }
 
-  /** Whether any artifact's blob is this hash. */
-  usesBlob(sha256: string): boolean {
-    return this.db.prepare('SELECT 1 FROM artifacts WHERE sha256 = ?').get(sha256) !== undefined
-  }
-
   touch(id: string): void {
     this.db
       .prepare('UPDATE artifacts SET last_used_at = ? WHERE id = ?')

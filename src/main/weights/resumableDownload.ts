@@ -12,7 +12,7 @@ import https from 'node:https'
 import { AppError } from '../../shared/errors'
 import { formatBytes } from '../../shared/format/formatBytes'
 import { openForWrite, type OpenForWrite } from '../files/openForWrite'
-import { OffThreadDigest } from './offThreadDigest'
+import { OffThreadDigest } from '../files/offThreadDigest'
 import {
   contradicted,
   describeDigest,

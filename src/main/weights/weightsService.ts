@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs'
 import { readFile, rm, stat } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import type {
   Artifact,
@@ -26,36 +26,25 @@ import { AppError } from '../../shared/errors'
 import type { CatalogService } from '../catalog/catalogService'
 import type { EventBus } from '../events/eventBus'
 import { fileError } from '../files/regularFile'
-import { sha256File } from '../files/sha256File'
 import type { Lease, Leases } from '../locks/leases'
 import { checkModelFiles } from '../paddle/checkPaddleModel'
 import type { SettingsStore } from '../settings/settingsStore'
 import type { UploadStore } from '../uploads/uploadStore'
-import {
-  checkArtifactFile,
-  checkFolder,
-  describeStructure,
-  type CheckedArchive,
-} from './archiveCheck'
+import { folderBytes, type BlobStore } from '../store/blobStore'
+import { checkArtifactFile, checkFolder, describeStructure } from './archiveCheck'
 import { ArtifactTable, toArtifact, type ArtifactRecord, type ArtifactRow } from './artifactTable'
-import { BlobStore, folderBytes } from './blobStore'
 import { mirrored, mirrorWarning } from './mirror'
 import { packFolder } from './packFolder'
 import { NOT_MODIFIED, resumableDownload, type DownloadOptions } from './resumableDownload'
 
 const SETTINGS_KEY = 'weights'
 const DEFAULT_BUDGET = 20 * 1024 ** 3
-/**
- * A blob or extracted folder no manifest row points at is left alone by gc until it is this old:
- * another process may have just committed it and be about to write its row. Temporaries carry
- * their writer's pid and are cleared as soon as that process is gone.
- */
-const ORPHAN_GRACE_MS = 10 * 60 * 1000
 
 const leaseName = (artifactId: string) => `artifact:${artifactId}`
 
 export interface WeightsServiceOptions {
-  dataDir: string
+  /** The app's one blob store (attached and converted models live there too). */
+  blobs: BlobStore
   db: Database
   catalog: CatalogService
   events: EventBus
@@ -89,17 +78,13 @@ const DISK_FULL_KEEP =
   'The download itself is complete and kept: pull again once there is space and it is unpacked without downloading it again.'
 
 export class WeightsService {
-  readonly root: string
   private readonly store: BlobStore
   private readonly table: ArtifactTable
   private readonly running = new Map<string, Running>()
   private readonly finished = new Map<string, DownloadState>()
-  /** Blob and extracted paths this process is committing before their row exists. */
-  private readonly busy = new Set<string>()
 
   constructor(private readonly options: WeightsServiceOptions) {
-    this.store = new BlobStore(join(options.dataDir, 'cache'))
-    this.root = this.store.root
+    this.store = options.blobs
     this.table = new ArtifactTable(options.db)
   }
 
@@ -355,16 +340,14 @@ export class WeightsService {
 
   /**
    * Checks a complete file (archive unpacked into staging and its model checked), then commits:
-   * the blob under its hash, the extracted folder under the same name, then the manifest row.
-   * The caller holds the artifact's lease. `file` is moved into the cache (or removed).
+   * the blob under its hash, the extracted folder under the same name, then the manifest row, the
+   * last two while the blob store holds the blob's lease (no gc deletes either before the row is
+   * there). The caller holds the artifact's lease. `file` is moved into the cache (or removed).
    */
   private async commit(file: string, incoming: Incoming): Promise<Artifact> {
-    const blob = this.store.blobPath(incoming.sha256)
-    const extracted = this.store.extractedPath(incoming.sha256)
-    this.busy.add(blob).add(extracted)
-    let checked: CheckedArchive | null = null
+    let staging: string | null = null
     try {
-      checked = await checkArtifactFile(
+      const checked = await checkArtifactFile(
         file,
         incoming.kind,
         incoming.name,
@@ -374,31 +357,33 @@ export class WeightsService {
           ...(this.options.download?.openFile ? { openFile: this.options.download.openFile } : {}),
         },
       )
-      await this.store.commit(file, incoming.sha256, incoming.size)
-      const extractedPath = checked.staging
-        ? await this.store.commitExtracted(checked.staging, incoming.sha256, async (dir) =>
-            checkFolder(dir).then(
-              () => true,
-              () => false,
-            ),
-          )
-        : null
+      staging = checked.staging
       const { digests, name: _name, onUnpack: _onUnpack, ...known } = incoming
-      const record: ArtifactRecord = {
-        ...known,
-        extractedPath,
-        extractedBytes: checked.extractedBytes,
-        contents: checked.contents,
-        verification: { digests, structure: checked.structure },
-      }
-      this.table.upsert(record)
-      return this.get(incoming.id)!
+      return await this.store.commit(
+        { path: file, sha256: incoming.sha256, size: incoming.size },
+        async () => {
+          const extractedPath = checked.staging
+            ? await this.store.commitExtracted(checked.staging, incoming.sha256, async (dir) =>
+                checkFolder(dir).then(
+                  () => true,
+                  () => false,
+                ),
+              )
+            : null
+          staging = null
+          this.table.upsert({
+            ...known,
+            extractedPath,
+            extractedBytes: checked.extractedBytes,
+            contents: checked.contents,
+            verification: { digests, structure: checked.structure },
+          })
+          return this.get(incoming.id)!
+        },
+      )
     } catch (error) {
-      if (checked?.staging) await rm(checked.staging, { recursive: true, force: true })
+      if (staging) await rm(staging, { recursive: true, force: true })
       throw error
-    } finally {
-      this.busy.delete(blob)
-      this.busy.delete(extracted)
     }
   }
 
@@ -441,13 +426,9 @@ export class WeightsService {
       if (folder) {
         temporary = this.store.temporary('import-folder')
         await packFolder(path, temporary)
-        copied = {
-          path: temporary,
-          sha256: await sha256File(temporary),
-          size: (await stat(temporary)).size,
-        }
+        copied = await this.store.hashTemporary(temporary)
       } else {
-        copied = await this.store.copyIn(path, 'import')
+        copied = await this.store.copyIn(path, 'import', 'archive')
       }
       temporary = copied.path
       const artifact = await this.commit(copied.path, {
@@ -472,15 +453,16 @@ export class WeightsService {
     }
   }
 
-  /** Deletes an artifact's manifest, then its blob and extracted folder unless others share them. */
+  /**
+   * Deletes an artifact's manifest, then its blob and extracted folder unless another record
+   * (an artifact, an attached model, a conversion) uses them or another process is committing
+   * them (BlobStore.removeUnused); kept, they are cleared by a later gc once nothing uses them.
+   */
   async remove(id: string): Promise<boolean> {
     const row = this.table.get(id)
     if (!row) return false
     this.table.delete(id)
-    if (!this.table.usesBlob(row.sha256)) {
-      await rm(this.store.blobPath(row.sha256), { force: true })
-      if (row.extracted_path) await rm(row.extracted_path, { recursive: true, force: true })
-    }
+    await this.store.removeUnused(row.sha256)
     return true
   }
 
@@ -520,9 +502,10 @@ export class WeightsService {
 
   /**
    * Keeps the cache within its budget by removing least recently used artifacts (never one being
-   * downloaded or imported, here or by another process), then clears leftovers: temporaries and
-   * staging folders of processes that are gone, files no artifact uses once they are old enough
-   * not to be another process's work in progress, and old uploads.
+   * downloaded or imported, here or by another process), then clears the leftovers of the whole
+   * blob store (BlobStore.clearLeftovers): temporaries and staging folders of processes that are
+   * gone, and blobs and folders no record uses (artifacts, attached models, conversions) and
+   * nobody is committing, once they are old enough; and old uploads.
    */
   async gc(keep: ReadonlySet<string> = new Set()): Promise<GcReport> {
     const removed: string[] = []
@@ -540,20 +523,12 @@ export class WeightsService {
       total -= bytes
       freedBytes += bytes
     }
-    const leftovers = await this.store.leftovers(
-      (sha256) => this.table.usesBlob(sha256),
-      this.busy,
-      ORPHAN_GRACE_MS,
-    )
-    for (const leftover of leftovers) {
-      await rm(leftover.path, { recursive: true, force: true })
-      freedBytes += leftover.bytes
-    }
+    const leftovers = await this.store.clearLeftovers()
     const uploads = this.options.uploads.gc()
     return {
       removed,
-      leftovers: leftovers.length + uploads.removed,
-      freedBytes: freedBytes + uploads.freedBytes,
+      leftovers: leftovers.count + uploads.removed,
+      freedBytes: freedBytes + leftovers.bytes + uploads.freedBytes,
     }
   }
 

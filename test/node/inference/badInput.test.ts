@@ -3,7 +3,7 @@
  * the same request still get their results (every request carries a good image). Models and
  * images are made here; the tiny classifier's scores are worked out by hand (helpers/expected).
  */
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,6 +12,7 @@ import type { ErrorCode } from '@shared/errors'
 import { decodeImage, MAX_INPUT_PIXELS } from '../../../src/main/inference/preprocess/decodeImage'
 import { preprocessImage } from '../../../src/main/inference/preprocess/preprocessImage'
 import { planFromInputSize } from '../../../src/main/inference/preprocess/preprocessPlan'
+import { blobFiles } from '../helpers/blobFiles'
 import { makeTempDir, removeDir } from '../helpers/tempDir'
 import { valueOf } from '../helpers/results'
 import { catalogPlan } from './helpers/catalogPlans'
@@ -101,10 +102,6 @@ function expectError(result: ImageClassification | undefined, code: ErrorCode, m
   expect(result.error.code).toBe(code)
   expect(result.error.message.length).toBeGreaterThan(10)
   if (message) expect(result.error.message).toMatch(message)
-}
-
-function onnxFilesIn(data: string): string[] {
-  return readdirSync(join(data, 'models')).filter((name) => name.includes('.onnx'))
 }
 
 describe('good images', () => {
@@ -283,7 +280,7 @@ describe('bad models', () => {
     expect(attach.message).toMatch(/ONNX/)
     const run = errorOf(await classify({ path: paths.garbage }, [paths.good]))
     expect(run.code).toBe('MODEL_INVALID')
-    expect(onnxFilesIn(t.dataDir)).toEqual([])
+    expect(blobFiles(t.dataDir)).toEqual([])
     expect(valueOf(await call(t.core, 'inference.models', {}))).toEqual([])
   })
 
@@ -295,7 +292,7 @@ describe('bad models', () => {
       await call(t.core, 'inference.attach', { source: { path: paths.rank3 } }),
     )
     expect(attach.code).toBe('MODEL_INPUT_UNSUPPORTED')
-    expect(onnxFilesIn(t.dataDir)).toEqual([])
+    expect(blobFiles(t.dataDir)).toEqual([])
   })
 
   it('a 1-channel input → MODEL_INPUT_UNSUPPORTED, saying why', async () => {
@@ -333,7 +330,7 @@ describe('bad models', () => {
     expect(error.code).toBe('MODEL_INVALID')
     expect(error.message).toMatch(/3 classes/)
     expect(error.message).toMatch(/1000/)
-    expect(onnxFilesIn(t.dataDir)).toEqual([])
+    expect(blobFiles(t.dataDir)).toEqual([])
     expect(valueOf(await call(t.core, 'inference.models', {}))).toEqual([])
     const run = errorOf(await classify({ catalogId: 'MobileNetV2' }, [paths.good]))
     expect(run.code).toBe('MODEL_NOT_AVAILABLE')

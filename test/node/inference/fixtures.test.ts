@@ -4,7 +4,7 @@
  * top-1 classes on the four ImageNet val images, and the PaddleClas 3-class export must run.
  */
 import { createHash } from 'node:crypto'
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import sharp from 'sharp'
@@ -13,6 +13,7 @@ import type { ClassifyResult, ImageClassification, LocalModel } from '@shared/co
 import { decodeImage } from '../../../src/main/inference/preprocess/decodeImage'
 import { preprocessImage } from '../../../src/main/inference/preprocess/preprocessImage'
 import { planFromInputSize } from '../../../src/main/inference/preprocess/preprocessPlan'
+import { blobFiles, blobPath } from '../helpers/blobFiles'
 import { valueOf } from '../helpers/results'
 import { shippedLabels } from './helpers/catalogPlans'
 import { call, openFileCore, type FileCore } from './helpers/inferenceCore'
@@ -69,7 +70,7 @@ describe.skipIf(!haveFixtures)('the real fixture models', () => {
       classified = okResults(result)
     }, 60_000)
 
-    it('stores the file content-addressed under <data>/models/ and describes it', () => {
+    it('stores the file content-addressed in the blob store and describes it', () => {
       expect(attached).toMatchObject({
         id: 'MobileNetV2',
         ref: { catalogId: 'MobileNetV2' },
@@ -80,8 +81,8 @@ describe.skipIf(!haveFixtures)('the real fixture models', () => {
         classes: 1000,
         labels: 'imagenet',
       })
-      const stored = join(t.dataDir, 'models', `${mobileNetV2.sha256}.onnx`)
-      expect(readdirSync(join(t.dataDir, 'models'))).toEqual([`${mobileNetV2.sha256}.onnx`])
+      const stored = blobPath(t.dataDir, mobileNetV2.sha256)
+      expect(blobFiles(t.dataDir)).toEqual([mobileNetV2.sha256])
       expect(sha256(stored)).toBe(mobileNetV2.sha256)
     })
 

@@ -5,7 +5,7 @@
  * the same request still get their scores, with the same codes over the core and over HTTP.
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ClassifyInput, ClassifyResult, ImageClassification, ModelRef } from '@shared/contract'
@@ -14,6 +14,7 @@ import { forkHostLauncher } from '../../../src/main/inference/host/hostLauncher'
 import { hostEntryPath } from '../../../src/main/inference/host/modelHost'
 import { InferenceService } from '../../../src/main/inference/inferenceService'
 import { ModelStore } from '../../../src/main/inference/modelStore'
+import { blobFiles } from '../helpers/blobFiles'
 import { canMakeFifos, makeFifo, sparseFile } from '../helpers/specialFiles'
 import { makeTempDir, removeDir, tempDirForTest } from '../helpers/tempDir'
 import { startTestServer } from '../helpers/testServer'
@@ -185,7 +186,7 @@ describe('oversized and unreadable images', () => {
         dataDir: t.dataDir,
         catalog: t.core.catalog,
         uploads: t.core.uploads,
-        store: new ModelStore(t.dataDir, t.core.db, () => null),
+        store: new ModelStore(t.core.blobs, t.core.db, () => null),
         imagenetLabels: shippedLabels,
         intraOpThreads: 1,
         launcher: asRoot ? forkHostLauncher({ uid: 65534, gid: 65534 }) : forkHostLauncher(),
@@ -238,7 +239,7 @@ describe('models and label files that are not files', () => {
       expect(ms).toBeLessThan(2000)
       expect(errorOf(value).code).toBe('NOT_A_FILE')
       expect(valueOf(await call(t.core, 'inference.models', {}))).toEqual([])
-      expect(readdirSync(join(t.dataDir, 'models'))).toEqual([])
+      expect(blobFiles(t.dataDir)).toEqual([])
     },
   )
 
@@ -268,7 +269,7 @@ describe('models and label files that are not files', () => {
     expect(attach.ms).toBeLessThan(1000)
     expect(errorOf(attach.value).code).toBe('FILE_TOO_LARGE')
     expect(added(before)).toEqual([])
-    expect(readdirSync(join(t.dataDir, 'models'))).toEqual([])
+    expect(blobFiles(t.dataDir)).toEqual([])
   })
 
   it.skipIf(!haveFifos)(
@@ -292,7 +293,7 @@ describe('models and label files that are not files', () => {
       )
       expect(attach.ms).toBeLessThan(3000) // the model is probed in a host first
       expect(errorOf(attach.value).code).toBe('NOT_A_FILE')
-      expect(readdirSync(join(t.dataDir, 'models'))).toEqual([])
+      expect(blobFiles(t.dataDir)).toEqual([])
     },
   )
 

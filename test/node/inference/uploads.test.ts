@@ -12,7 +12,9 @@ import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RequestChannel, RequestInput, RequestOutput, UploadResult } from '@shared/contract'
 import type { Failure, Result } from '@shared/errors'
+import { ORPHAN_GRACE_MS } from '../../../src/main/store/blobStore'
 import { UploadStore } from '../../../src/main/uploads/uploadStore'
+import { blobPath } from '../helpers/blobFiles'
 import { makeTempDir, removeDir } from '../helpers/tempDir'
 import { startTestServer, type TestServer } from '../helpers/testServer'
 import { shippedLabels } from './helpers/catalogPlans'
@@ -202,7 +204,7 @@ describe('attach uploaded models', () => {
       sizeBytes: colourModel.bytes.length,
     })
     expect(attached.id).toBe(`custom:${attached.sha256.slice(0, 12)}`)
-    expect(existsSync(join(t.core.dataDir, 'models', `${attached.sha256}.onnx`))).toBe(true)
+    expect(existsSync(blobPath(t.core.dataDir, attached.sha256))).toBe(true)
     expect(existsSync(join(uploadsDir(), model.uploadId))).toBe(false)
     expect(await invokeOk('inference.models', {})).toContainEqual(attached)
 
@@ -216,13 +218,13 @@ describe('attach uploaded models', () => {
     expect(result.results[0]!.ok && result.results[0]!.top[0]!.label).toBe('blue')
   })
 
-  it('detach forgets a custom model, deletes its file and stops its host', async () => {
+  it('detach forgets a custom model and stops its host; gc clears its file once unused and old', async () => {
     const bytes = tinyClassifier({ ...COLOUR_MODEL, bias: [0, 0, 0, 2], inputSize: 32 }).bytes
     const model = await upload(bytes)
     const attached = await invokeOk('inference.attach', {
       source: { uploadId: model.uploadId, fileName: 'to-remove.onnx' },
     })
-    const stored = join(t.core.dataDir, 'models', `${attached.sha256}.onnx`)
+    const stored = blobPath(t.core.dataDir, attached.sha256)
     const image = await upload(redPng)
     const before = hostPids()
     await invokeOk('inference.classify', {
@@ -233,8 +235,15 @@ describe('attach uploaded models', () => {
     expect(hosts).toHaveLength(1)
 
     expect(await invokeOk('inference.detach', { model: attached.ref })).toEqual({ removed: true })
-    expect(existsSync(stored)).toBe(false)
     expect(await invokeOk('inference.models', {})).not.toContainEqual(attached)
+    // Only the rows go: the blob is an orphan until a gc finds it past its grace.
+    expect(existsSync(stored)).toBe(true)
+    await invokeOk('weights.gc', {})
+    expect(existsSync(stored)).toBe(true)
+    const old = new Date(Date.now() - 2 * ORPHAN_GRACE_MS)
+    utimesSync(stored, old, old)
+    await invokeOk('weights.gc', {})
+    expect(existsSync(stored)).toBe(false)
     await waitFor('its host to exit', () => hosts.every((pid) => !isAlive(pid)))
     const { body } = await invoke('inference.classify', {
       model: attached.ref,

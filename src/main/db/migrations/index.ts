@@ -6,6 +6,7 @@ import { customModels } from './0004-custom-models'
 import { artifacts } from './0005-artifacts'
 import { leasesAndCacheSizes } from './0006-leases-and-cache-sizes'
 import { batchJournal } from './0007-batch-journal'
+import { blobStore } from './0008-blob-store'
 
 /** Every schema step, in order. Append only: a shipped migration is never edited. */
 export const migrations: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   artifacts,
   leasesAndCacheSizes,
   batchJournal,
+  blobStore,
 ]

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { OffThreadDigest } from '../../../src/main/weights/offThreadDigest'
+import { OffThreadDigest } from '../../../src/main/files/offThreadDigest'
 
 const dir = mkdtempSync(join(tmpdir(), 'zoo-digest-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
