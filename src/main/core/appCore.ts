@@ -15,6 +15,8 @@ import { ModelStore } from '../inference/modelStore'
 import { BlobStore } from '../store/blobStore'
 import { blobUsers } from '../store/blobUsers'
 import { ConversionTable } from '../store/conversionTable'
+import { ConversionService } from '../convert/conversionService'
+import { selfCheck } from '../inference/selfCheck'
 import { moveLegacyModels } from '../store/legacyModels'
 import { UploadStore } from '../uploads/uploadStore'
 import { WeightsService, type WeightsServiceOptions } from '../weights/weightsService'
@@ -131,6 +133,8 @@ export function openAppCore(options: AppCoreOptions): AppCore {
   // Before any model is looked up: their rows already point into the blob store (migration 8).
   moveLegacyModels(dataDir, blobs)
   let imagenetLabels: string[] | null = null
+  // Set once the weights cache exists; the two need each other (first-use conversion, self-check).
+  let conversionService: ConversionService | null = null
   const inference = new InferenceService({
     dataDir,
     catalog,
@@ -138,6 +142,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     store: new ModelStore(blobs, db, catalogEntry),
     imagenetLabels: () => (imagenetLabels ??= readLabels(resourcesDir)),
     ...(options.hostLauncher ? { launcher: options.hostLauncher } : {}),
+    convert: async (catalogId) => (await conversionService?.ensure(catalogId)) != null,
   })
   const weights = new WeightsService({
     blobs,
@@ -149,7 +154,43 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     uploads,
     ...(options.env ? { env: options.env } : {}),
     ...(options.download ? { download: options.download } : {}),
+    prepare: (artifact) => makeRunnable(artifact.modelId),
+    forget: (artifact) => conversionService!.forget(artifact.modelId, artifact.sha256),
   })
+  const conversions = new ConversionTable(db)
+  conversionService = new ConversionService({
+    blobs,
+    table: conversions,
+    models: inference.modelStore,
+    weights,
+    leases,
+  })
+  /**
+   * Converts a downloaded Paddle archive and runs the result once on the sample images; returns
+   * what the user should be warned of (the self-check's warnings), or null.
+   */
+  const makeRunnable = async (catalogId: string): Promise<string | null> => {
+    const converted = await conversionService!.ensure(catalogId)
+    if (!converted) return null
+    const earlier = converted.model.selfCheck
+    if (!converted.conversion && earlier)
+      return earlier.warnings.length > 0 ? earlier.warnings.join(' ') : null
+    const width = converted.conversion?.outputs[0]?.shape.at(-1)
+    const check = await selfCheck({
+      resourcesDir,
+      modelName: catalogId,
+      catalogClasses: catalogEntry(catalogId)?.classes ?? null,
+      outputWidth: typeof width === 'number' ? width : null,
+      classify: (paths) =>
+        inference.classify({
+          model: { catalogId },
+          images: paths.map((path) => ({ path })),
+          topk: 1,
+        }),
+    })
+    conversionService!.recordSelfCheck(catalogId, check)
+    return check.warnings.length > 0 ? check.warnings.join(' ') : null
+  }
   const batch = new BatchService({ db, inference, leases, events })
   const thumbnails = new ThumbnailService({
     dir: join(dataDir, 'thumbs'),
@@ -283,7 +324,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     thumbnails,
     uploads,
     blobs,
-    conversions: new ConversionTable(db),
+    conversions,
     resourcesDir,
     catalogSync,
     migration,

@@ -45,6 +45,11 @@ export interface InferenceServiceOptions {
   intraOpThreads?: number
   /** How host processes are started: fork under Node (the default), a utility process in Electron. */
   launcher?: HostLauncher
+  /**
+   * Makes a catalog entry runnable from its cached Paddle archive (the converter), for archives
+   * cached before conversions happened right after a download; false when it has none.
+   */
+  convert?: (catalogId: string) => Promise<boolean>
 }
 
 /** The largest batch sent to a model with an open batch axis. */
@@ -61,6 +66,11 @@ export class InferenceService {
       maxHosts: options.maxHosts ?? 3,
       intraOpThreads: options.intraOpThreads ?? Math.max(1, availableParallelism()),
     })
+  }
+
+  /** The records of local models (the converter links what it makes here). */
+  get modelStore(): ModelStore {
+    return this.options.store
   }
 
   models(): LocalModel[] {
@@ -99,12 +109,14 @@ export class InferenceService {
       }
     }
     const id = 'catalogId' in ref ? ref.catalogId : ref.customId
-    const stored = this.options.store.get(id)
+    let stored = this.options.store.get(id)
+    if (!stored && 'catalogId' in ref && (await this.options.convert?.(id)))
+      stored = this.options.store.get(id)
     if (!stored) {
       if ('catalogId' in ref) this.options.catalog.get(ref.catalogId)
       throw new AppError(
         'MODEL_NOT_AVAILABLE',
-        `${id} has no ONNX weights on this computer. Attach an .onnx file to it first (Classify → Attach model, or \`zoo attach FILE --model ${id}\`).`,
+        `${id} has no runnable weights on this computer. Download its inference model (Models → Download, or \`zoo pull ${id}\`), which the app converts to ONNX, or attach an .onnx file to it (Classify → Attach model, or \`zoo attach FILE --model ${id}\`).`,
       )
     }
     return {
@@ -112,8 +124,13 @@ export class InferenceService {
       id: stored.id,
       catalogId: stored.source === 'catalog' ? stored.id : null,
       plan: () => stored.plan ?? this.catalogPlan(stored.id).plan,
-      labels: () =>
-        stored.source === 'catalog' ? this.options.imagenetLabels() : stored.labelNames,
+      // A fine-tuned export filed under an ImageNet entry (3 outputs, say) gets no ImageNet names.
+      labels: (classes) =>
+        stored.source === 'catalog'
+          ? classes === 1000
+            ? this.options.imagenetLabels()
+            : null
+          : stored.labelNames,
     }
   }
 

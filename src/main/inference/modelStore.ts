@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import type { Database } from 'better-sqlite3'
-import type { LocalModel } from '../../shared/contract'
+import type { LocalModel, ModelSelfCheck } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
 import type { BlobStore, StoredBlob } from '../store/blobStore'
 import type { PreprocessPlan } from './preprocess/preprocessPlan'
@@ -21,6 +21,8 @@ export interface StoredModel extends LocalModel {
 
 interface Row {
   model_id: string
+  kind: 'onnx' | 'converted'
+  self_check_json: string | null
   sha256: string
   path: string
   added_at: string
@@ -54,13 +56,19 @@ export class ModelStore {
   }
 
   private rows(): Row[] {
-    return this.db
+    const rows = this.db
       .prepare(
-        `SELECT f.model_id, f.sha256, f.path, f.added_at, c.name, c.classes, c.labels_json, c.preprocess_json
+        `SELECT f.model_id, f.kind, f.sha256, f.path, f.added_at, c.name, c.classes, c.labels_json,
+           c.preprocess_json,
+           (SELECT v.self_check_json FROM conversions v WHERE v.onnx_sha256 = f.sha256
+             ORDER BY v.converted_at DESC LIMIT 1) AS self_check_json
          FROM model_files f LEFT JOIN custom_models c ON c.id = f.model_id
-         WHERE f.kind = 'onnx' ORDER BY f.added_at`,
+         WHERE f.kind IN ('onnx', 'converted') ORDER BY f.added_at`,
       )
       .all() as Row[]
+    // A model the user attached ONNX to runs that, not what was converted from its archive.
+    const attached = new Set(rows.filter((r) => r.kind === 'onnx').map((r) => r.model_id))
+    return rows.filter((r) => r.kind === 'onnx' || !attached.has(r.model_id))
   }
 
   private toModel(row: Row): StoredModel | null {
@@ -81,6 +89,8 @@ export class ModelStore {
       classes: custom ? row.classes : catalog!.classes,
       labels: custom ? (labelNames ? 'custom' : 'none') : 'imagenet',
       addedAt: row.added_at,
+      origin: row.kind === 'converted' ? 'converted' : 'attached',
+      selfCheck: row.self_check_json ? (JSON.parse(row.self_check_json) as ModelSelfCheck) : null,
       path: row.path,
       plan,
       labelNames,
@@ -108,13 +118,29 @@ export class ModelStore {
     return this.importFile(source, (blob) => this.addCustom(model, blob))
   }
 
-  private linkCatalog(catalogId: string, file: { sha256: string; path: string }): void {
+  private linkCatalog(
+    catalogId: string,
+    file: { sha256: string; path: string },
+    kind: 'onnx' | 'converted' = 'onnx',
+  ): void {
     this.db
       .prepare(
-        `INSERT INTO model_files (model_id, kind, sha256, path, added_at) VALUES (?, 'onnx', ?, ?, ?)
+        `INSERT INTO model_files (model_id, kind, sha256, path, added_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (model_id, kind) DO UPDATE SET sha256 = excluded.sha256, path = excluded.path, added_at = excluded.added_at`,
       )
-      .run(catalogId, file.sha256, file.path, new Date().toISOString())
+      .run(catalogId, kind, file.sha256, file.path, new Date().toISOString())
+  }
+
+  /**
+   * Records `file` (a blob the converter made from the entry's Paddle archive) as catalog entry
+   * `catalogId`'s runnable model; call it inside `BlobStore.commit`'s record. ONNX the user
+   * attaches to the entry takes precedence over it.
+   */
+  linkConverted(catalogId: string, file: { sha256: string; path: string }): void {
+    const linked = this.db
+      .prepare(`SELECT sha256 FROM model_files WHERE model_id = ? AND kind = 'converted'`)
+      .get(catalogId) as { sha256: string } | undefined
+    if (linked?.sha256 !== file.sha256) this.linkCatalog(catalogId, file, 'converted')
   }
 
   private addCustom(
@@ -145,6 +171,14 @@ export class ModelStore {
     return id
   }
 
+  /** Drops `catalogId`'s converted model when it is one of `onnxSha256s` (its archive is gone). */
+  unlinkConverted(catalogId: string, onnxSha256s: readonly string[]): void {
+    const drop = this.db.prepare(
+      `DELETE FROM model_files WHERE model_id = ? AND kind = 'converted' AND sha256 = ?`,
+    )
+    for (const sha of onnxSha256s) drop.run(catalogId, sha)
+  }
+
   /**
    * Forgets a model: deletes its rows only. Its blob may be another record's (the same bytes
    * attached to another entry, an artifact, a conversion) or another process's that is about to
@@ -154,7 +188,7 @@ export class ModelStore {
   remove(id: string): boolean {
     return this.db.transaction(() => {
       const removed = this.db
-        .prepare(`DELETE FROM model_files WHERE model_id = ? AND kind = 'onnx'`)
+        .prepare(`DELETE FROM model_files WHERE model_id = ? AND kind IN ('onnx', 'converted')`)
         .run(id).changes
       this.db.prepare('DELETE FROM custom_models WHERE id = ?').run(id)
       return removed > 0

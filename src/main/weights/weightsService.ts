@@ -52,6 +52,14 @@ export interface WeightsServiceOptions {
   uploads: UploadStore
   leases: Leases
   env?: NodeJS.ProcessEnv
+  /**
+   * Makes a freshly downloaded artifact runnable (the Paddle → ONNX converter); returns a
+   * warning for the user, or null. A failure here does not fail the download: the artifact is
+   * cached either way, and the warning says why it cannot run.
+   */
+  prepare?: (artifact: Artifact) => Promise<string | null>
+  /** Forgets what was made from an artifact being removed (its conversion) so that goes too. */
+  forget?: (artifact: { modelId: string; sha256: string }) => Promise<void>
   /** Test seams for the downloader and unpacker (short retry delays, a failing disk). */
   download?: Partial<Pick<DownloadOptions, 'retries' | 'retryDelayMs' | 'timeoutMs' | 'openFile'>>
 }
@@ -252,6 +260,20 @@ export class WeightsService {
     return { at: now, bytes }
   }
 
+  /** Runs `prepare` on a downloaded artifact, its progress and outcome in the download's state. */
+  private async prepareDownloaded(artifact: Artifact, state: DownloadState): Promise<void> {
+    const prepare = this.options.prepare
+    if (!prepare || artifact.contents?.format !== 'paddle2') return
+    state.state = 'converting'
+    this.emit(state)
+    const warning = await prepare(artifact).catch((error: unknown) =>
+      error instanceof AppError
+        ? `Downloaded, but not runnable: ${error.message}`
+        : `Downloaded, but the conversion failed unexpectedly: ${String(error)}`,
+    )
+    if (warning) state.warning = state.warning ? `${state.warning} ${warning}` : warning
+  }
+
   private async runDownload(state: DownloadState, signal: AbortSignal): Promise<Artifact> {
     const partial = this.store.partialPath(state.id)
     let lease: Lease | null = null
@@ -306,6 +328,7 @@ export class WeightsService {
         },
       })
       await rm(`${partial}.json`, { force: true })
+      await this.prepareDownloaded(artifact, state)
       state.state = 'done'
       state.done = result.size
       state.total = result.size
@@ -462,6 +485,7 @@ export class WeightsService {
     const row = this.table.get(id)
     if (!row) return false
     this.table.delete(id)
+    await this.options.forget?.({ modelId: row.model_id, sha256: row.sha256 })
     await this.store.removeUnused(row.sha256)
     return true
   }

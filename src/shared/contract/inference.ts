@@ -81,6 +81,10 @@ export interface LocalModel {
   classes: number | null
   labels: 'imagenet' | 'custom' | 'none'
   addedAt: string
+  /** ONNX the user attached, or converted by the app from the entry's Paddle archive. */
+  origin: 'attached' | 'converted'
+  /** A converted model's first run on the sample images (null until it has had one). */
+  selfCheck: ModelSelfCheck | null
 }
 
 export interface ClassScore {

@@ -95,7 +95,15 @@ export interface Artifact {
 }
 
 export type DownloadStateName =
-  'queued' | 'downloading' | 'verifying' | 'extracting' | 'done' | 'failed' | 'cancelled'
+  | 'queued'
+  | 'downloading'
+  | 'verifying'
+  | 'extracting'
+  /** A Paddle archive being converted to ONNX. */
+  | 'converting'
+  | 'done'
+  | 'failed'
+  | 'cancelled'
 
 /** A download's progress: `done` and `total` are bytes. */
 export interface DownloadState extends JobProgress<'download', DownloadStateName> {

@@ -23,7 +23,7 @@ import { preprocessImage } from '../../../src/main/inference/preprocess/preproce
 import { makeTempDir, removeDir, tempDirForTest } from '../helpers/tempDir'
 import { catalogPlan } from '../inference/helpers/catalogPlans'
 import { fixturesDir, haveShared, valImages } from '../inference/helpers/sharedFixtures'
-import { values } from '../../support/paddle/convertCase'
+import { values } from './helpers/convertCase'
 import { programParams } from '../../../src/main/paddle/paramsFile'
 import { parseProgramDesc } from '../../../src/main/paddle/programDesc'
 

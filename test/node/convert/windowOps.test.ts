@@ -5,7 +5,7 @@
  * adaptive (sizes that do not divide), ceil_mode and exclusive variants.
  */
 import { describe, expect, it } from 'vitest'
-import { type ConvertCase, maxDiff, runCase, tensor } from '../../support/paddle/convertCase'
+import { type ConvertCase, maxDiff, runCase, tensor } from './helpers/convertCase'
 import { attr } from '../../support/paddle/paddleWriter'
 import {
   adaptivePool2d,
@@ -13,7 +13,7 @@ import {
   pool2d,
   type Conv2dSpec,
   type Pool2dSpec,
-} from '../../support/paddle/reference'
+} from './helpers/reference'
 
 const X = tensor([2, 4, 9, 11], 3)
 

@@ -178,7 +178,7 @@ describe('zoo classify with a generated model', () => {
   it('exit 1 when the model is not available: a catalog model without weights', async () => {
     const run = await zoo(['classify', '--model', 'MobileNetV2', files.red])
     expect(run.code).toBe(1)
-    expect(run.err).toMatch(/MobileNetV2 has no ONNX weights/)
+    expect(run.err).toMatch(/MobileNetV2 has no runnable weights/)
     expect(run.err).toMatch(/zoo attach/)
   })
 

@@ -21,6 +21,7 @@ const conversion = (patch: Partial<Conversion> = {}): Conversion => ({
   ops: { Conv: 52, Relu: 35, Gemm: 1 },
   durationMs: 1234,
   convertedAt: '2026-05-01T10:00:00.000Z',
+  selfCheck: null,
   ...patch,
 })
 
@@ -83,6 +84,7 @@ describe('ConversionTable', () => {
       { name: 'ops_json', type: 'TEXT', notnull: 1, pk: 0 },
       { name: 'duration_ms', type: 'INTEGER', notnull: 1, pk: 0 },
       { name: 'converted_at', type: 'TEXT', notnull: 1, pk: 0 },
+      { name: 'self_check_json', type: 'TEXT', notnull: 0, pk: 0 },
     ])
     const insert = db.prepare(
       `INSERT INTO conversions (source_sha256, converter_version, opset, onnx_sha256, ops_json, duration_ms, converted_at)
@@ -91,5 +93,19 @@ describe('ConversionTable', () => {
     expect(() => insert.run('thirteen')).toThrow(
       expect.objectContaining({ code: 'SQLITE_CONSTRAINT_DATATYPE' }),
     )
+  })
+
+  it('keeps a self-check with its conversion until the source is converted again, and forgets a source', () => {
+    const { conversions } = table()
+    conversions.record(conversion())
+    conversions.record(conversion({ sourceSha256: 'c'.repeat(64), onnxSha256: 'd'.repeat(64) }))
+    const check = { images: [], checked: 3, agreed: 3, warnings: [], checkedAt: 'now' }
+    conversions.setSelfCheck('a'.repeat(64), '0.1.0', check)
+    expect(conversions.find('a'.repeat(64), '0.1.0')?.selfCheck).toEqual(check)
+    // A new conversion of the same source has not been checked yet.
+    conversions.record(conversion({ durationMs: 99 }))
+    expect(conversions.find('a'.repeat(64), '0.1.0')?.selfCheck).toBeNull()
+    expect(conversions.forgetSource('a'.repeat(64))).toEqual(['b'.repeat(64)])
+    expect(conversions.all().map((c) => c.sourceSha256[0])).toEqual(['c'])
   })
 })

@@ -16,6 +16,7 @@ import { open, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Artifact } from '@shared/contract'
+import type { Database } from 'better-sqlite3'
 import { valueOf } from '../helpers/results'
 import { zooProcess } from '../helpers/runZoo'
 import { deadPid } from '../helpers/specialFiles'
@@ -83,7 +84,9 @@ describe('pull', () => {
       },
     })
     expect(sha256Hex(readFileSync(join(weights.dirs.blobs, sha)))).toBe(sha)
-    expect(listTree(weights.dirs.blobs)).toEqual([sha])
+    // The archive, and the ONNX the app converted it to (it is a Paddle 2 program).
+    expect(listTree(weights.dirs.blobs).sort()).toEqual([sha, ...convertedBlobs(weights)].sort())
+    expect(convertedBlobs(weights)).toHaveLength(1)
     expect(
       readFileSync(
         join(weights.dirs.extracted, sha, `${MODEL}_infer`, 'inference.pdiparams.info'),
@@ -94,7 +97,13 @@ describe('pull', () => {
     expect(weights.rows()).toEqual([{ id: `${MODEL}:inference`, sha256: sha, size: body.length }])
     expect(weights.core.weights.extractedPath(artifact.id)).toBe(join(weights.dirs.extracted, sha))
     expect(weights.core.catalog.get(MODEL).hasLocalWeights).toBe(true)
-    expect(states(weights, artifact.id)).toEqual(['downloading', 'verifying', 'extracting', 'done'])
+    expect(states(weights, artifact.id)).toEqual([
+      'downloading',
+      'verifying',
+      'extracting',
+      'converting',
+      'done',
+    ])
   })
 
   it('caches pretrained weights (.pdparams) as a blob without extracting anything', async () => {
@@ -437,12 +446,11 @@ describe('verify, rm and gc', () => {
       `${MODEL}:inference`,
     ])
     expect(existsSync(orphan)).toBe(false)
+    // The removed archive's conversion went with it.
     expect(listTree(weights.dirs.blobs).sort()).toEqual(
-      weights
-        .rows()
-        .map((r) => r.sha256)
-        .sort(),
+      [...weights.rows().map((r) => r.sha256), ...convertedBlobs(weights)].sort(),
     )
+    expect(convertedBlobs(weights)).toHaveLength(2)
   })
 
   it('gc clears a gone writer’s temporaries at once, a live one’s never, orphans after a grace', async () => {
@@ -578,3 +586,12 @@ describe('offline', () => {
     expect(filtered.rows.map((r) => r.id)).toEqual([OTHER_MODEL])
   })
 })
+
+/** The ONNX blobs the converter made from the cached archives. */
+function convertedBlobs(weights: { core: { db: Database } }): string[] {
+  return (
+    weights.core.db.prepare('SELECT onnx_sha256 FROM conversions').all() as {
+      onnx_sha256: string
+    }[]
+  ).map((r) => r.onnx_sha256)
+}

@@ -13,7 +13,8 @@ const LEGACY_MODEL_PATH = /^(.*)[\\/]models[\\/]([0-9a-f]{64})\.onnx$/
  *
  * And `conversions`: which ONNX file (a blob) a converter of a given version made from a Paddle
  * archive or extracted folder (by its hash), with the opset, its op types and counts, and how long
- * it took, so a conversion is done once per source and converter version.
+ * it took, so a conversion is done once per source and converter version; and the converted
+ * model's first run on the sample images (its self-check), once it has had one.
  */
 export const blobStore: Migration = {
   version: 8,
@@ -28,6 +29,7 @@ export const blobStore: Migration = {
         ops_json TEXT NOT NULL,
         duration_ms INTEGER NOT NULL,
         converted_at TEXT NOT NULL,
+        self_check_json TEXT,
         PRIMARY KEY (source_sha256, converter_version)
       ) STRICT;
       CREATE INDEX conversions_onnx ON conversions (onnx_sha256);

@@ -10,9 +10,10 @@ const activeStates: readonly DownloadStateName[] = [
   'downloading',
   'verifying',
   'extracting',
+  'converting',
 ]
 
-/** Still running: bytes arriving, or the file being checked and unpacked. */
+/** Still running: bytes arriving, or the file being checked, unpacked and converted. */
 export function isActive(download: Pick<DownloadState, 'state'>): boolean {
   return activeStates.includes(download.state)
 }
@@ -23,7 +24,14 @@ export function isActive(download: Pick<DownloadState, 'state'>): boolean {
  * checking and unpacking phases.
  */
 export type DownloadPhase =
-  'connecting' | 'downloading' | 'verifying' | 'extracting' | 'done' | 'failed' | 'cancelled'
+  | 'connecting'
+  | 'downloading'
+  | 'verifying'
+  | 'extracting'
+  | 'converting'
+  | 'done'
+  | 'failed'
+  | 'cancelled'
 
 export function downloadPhase(download: DownloadState): DownloadPhase {
   if (download.state === 'queued') return 'connecting'
@@ -35,7 +43,7 @@ export function downloadPhase(download: DownloadState): DownloadPhase {
 /** Fraction done, 0…1, or null while the size is not known (an indeterminate bar). */
 export function downloadFraction(download: DownloadState): number | null {
   if (download.state === 'done' || download.state === 'verifying') return 1
-  if (download.state === 'extracting') return 1
+  if (download.state === 'extracting' || download.state === 'converting') return 1
   if (download.total === null || download.total <= 0) return null
   return Math.max(0, Math.min(1, download.done / download.total))
 }

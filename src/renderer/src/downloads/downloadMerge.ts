@@ -24,7 +24,7 @@ export function newerState(current: DownloadState | undefined, incoming: Downloa
   if (currentFinal !== incomingFinal) return incomingFinal
   if (currentFinal) return false
   const phase = (state: DownloadState) =>
-    ['queued', 'downloading', 'verifying', 'extracting'].indexOf(state.state)
+    ['queued', 'downloading', 'verifying', 'extracting', 'converting'].indexOf(state.state)
   if (phase(incoming) !== phase(current)) return phase(incoming) > phase(current)
   return incoming.done >= current.done
 }

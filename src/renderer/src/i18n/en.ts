@@ -602,6 +602,7 @@ export const en = {
       downloading: 'Downloading',
       verifying: 'Checking the file…',
       extracting: 'Unpacking the archive…',
+      converting: 'Converting to ONNX…',
       done: 'Downloaded',
       failed: 'Failed',
       cancelled: 'Cancelled',

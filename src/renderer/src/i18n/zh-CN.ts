@@ -593,6 +593,7 @@ export const zhCN: MessageSchema = {
       downloading: '正在下载',
       verifying: '正在校验文件…',
       extracting: '正在解压归档…',
+      converting: '正在转换为 ONNX…',
       done: '已下载',
       failed: '失败',
       cancelled: '已取消',

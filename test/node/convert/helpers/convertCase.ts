@@ -2,14 +2,20 @@
  * One converter test: a Paddle program of a few operators written by the tests' own ProgramDesc
  * and params writers, converted by the app's converter, run in the real onnxruntime-node. The
  * test compares what comes out with the same computation written directly in TypeScript
- * (`test/support/paddle/reference.ts`).
+ * (`./reference.ts`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
-import { type ConvertResult, convertPaddleModel } from '../../../src/main/convert/convertPaddle'
-import { DataType, type OpSpec, type VarSpec, paramsFile, program } from './paddleWriter'
+import { type ConvertResult, convertPaddleModel } from '../../../../src/main/convert/convertPaddle'
+import {
+  DataType,
+  type OpSpec,
+  type VarSpec,
+  paramsFile,
+  program,
+} from '../../../support/paddle/paddleWriter'
 
 export interface Tensor {
   dims: number[]

@@ -1,0 +1,154 @@
+/**
+ * Makes a catalog model whose cached artifact is a Paddle 2 inference archive runnable: converts
+ * it to ONNX once per archive and converter version (the `conversions` table says whether that
+ * happened, here or in another process), commits the ONNX as a blob and records it as the
+ * entry's converted model. One process converts a given archive at a time (a lease); another
+ * that wants it meanwhile waits and then finds the row. Called right after a download and, for
+ * archives cached before, on first use.
+ */
+import { existsSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import type { ModelSelfCheck } from '../../shared/contract'
+import { AppError } from '../../shared/errors'
+import { formatBytes } from '../../shared/format/formatBytes'
+import type { ModelStore, StoredModel } from '../inference/modelStore'
+import type { Leases } from '../locks/leases'
+import type { BlobStore } from '../store/blobStore'
+import type { ConversionTable } from '../store/conversionTable'
+import type { WeightsService } from '../weights/weightsService'
+import { CONVERTER_VERSION, type ConvertResult } from './convertPaddle'
+import { convertFolder } from './convertSource'
+import { INLINE_LIMIT_BYTES } from './onnxModel'
+
+export interface ConversionServiceOptions {
+  blobs: BlobStore
+  table: ConversionTable
+  models: ModelStore
+  weights: WeightsService
+  leases: Leases
+}
+
+export interface Converted {
+  model: StoredModel
+  /** The conversion, when this call made it (null when it was there already). */
+  conversion: ConvertResult | null
+}
+
+export class ConversionService {
+  constructor(private readonly options: ConversionServiceOptions) {}
+
+  /** The cached Paddle 2 archive of `catalogId`, when there is one. */
+  private source(catalogId: string): { sha256: string; dir: string; paramBytes: number } | null {
+    const artifactId = `${catalogId}:inference`
+    const artifact = this.options.weights.get(artifactId)
+    if (!artifact?.contents) return null
+    if (artifact.contents.format === 'paddle3')
+      throw new AppError(
+        'CONVERSION_UNSUPPORTED',
+        `${catalogId}'s cached archive is in the Paddle 3 format (inference.json, a PIR program), which the converter does not support yet. Convert it with paddle2onnx and attach the result.`,
+      )
+    if (artifact.contents.format !== 'paddle2') return null
+    const dir = this.options.weights.extractedPath(artifactId)
+    if (!dir || !existsSync(dir)) return null
+    return {
+      sha256: artifact.sha256,
+      dir,
+      paramBytes: artifact.verification.structure?.paramBytes ?? 0,
+    }
+  }
+
+  /** Whether `catalogId` has a cached archive this service can make runnable. */
+  convertible(catalogId: string): boolean {
+    try {
+      return this.source(catalogId) !== null
+    } catch {
+      return false
+    }
+  }
+
+  /**
+   * The entry's converted model, converting its cached archive first when no conversion by this
+   * converter version exists; null when the entry has no cached Paddle 2 archive.
+   */
+  async ensure(
+    catalogId: string,
+    options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<Converted | null> {
+    const source = this.source(catalogId)
+    if (!source) return null
+    const linked = this.linkExisting(catalogId, source.sha256)
+    if (linked) return { model: linked, conversion: null }
+    if (source.paramBytes >= INLINE_LIMIT_BYTES)
+      throw new AppError(
+        'CONVERSION_UNSUPPORTED',
+        `${catalogId} has ${formatBytes(source.paramBytes)} of weights, past what one ONNX file can hold; the app cannot keep such a model in its cache yet. Convert it with \`zoo convert\` (which writes the weights beside the model) and run the file.`,
+      )
+    const lease = await this.options.leases.acquire(`convert:${source.sha256}`, 'convert', {
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
+    try {
+      // Another process may have converted it while this one waited for the lease.
+      const meanwhile = this.linkExisting(catalogId, source.sha256)
+      if (meanwhile) return { model: meanwhile, conversion: null }
+      await this.options.blobs.ensure()
+      const out = this.options.blobs.temporary('onnx')
+      let conversion: ConvertResult
+      try {
+        conversion = await convertFolder(source.dir, {
+          out,
+          name: catalogId,
+          ...(options.signal ? { signal: options.signal } : {}),
+          onProgress: ({ stage, done, total }) => {
+            if (stage === 'converting') options.onProgress?.(done, total)
+          },
+        })
+      } catch (error) {
+        await rm(out, { force: true })
+        throw error
+      }
+      await this.options.blobs.commit(out, (blob) => {
+        this.options.table.record({
+          sourceSha256: source.sha256,
+          converterVersion: CONVERTER_VERSION,
+          opset: conversion.opset,
+          onnxSha256: blob.sha256,
+          ops: conversion.ops,
+          durationMs: conversion.durationMs,
+          convertedAt: new Date().toISOString(),
+        })
+        this.options.models.linkConverted(catalogId, blob)
+      })
+      return { model: this.options.models.get(catalogId)!, conversion }
+    } finally {
+      lease.release()
+    }
+  }
+
+  /**
+   * Forgets the conversions of a removed archive and the model linked to them; their ONNX blobs
+   * go now when nothing else uses them (another entry with the same bytes keeps them).
+   */
+  async forget(catalogId: string, sourceSha256: string): Promise<void> {
+    const made = this.options.table.forgetSource(sourceSha256)
+    this.options.models.unlinkConverted(catalogId, made)
+    for (const sha of made) await this.options.blobs.removeUnused(sha)
+  }
+
+  /** Records a converted model's self-check with its conversion. */
+  recordSelfCheck(catalogId: string, check: ModelSelfCheck): void {
+    const source = this.source(catalogId)
+    if (source) this.options.table.setSelfCheck(source.sha256, CONVERTER_VERSION, check)
+  }
+
+  /** Links an existing conversion of `sourceSha256` (its blob still there) to the entry. */
+  private linkExisting(catalogId: string, sourceSha256: string): StoredModel | null {
+    const done = this.options.table.find(sourceSha256, CONVERTER_VERSION)
+    if (!done) return null
+    const path = this.options.blobs.blobPath(done.onnxSha256)
+    if (!existsSync(path)) return null
+    this.options.models.linkConverted(catalogId, { sha256: done.onnxSha256, path })
+    const model = this.options.models.get(catalogId)
+    // ONNX the user attached wins; the converted one still exists for when it is removed.
+    return model
+  }
+}
