@@ -469,6 +469,11 @@ export class WeightsService {
         name: folder ? `${basename(path)}.tar` : name,
       })
       if ('uploadId' in input.source) this.options.uploads.remove(input.source.uploadId)
+      temporary = null
+      lease.release()
+      // Made runnable now, as a download is; a failure here is reported again on first use.
+      if (artifact.contents?.format === 'paddle2')
+        await this.options.prepare?.(artifact).catch(() => null)
       return artifact
     } finally {
       if (temporary) await rm(temporary, { force: true })

@@ -93,6 +93,21 @@ export const en = {
       download: 'Download',
     },
     units: { percent: '%', paramsM: 'M', flopsG: 'G', sizeMB: 'MB', px: 'px', ms: 'ms' },
+    run: {
+      runnable: 'Runnable',
+      runnableTitle: 'Runs on this computer: classify and batch with it',
+      converted: 'Converted to ONNX from its downloaded Paddle inference model.',
+      attached: 'ONNX weights attached by you.',
+      classify: 'Classify with this',
+      batch: 'Batch with this',
+      checkSummary:
+        'Self-check on the sample images: {agreed} of {checked} got the class PaddleClas documents.',
+      checkRan: 'Self-check on the sample images:',
+      notYet:
+        'Not on this computer yet. Download its inference model above: the app converts it to ONNX, and then it runs here.',
+      noInference:
+        'PaddleClas publishes no inference model for it: attach an ONNX file in Classify to run it.',
+    },
     badges: {
       ssld: 'SSLD',
       deit: 'distilled',
@@ -140,6 +155,7 @@ export const en = {
       preprocess: 'Preprocessing',
       noPreprocess: 'No PaddleClas config describes this model’s preprocessing.',
       downloads: 'Downloads',
+      run: 'On this computer',
       pretrained: 'Pretrained weights',
       inference: 'Inference model',
       legacy: 'Older links',
