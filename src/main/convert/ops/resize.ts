@@ -3,8 +3,9 @@
  * of priority: SizeTensor, OutSize, the Scale tensor or `scale` attribute, then out_h/out_w. A
  * size from a scale maps coordinates by 1/scale (ONNX's `scales`), a given size by in/out
  * (`sizes`). Coordinates: align_corners → align_corners; otherwise bilinear's align_mode 0 is
- * half-pixel (negative source positions clamped, as ONNX's linear mode does) and 1 asymmetric;
- * bicubic is always half-pixel; nearest is asymmetric with floor.
+ * half-pixel (negative source positions clamped, as ONNX's linear mode does; an output axis of
+ * size 1 reads source 0) and 1 asymmetric; bicubic is always half-pixel; nearest is asymmetric
+ * with floor.
  */
 import type { GraphBuilder } from '../graphBuilder'
 import type { PaddleOp } from '../paddleOp'
@@ -25,7 +26,11 @@ function interp(op: PaddleOp, g: GraphBuilder): void {
       ? 'asymmetric'
       : mode === 'nearest'
         ? 'asymmetric'
-        : 'half_pixel'
+        : mode === 'linear'
+          ? // Paddle's ratio is 0 for an output axis of size 1, so it reads source 0 where
+            // half_pixel reads the middle; pytorch_half_pixel is half_pixel with that exception.
+            'pytorch_half_pixel'
+          : 'half_pixel'
   const attributes = {
     mode: { s: mode },
     coordinate_transformation_mode: { s: transform },
