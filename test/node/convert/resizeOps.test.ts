@@ -5,6 +5,7 @@
  * coordinates by 1/scale, not in/out), and which of the size inputs wins when several are given.
  */
 import { describe, expect, it } from 'vitest'
+import { AppError } from '../../../src/shared/errors'
 import {
   type ConvertCase,
   type Tensor,
@@ -211,5 +212,34 @@ describe('interp_v2 size priority: SizeTensor > OutSize > Scale tensor > scale >
     const y = await runInterp({ method: 'nearest', x: LARGE, attrs })
     expect(y.dims).toEqual([2, 2, 4, 6])
     expect(maxDiff(y, interp(LARGE, spec('nearest', [4, 6], false, 0, [0.6, 0.75])))).toBe(0)
+  })
+
+  it('OutSize with a scale: sized by OutSize but mapped by 1/scale, which is refused', async () => {
+    // Paddle's kernel keeps the scale's ratio when OutSize overrides the size: out 6×7 read
+    // at 0.5·dst. ONNX Resize takes sizes or scales, never both, so no Resize reproduces it.
+    const run = runInterp({
+      method: 'bilinear',
+      x: SMALL,
+      attrs: everything,
+      slots: { OutSize: { out_size: int32([6, 7]) } },
+    })
+    await expect(run).rejects.toBeInstanceOf(AppError)
+    await expect(run).rejects.toMatchObject({
+      code: 'CONVERSION_UNSUPPORTED',
+      message: expect.stringMatching(/OutSize.*scale/),
+    })
+    // What Resize with OutSize as its sizes would give (in/out) is not what Paddle gives.
+    const paddle = interp(SMALL, spec('bilinear', [6, 7], false, 0, [2, 2]))
+    expect(maxDiff(paddle, interp(SMALL, spec('bilinear', [6, 7], false, 0)))).toBeGreaterThan(0.05)
+  })
+
+  it('OutSize with a scale and align_corners converts: the ratio is then (in − 1)/(out − 1)', async () => {
+    const y = await runInterp({
+      method: 'bilinear',
+      x: SMALL,
+      attrs: { ...everything, align_corners: true },
+      slots: { OutSize: { out_size: int32([6, 7]) } },
+    })
+    expect(maxDiff(y, interp(SMALL, spec('bilinear', [6, 7], true, 0, [2, 2])))).toBeLessThan(1e-5)
   })
 })
