@@ -2,9 +2,11 @@
  * bilinear/nearest/bicubic `_interp_v2` → Resize. The output size comes from, in Paddle's order
  * of priority: SizeTensor, OutSize, the Scale tensor or `scale` attribute, then out_h/out_w. A
  * size from a scale maps coordinates by 1/scale (ONNX's `scales`), a given size by in/out
- * (`sizes`). Coordinates: align_corners → align_corners; otherwise bilinear's align_mode 0 is
- * half-pixel (negative source positions clamped, as ONNX's linear mode does) and 1 asymmetric;
- * bicubic is always half-pixel; nearest is asymmetric with floor.
+ * (`sizes`); OutSize beside a scale, which Paddle sizes by one and maps by the other, is
+ * refused. Coordinates: align_corners → align_corners; otherwise bilinear's align_mode 0 is
+ * half-pixel (negative source positions clamped, as ONNX's linear mode does; an output axis of
+ * size 1 reads source 0) and 1 asymmetric; bicubic is always half-pixel; nearest is asymmetric
+ * with floor.
  */
 import type { GraphBuilder } from '../graphBuilder'
 import type { PaddleOp } from '../paddleOp'
@@ -25,7 +27,11 @@ function interp(op: PaddleOp, g: GraphBuilder): void {
       ? 'asymmetric'
       : mode === 'nearest'
         ? 'asymmetric'
-        : 'half_pixel'
+        : mode === 'linear'
+          ? // Paddle's ratio is 0 for an output axis of size 1, so it reads source 0 where
+            // half_pixel reads the middle; pytorch_half_pixel is half_pixel with that exception.
+            'pytorch_half_pixel'
+          : 'half_pixel'
   const attributes = {
     mode: { s: mode },
     coordinate_transformation_mode: { s: transform },
@@ -42,6 +48,12 @@ function interp(op: PaddleOp, g: GraphBuilder): void {
     g.op('Reshape', [g.op('Cast', [g.read(v)], { to: { i: 7 } }), g.int64s([-1])])
   const sizeList = op.inputs('SizeTensor')
   const outSize = op.optionalInput('OutSize')
+  const scaleTensor = op.optionalInput('Scale')
+  const scale = op.floats('scale', []).filter((s) => s > 0)
+  // Paddle sizes the output by OutSize but still maps coordinates by 1/scale when a scale is
+  // also given (SizeTensor's branch reads no scale); Resize takes sizes or scales, never both.
+  if (sizeList.length === 0 && outSize && (scaleTensor || scale.length > 0) && !alignCorners)
+    op.fail('OutSize together with a scale maps coordinates by the scale, not by OutSize')
   if (sizeList.length > 0 || outSize) {
     const hw =
       sizeList.length > 0
@@ -50,8 +62,6 @@ function interp(op: PaddleOp, g: GraphBuilder): void {
     g.node('Resize', [x, '', '', sizes(hw)], [out], attributes)
     return
   }
-  const scaleTensor = op.optionalInput('Scale')
-  const scale = op.floats('scale', []).filter((s) => s > 0)
   if (scaleTensor || scale.length > 0) {
     const hw = scaleTensor
       ? // One scale stands for both axes.

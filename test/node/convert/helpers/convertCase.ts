@@ -146,3 +146,8 @@ export function maxDiff(a: Tensor, b: Tensor): number {
     max = Math.max(max, Math.abs(Number(a.data[i]) - Number(b.data[i])))
   return max
 }
+
+/** `t` fed with its first axis left open (−1) in the program, as exported models declare the batch. */
+export function batched(t: Tensor): Tensor & { programDims: number[] } {
+  return { ...t, programDims: [-1, ...t.dims.slice(1)] }
+}
