@@ -34,6 +34,24 @@ export interface Converted {
   conversion: ConvertResult | null
 }
 
+/**
+ * A catalog entry's model must take images and give scores: input [N, 3, S, S], one output of
+ * [N, classes]. Anything else converted fine but cannot run as this entry.
+ */
+function refuseNonClassifier(catalogId: string, conversion: ConvertResult): void {
+  const [input] = conversion.inputs
+  const [output] = conversion.outputs
+  const image = input?.shape.length === 4 && input.shape[1] === 3
+  const scores = output?.shape.length === 2
+  if (conversion.inputs.length === 1 && conversion.outputs.length === 1 && image && scores) return
+  const shapes = (list: ConvertResult['inputs']) =>
+    list.map((v) => `${v.name} [${v.shape.join(', ')}]`).join(', ')
+  throw new AppError(
+    'CONVERSION_UNSUPPORTED',
+    `${catalogId}'s Paddle model converted, but it is not an image classifier: it takes ${shapes(conversion.inputs)} and gives ${shapes(conversion.outputs)}, where a classifier takes [N, 3, size, size] images and gives [N, classes] scores.`,
+  )
+}
+
 export class ConversionService {
   constructor(private readonly options: ConversionServiceOptions) {}
 
@@ -102,6 +120,7 @@ export class ConversionService {
             if (stage === 'converting') options.onProgress?.(done, total)
           },
         })
+        refuseNonClassifier(catalogId, conversion)
       } catch (error) {
         await rm(out, { force: true })
         throw error

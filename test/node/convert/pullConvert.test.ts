@@ -7,6 +7,7 @@
  * archive with an operator the converter lacks is still cached, says why it cannot run, and
  * classifying it says the same; a 3-class export filed under an ImageNet entry is flagged.
  */
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CONVERTER_VERSION } from '../../../src/main/convert/convertPaddle'
@@ -69,6 +70,16 @@ describe('a pulled Paddle archive becomes runnable', () => {
     expect(first.ok).toBe(true)
     if (first.ok) expect(first.top[0]!.label).toMatch(/\w/)
     expect(result.model.catalogId).toBe(MODEL)
+
+    // Removing the archive takes its conversion with it: the row, the link and the ONNX blob.
+    const onnx = weights.core.blobs.blobPath(
+      (conversionRows(weights)[0] as unknown as { onnx_sha256: string }).onnx_sha256,
+    )
+    expect(existsSync(onnx)).toBe(true)
+    await weights.core.weights.remove(`${MODEL}:inference`)
+    expect(conversionRows(weights)).toEqual([])
+    expect(weights.core.inference.models()).toEqual([])
+    expect(existsSync(onnx)).toBe(false)
   })
 
   it('runs with `zoo classify --model` after `zoo pull`, no attach', async () => {

@@ -82,8 +82,11 @@ describe('zoo pull', () => {
     expect(run.code).toBe(0)
     expect(run.out).toBe(
       `Cached ${ID}: ${(cli.archive.length / 1024).toFixed(1)} KB, sha256 ${sha256Hex(cli.archive)}, paddle2 (3 files)\n` +
-        `  checked: MD5 (ETag); Paddle program with 3 ops, 1 parameter tensor (64.0 KB) consumed exactly`,
+        `  checked: MD5 (ETag); Paddle program with 3 ops, 1 parameter tensor (64.0 KB) consumed exactly\n` +
+        // The test archive's program is not an image classifier: cached, but it cannot run.
+        `  not runnable yet: \`zoo classify --model ${MODEL}\` says why`,
     )
+    expect(run.err).toMatch(/warning: Downloaded, but not runnable: .* is not an image classifier/)
     expect(run.err).toMatch(new RegExp(`^${ID}: done .*\\(100 %\\)$`, 'm'))
     expect(cli.server.log.map((r) => r.path)).toEqual([INFER_PATH])
   })

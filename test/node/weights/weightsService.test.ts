@@ -16,7 +16,6 @@ import { open, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Artifact } from '@shared/contract'
-import type { Database } from 'better-sqlite3'
 import { valueOf } from '../helpers/results'
 import { zooProcess } from '../helpers/runZoo'
 import { deadPid } from '../helpers/specialFiles'
@@ -84,9 +83,8 @@ describe('pull', () => {
       },
     })
     expect(sha256Hex(readFileSync(join(weights.dirs.blobs, sha)))).toBe(sha)
-    // The archive, and the ONNX the app converted it to (it is a Paddle 2 program).
-    expect(listTree(weights.dirs.blobs).sort()).toEqual([sha, ...convertedBlobs(weights)].sort())
-    expect(convertedBlobs(weights)).toHaveLength(1)
+    // Only the archive: its program is not an image classifier, so nothing was converted.
+    expect(listTree(weights.dirs.blobs)).toEqual([sha])
     expect(
       readFileSync(
         join(weights.dirs.extracted, sha, `${MODEL}_infer`, 'inference.pdiparams.info'),
@@ -446,11 +444,12 @@ describe('verify, rm and gc', () => {
       `${MODEL}:inference`,
     ])
     expect(existsSync(orphan)).toBe(false)
-    // The removed archive's conversion went with it.
     expect(listTree(weights.dirs.blobs).sort()).toEqual(
-      [...weights.rows().map((r) => r.sha256), ...convertedBlobs(weights)].sort(),
+      weights
+        .rows()
+        .map((r) => r.sha256)
+        .sort(),
     )
-    expect(convertedBlobs(weights)).toHaveLength(2)
   })
 
   it('gc clears a gone writer’s temporaries at once, a live one’s never, orphans after a grace', async () => {
@@ -586,12 +585,3 @@ describe('offline', () => {
     expect(filtered.rows.map((r) => r.id)).toEqual([OTHER_MODEL])
   })
 })
-
-/** The ONNX blobs the converter made from the cached archives. */
-function convertedBlobs(weights: { core: { db: Database } }): string[] {
-  return (
-    weights.core.db.prepare('SELECT onnx_sha256 FROM conversions').all() as {
-      onnx_sha256: string
-    }[]
-  ).map((r) => r.onnx_sha256)
-}

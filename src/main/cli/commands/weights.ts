@@ -1,4 +1,5 @@
-import type { Artifact, DownloadState } from '../../../shared/contract'
+import type { Artifact, ArtifactKind, DownloadState } from '../../../shared/contract'
+import type { AppCore } from '../../core/appCore'
 import { formatBytes } from '../../../shared/format/formatBytes'
 import { describeStructure } from '../../weights/archiveCheck'
 import { UsageError, type Command } from '../command'
@@ -66,12 +67,16 @@ Options:
     return withCore(args, io, async (core) => {
       let lastPrinted = 0
       let lastOther: number | null = null
-      let warned = false
+      let warned = ''
       const unsubscribe = core.events.on('jobs.progress', (state) => {
         if (state.job !== 'download' || json) return
-        if (state.warning && !warned) {
-          warned = true
-          io.err(`zoo pull: warning: ${state.warning}`)
+        // Warnings accumulate (a mirror's, then a conversion's): print each new one once.
+        if (state.warning && state.warning !== warned) {
+          const news = state.warning.startsWith(warned)
+            ? state.warning.slice(warned.length)
+            : state.warning
+          warned = state.warning
+          io.err(`zoo pull: warning: ${news.trim()}`)
         }
         const now = Date.now()
         const followed = state.otherProcess?.pid ?? null
@@ -104,12 +109,28 @@ Options:
         }
         const artifact = core.weights.get(`${modelId}:${kind}`)!
         io.out(json ? JSON.stringify(artifact, null, 2) : `Cached ${describeArtifact(artifact)}`)
+        const note = json ? null : runnableNote(core, artifact.modelId, kind)
+        if (note) io.out(note)
         return EXIT.ok
       } finally {
         unsubscribe()
       }
     })
   },
+}
+
+/** Whether the model now runs here (converted from its archive) and how, for pull and import. */
+function runnableNote(core: AppCore, modelId: string, kind: ArtifactKind): string | null {
+  if (kind !== 'inference') return null
+  const model = core.inference.models().find((m) => m.id === modelId)
+  if (!model) return `  not runnable yet: \`zoo classify --model ${modelId}\` says why`
+  const check = model.selfCheck
+  const checked =
+    check && check.checked > 0
+      ? `; self-check: ${check.agreed} of ${check.checked} sample images got their documented class`
+      : ''
+  const warnings = (check?.warnings ?? []).map((w) => `\n  warning: ${w}`).join('')
+  return `  runnable (${model.origin === 'converted' ? 'converted to ONNX' : 'attached ONNX'})${checked}: zoo classify --model ${modelId} IMAGE…${warnings}`
 }
 
 export const importCommand: Command = {
@@ -138,6 +159,8 @@ Options:
       if (!result.ok) return reportFailure(io, 'import', result, json)
       const artifact = result.value
       io.out(json ? JSON.stringify(artifact, null, 2) : `Imported ${describeArtifact(artifact)}`)
+      const note = json ? null : runnableNote(core, artifact.modelId, input.kind)
+      if (note) io.out(note)
       return EXIT.ok
     })
   },
