@@ -37,6 +37,7 @@ function state(patch: Partial<DownloadState>): DownloadState {
     startedAt: '2026-01-01T10:00:00.000Z',
     otherProcess: null,
     warning: null,
+    runWarning: null,
     ...patch,
   }
 }

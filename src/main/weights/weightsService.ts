@@ -186,6 +186,7 @@ export class WeightsService {
       startedAt: new Date().toISOString(),
       otherProcess: null,
       warning: mirrorWarning(url),
+      runWarning: null,
     }
     this.finished.delete(id)
     const done = this.runDownload(state, controller.signal)
@@ -271,7 +272,7 @@ export class WeightsService {
         ? `Downloaded, but not runnable: ${error.message}`
         : `Downloaded, but the conversion failed unexpectedly: ${String(error)}`,
     )
-    if (warning) state.warning = state.warning ? `${state.warning} ${warning}` : warning
+    state.runWarning = warning
   }
 
   private async runDownload(state: DownloadState, signal: AbortSignal): Promise<Artifact> {

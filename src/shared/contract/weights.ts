@@ -116,6 +116,11 @@ export interface DownloadState extends JobProgress<'download', DownloadStateName
   otherProcess: { pid: number } | null
   /** Something the user should know, e.g. that a plain-http mirror cannot be trusted. */
   warning: string | null
+  /**
+   * Once downloaded: why the model does not run here (its conversion to ONNX failed), or what
+   * its self-check on the sample images found; null when it runs and nothing is amiss.
+   */
+  runWarning: string | null
 }
 
 export interface WeightsSettings {

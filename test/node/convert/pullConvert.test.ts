@@ -60,7 +60,7 @@ describe('a pulled Paddle archive becomes runnable', () => {
     const final = weights.events.filter((e) => e.modelId === MODEL).at(-1)!
     expect(final.state).toBe('done')
     if (local!.selfCheck!.agreed < 3)
-      expect(final.warning).toMatch(/documented class for \d of 3 sample images/)
+      expect(final.runWarning).toMatch(/documented class for \d of 3 sample images/)
 
     const result = await weights.core.inference.classify({
       model: { catalogId: MODEL },
@@ -142,7 +142,7 @@ describe('a pulled Paddle archive becomes runnable', () => {
     expect(artifact.contents?.format).toBe('paddle2')
     const final = weights.events.filter((e) => e.modelId === MODEL).at(-1)!
     expect(final.state).toBe('done')
-    expect(final.warning).toMatch(
+    expect(final.runWarning).toMatch(
       /Downloaded, but not runnable: ResNet50_vd cannot be converted to ONNX yet: its operator roll is not supported/,
     )
     const failure = await weights.core.inference
@@ -157,7 +157,7 @@ describe('a pulled Paddle archive becomes runnable', () => {
     serve(weights, paddleClassifierFiles({ size: 224, classes: 3 }))
     await pullNow(weights)
     const final = weights.events.filter((e) => e.modelId === MODEL).at(-1)!
-    expect(final.warning).toMatch(
+    expect(final.runWarning).toMatch(
       /gives 3 scores per image, but its catalog entry has 1000 classes/,
     )
     const result = await weights.core.inference.classify({

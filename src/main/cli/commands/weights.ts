@@ -67,16 +67,13 @@ Options:
     return withCore(args, io, async (core) => {
       let lastPrinted = 0
       let lastOther: number | null = null
-      let warned = ''
+      const warned = new Set<string>()
       const unsubscribe = core.events.on('jobs.progress', (state) => {
         if (state.job !== 'download' || json) return
-        // Warnings accumulate (a mirror's, then a conversion's): print each new one once.
-        if (state.warning && state.warning !== warned) {
-          const news = state.warning.startsWith(warned)
-            ? state.warning.slice(warned.length)
-            : state.warning
-          warned = state.warning
-          io.err(`zoo pull: warning: ${news.trim()}`)
+        for (const warning of [state.warning, state.runWarning]) {
+          if (!warning || warned.has(warning)) continue
+          warned.add(warning)
+          io.err(`zoo pull: warning: ${warning}`)
         }
         const now = Date.now()
         const followed = state.otherProcess?.pid ?? null
