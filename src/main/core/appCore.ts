@@ -154,7 +154,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     uploads,
     ...(options.env ? { env: options.env } : {}),
     ...(options.download ? { download: options.download } : {}),
-    prepare: (artifact) => makeRunnable(artifact.modelId),
+    prepare: (artifact, signal) => makeRunnable(artifact.modelId, signal),
     forget: (artifact) => conversionService!.forget(artifact.modelId, artifact.sha256),
   })
   const conversions = new ConversionTable(db)
@@ -169,8 +169,8 @@ export function openAppCore(options: AppCoreOptions): AppCore {
    * Converts a downloaded Paddle archive and runs the result once on the sample images; returns
    * what the user should be warned of (the self-check's warnings), or null.
    */
-  const makeRunnable = async (catalogId: string): Promise<string | null> => {
-    const converted = await conversionService!.ensure(catalogId)
+  const makeRunnable = async (catalogId: string, signal?: AbortSignal): Promise<string | null> => {
+    const converted = await conversionService!.ensure(catalogId, signal ? { signal } : {})
     if (!converted) return null
     const earlier = converted.model.selfCheck
     if (!converted.conversion && earlier)
@@ -182,11 +182,14 @@ export function openAppCore(options: AppCoreOptions): AppCore {
       catalogClasses: catalogEntry(catalogId)?.classes ?? null,
       outputWidth: typeof width === 'number' ? width : null,
       classify: (paths) =>
-        inference.classify({
-          model: { catalogId },
-          images: paths.map((path) => ({ path })),
-          topk: 1,
-        }),
+        inference.classify(
+          {
+            model: { catalogId },
+            images: paths.map((path) => ({ path })),
+            topk: 1,
+          },
+          signal,
+        ),
     })
     conversionService!.recordSelfCheck(catalogId, check)
     return check.warnings.length > 0 ? check.warnings.join(' ') : null

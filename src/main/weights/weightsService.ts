@@ -57,7 +57,7 @@ export interface WeightsServiceOptions {
    * warning for the user, or null. A failure here does not fail the download: the artifact is
    * cached either way, and the warning says why it cannot run.
    */
-  prepare?: (artifact: Artifact) => Promise<string | null>
+  prepare?: (artifact: Artifact, signal?: AbortSignal) => Promise<string | null>
   /** Forgets what was made from an artifact being removed (its conversion) so that goes too. */
   forget?: (artifact: { modelId: string; sha256: string }) => Promise<void>
   /** Test seams for the downloader and unpacker (short retry delays, a failing disk). */
@@ -262,12 +262,17 @@ export class WeightsService {
   }
 
   /** Runs `prepare` on a downloaded artifact, its progress and outcome in the download's state. */
-  private async prepareDownloaded(artifact: Artifact, state: DownloadState): Promise<void> {
+  private async prepareDownloaded(
+    artifact: Artifact,
+    state: DownloadState,
+    signal: AbortSignal,
+  ): Promise<void> {
     const prepare = this.options.prepare
     if (!prepare || artifact.contents?.format !== 'paddle2') return
     state.state = 'converting'
     this.emit(state)
-    const warning = await prepare(artifact).catch((error: unknown) =>
+    // Cancelling now stops the conversion, not the download: the archive stays cached.
+    const warning = await prepare(artifact, signal).catch((error: unknown) =>
       error instanceof AppError
         ? `Downloaded, but not runnable: ${error.message}`
         : `Downloaded, but the conversion failed unexpectedly: ${String(error)}`,
@@ -329,7 +334,7 @@ export class WeightsService {
         },
       })
       await rm(`${partial}.json`, { force: true })
-      await this.prepareDownloaded(artifact, state)
+      await this.prepareDownloaded(artifact, state, signal)
       state.state = 'done'
       state.done = result.size
       state.total = result.size

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
+import { convertFolder } from '../../../src/main/convert/convertSource'
 import { zoo } from '../helpers/runZoo'
 import { tempDirForTest } from '../helpers/tempDir'
 import { paddle3Files, paddleClassifierFiles } from '../../support/paddle/modelFiles'
@@ -97,5 +98,20 @@ describe('zoo convert', () => {
     const missing = await zoo(['convert', join(dir, 'nothing')])
     expect(missing.code).toBe(1)
     expect(missing.err).toMatch(/There is no file .*nothing.*\[NOT_FOUND\]/)
+  })
+
+  it('stops when cancelled, leaving no model behind', async () => {
+    const dir = tempDirForTest('convert-cancel')
+    const folder = writeFolder(join(dir, 'Tiny_infer'), paddleClassifierFiles({ classes: 10 }))
+    const controller = new AbortController()
+    const out = join(dir, 'tiny.onnx')
+    const converting = convertFolder(folder, {
+      out,
+      signal: controller.signal,
+      // Cancelled as the first operator is converted.
+      onProgress: () => controller.abort(),
+    })
+    await expect(converting).rejects.toMatchObject({ code: 'CANCELLED' })
+    expect(readdirSync(dir)).toEqual(['Tiny_infer'])
   })
 })
