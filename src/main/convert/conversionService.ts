@@ -7,13 +7,14 @@
  * archives cached before, on first use.
  */
 import { existsSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { ModelSelfCheck } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
-import { formatBytes } from '../../shared/format/formatBytes'
 import type { ModelStore, StoredModel } from '../inference/modelStore'
 import type { Leases } from '../locks/leases'
-import type { BlobStore } from '../store/blobStore'
+import { sha256File } from '../files/sha256File'
+import { type BlobStore, blobLease } from '../store/blobStore'
 import type { ConversionTable } from '../store/conversionTable'
 import type { WeightsService } from '../weights/weightsService'
 import { CONVERTER_VERSION, type ConvertResult } from './convertPaddle'
@@ -26,7 +27,12 @@ export interface ConversionServiceOptions {
   models: ModelStore
   weights: WeightsService
   leases: Leases
+  /** Weights past which the model keeps them in a data file beside it (default: protobuf's limit). */
+  inlineLimit?: number
 }
+
+/** A converted model too large for one file: the graph, its weights beside it as MODEL_FILE.data. */
+const MODEL_FILE = 'model.onnx'
 
 export interface Converted {
   model: StoredModel
@@ -96,11 +102,6 @@ export class ConversionService {
     if (!source) return null
     const linked = this.linkExisting(catalogId, source.sha256)
     if (linked) return { model: linked, conversion: null }
-    if (source.paramBytes >= INLINE_LIMIT_BYTES)
-      throw new AppError(
-        'CONVERSION_UNSUPPORTED',
-        `${catalogId} has ${formatBytes(source.paramBytes)} of weights, past what one ONNX file can hold; the app cannot keep such a model in its cache yet. Convert it with \`zoo convert\` (which writes the weights beside the model) and run the file.`,
-      )
     const lease = await this.options.leases.acquire(`convert:${source.sha256}`, 'convert', {
       ...(options.signal ? { signal: options.signal } : {}),
     })
@@ -109,6 +110,9 @@ export class ConversionService {
       const meanwhile = this.linkExisting(catalogId, source.sha256)
       if (meanwhile) return { model: meanwhile, conversion: null }
       await this.options.blobs.ensure()
+      const inlineLimit = this.options.inlineLimit ?? INLINE_LIMIT_BYTES
+      if (source.paramBytes >= inlineLimit)
+        return await this.convertToFolder(catalogId, source, inlineLimit, options.signal)
       const out = this.options.blobs.temporary('onnx')
       let conversion: ConvertResult
       try {
@@ -153,6 +157,54 @@ export class ConversionService {
     for (const sha of made) await this.options.blobs.removeUnused(sha)
   }
 
+  /**
+   * A model past protobuf's 2 GB keeps its weights in `model.onnx.data` beside it, so it is a
+   * folder, kept as the blob store keeps extracted archives: `extracted/<SHA-256 of model.onnx>`,
+   * committed under that hash's lease, so gc cannot take it before its row exists.
+   */
+  private async convertToFolder(
+    catalogId: string,
+    source: { sha256: string; dir: string },
+    inlineLimit: number,
+    signal?: AbortSignal,
+  ): Promise<Converted> {
+    const { blobs, leases, table, models } = this.options
+    const staging = blobs.stagingPath('converted')
+    await mkdir(staging, { recursive: true })
+    try {
+      const out = join(staging, MODEL_FILE)
+      const conversion = await convertFolder(source.dir, {
+        out,
+        name: catalogId,
+        inlineLimit,
+        ...(signal ? { signal } : {}),
+      })
+      refuseNonClassifier(catalogId, conversion)
+      const sha256 = await sha256File(out)
+      const lease = await leases.acquire(blobLease(sha256), 'commit')
+      try {
+        const dir = await blobs.commitExtracted(staging, sha256, async (existing) =>
+          existsSync(join(existing, MODEL_FILE)),
+        )
+        table.record({
+          sourceSha256: source.sha256,
+          converterVersion: CONVERTER_VERSION,
+          opset: conversion.opset,
+          onnxSha256: sha256,
+          ops: conversion.ops,
+          durationMs: conversion.durationMs,
+          convertedAt: new Date().toISOString(),
+        })
+        models.linkConverted(catalogId, { sha256, path: join(dir, MODEL_FILE) })
+      } finally {
+        lease.release()
+      }
+      return { model: models.get(catalogId)!, conversion }
+    } finally {
+      await rm(staging, { recursive: true, force: true })
+    }
+  }
+
   /** Records a converted model's self-check with its conversion. */
   recordSelfCheck(catalogId: string, check: ModelSelfCheck): void {
     const source = this.source(catalogId)
@@ -163,8 +215,10 @@ export class ConversionService {
   private linkExisting(catalogId: string, sourceSha256: string): StoredModel | null {
     const done = this.options.table.find(sourceSha256, CONVERTER_VERSION)
     if (!done) return null
-    const path = this.options.blobs.blobPath(done.onnxSha256)
-    if (!existsSync(path)) return null
+    const file = this.options.blobs.blobPath(done.onnxSha256)
+    const folder = join(this.options.blobs.extractedPath(done.onnxSha256), MODEL_FILE)
+    const path = existsSync(file) ? file : existsSync(folder) ? folder : null
+    if (!path) return null
     this.options.models.linkConverted(catalogId, { sha256: done.onnxSha256, path })
     const model = this.options.models.get(catalogId)
     // ONNX the user attached wins; the converted one still exists for when it is removed.

@@ -54,6 +54,8 @@ export interface AppCoreOptions {
   desktop?: Desktop
   /** The thumbnail cache's size bound, in bytes (tests make it small). */
   thumbnailCacheBytes?: number
+  /** Weights past which a converted model keeps them in a data file beside it (tests: small). */
+  convertInlineLimit?: number
 }
 
 /** What the desktop shell does for the app that a browser page or a terminal cannot. */
@@ -164,6 +166,9 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     models: inference.modelStore,
     weights,
     leases,
+    ...(options.convertInlineLimit !== undefined
+      ? { inlineLimit: options.convertInlineLimit }
+      : {}),
   })
   /**
    * Converts a downloaded Paddle archive and runs the result once on the sample images; returns

@@ -7,7 +7,7 @@
  * archive with an operator the converter lacks is still cached, says why it cannot run, and
  * classifying it says the same; a 3-class export filed under an ImageNet entry is flagged.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CONVERTER_VERSION } from '../../../src/main/convert/convertPaddle'
@@ -167,5 +167,26 @@ describe('a pulled Paddle archive becomes runnable', () => {
     const first = result.results[0]!
     // ImageNet's names do not apply to a 3-class export: the classes are shown by index.
     expect(first.ok && first.top.length).toBe(3)
+  })
+
+  it('keeps a model past the inline limit as a folder with its weights beside it, and runs it', async () => {
+    // The limit made small: what ResNeXt101_32x48d_wsl's 3.3 GB of weights do at the real one.
+    const weights = await openWeightsCore({ convertInlineLimit: 1024 })
+    serve(weights, paddleClassifierFiles({ size: 224 }))
+    await pullNow(weights)
+    const local = weights.core.inference.models().find((m) => m.id === MODEL)!
+    expect(local.origin).toBe('converted')
+    const folder = join(weights.dirs.extracted, local.sha256)
+    expect(readdirSync(folder).sort()).toEqual(['model.onnx', 'model.onnx.data'])
+    expect(statSync(join(folder, 'model.onnx.data')).size).toBeGreaterThanOrEqual(1000 * 3 * 4)
+    const result = await weights.core.inference.classify({
+      model: { catalogId: MODEL },
+      images: [{ path: sample }],
+    })
+    expect(result.results[0]!.ok).toBe(true)
+    // Nothing left in staging; removing the archive removes the folder.
+    expect(readdirSync(weights.dirs.extracted).filter((n) => n.includes('staging'))).toEqual([])
+    await weights.core.weights.remove(`${MODEL}:inference`)
+    expect(existsSync(folder)).toBe(false)
   })
 })

@@ -4,9 +4,10 @@
  * process; the app notices, starts another and reruns what was lost (see runImages.ts).
  * Each input file is checked before it is read (files/regularFile.ts).
  */
+import { existsSync } from 'node:fs'
 import * as ort from 'onnxruntime-node'
 import { AppError, type ApiError } from '../../../shared/errors'
-import { readRegularFile } from '../../files/regularFile'
+import { readRegularFile, statRegularFile } from '../../files/regularFile'
 import { decodeImage } from '../preprocess/decodeImage'
 import { whenSharpLoads } from '../preprocess/lazySharp'
 import { runNativeInline } from '../preprocess/nativeKernels'
@@ -54,9 +55,13 @@ async function load(modelPath: string, intraOpThreads: number): Promise<ModelInf
   const started = performance.now()
   // One thread for the model: this process is one of one per core, nothing to overlap here.
   runNativeInline(intraOpThreads === 1)
-  const bytes = await readRegularFile(modelPath, 'model')
+  // A converted model past 2 GB keeps its weights in model.onnx.data beside it, which onnxruntime
+  // finds only when it opens the model by path (from bytes it has no folder to look in).
+  const external = existsSync(`${modelPath}.data`)
+  if (external) await statRegularFile(modelPath, 'model')
+  const bytes = external ? null : await readRegularFile(modelPath, 'model')
   try {
-    session = await ort.InferenceSession.create(bytes, {
+    const options: ort.InferenceSession.SessionOptions = {
       executionProviders: ['cpu'],
       intraOpNumThreads: intraOpThreads,
       interOpNumThreads: 1,
@@ -65,7 +70,10 @@ async function load(modelPath: string, intraOpThreads: number): Promise<ModelInf
       // Spinning intra-op threads keep a core busy after each run, starving the decoder that
       // prepares the next batch on the same cores.
       extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-    })
+    }
+    session = bytes
+      ? await ort.InferenceSession.create(bytes, options)
+      : await ort.InferenceSession.create(modelPath, options)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     throw new AppError(
