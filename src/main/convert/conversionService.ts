@@ -81,22 +81,13 @@ export class ConversionService {
     }
   }
 
-  /** Whether `catalogId` has a cached archive this service can make runnable. */
-  convertible(catalogId: string): boolean {
-    try {
-      return this.source(catalogId) !== null
-    } catch {
-      return false
-    }
-  }
-
   /**
    * The entry's converted model, converting its cached archive first when no conversion by this
    * converter version exists; null when the entry has no cached Paddle 2 archive.
    */
   async ensure(
     catalogId: string,
-    options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+    options: { signal?: AbortSignal } = {},
   ): Promise<Converted | null> {
     const source = this.source(catalogId)
     if (!source) return null
@@ -120,9 +111,6 @@ export class ConversionService {
           out,
           name: catalogId,
           ...(options.signal ? { signal: options.signal } : {}),
-          onProgress: ({ stage, done, total }) => {
-            if (stage === 'converting') options.onProgress?.(done, total)
-          },
         })
         refuseNonClassifier(catalogId, conversion)
       } catch (error) {
