@@ -125,7 +125,7 @@ describe('a pulled Paddle archive becomes runnable', () => {
       ],
       ops: [
         {
-          type: 'roll',
+          type: 'unique',
           inputs: { X: ['x'] },
           outputs: { Out: ['y'] },
           attrs: { shifts: attr.ints([1]) },
@@ -143,13 +143,13 @@ describe('a pulled Paddle archive becomes runnable', () => {
     const final = weights.events.filter((e) => e.modelId === MODEL).at(-1)!
     expect(final.state).toBe('done')
     expect(final.runWarning).toMatch(
-      /Downloaded, but not runnable: ResNet50_vd cannot be converted to ONNX yet: its operator roll is not supported/,
+      /Downloaded, but not runnable: ResNet50_vd cannot be converted to ONNX yet: its operator unique is not supported/,
     )
     const failure = await weights.core.inference
       .classify({ model: { catalogId: MODEL }, images: [{ path: sample }] })
       .catch((e: unknown) => e as { code: string; message: string })
     expect(failure).toMatchObject({ code: 'CONVERSION_UNSUPPORTED' })
-    expect((failure as { message: string }).message).toMatch(/roll/)
+    expect((failure as { message: string }).message).toMatch(/unique/)
   })
 
   it('warns when the export’s output width is not the catalog entry’s class count', async () => {

@@ -23,13 +23,13 @@ describe('unsupported operators', () => {
       ops: [
         { type: 'relu', inputs: { X: ['x'] }, outputs: { Out: ['a'] } },
         {
-          type: 'roll',
+          type: 'unique',
           inputs: { X: ['a'] },
           outputs: { Out: ['b'] },
           attrs: { shifts: attr.longs([1n]), axis: attr.longs([2n]) },
         },
         {
-          type: 'roll',
+          type: 'unique',
           inputs: { X: ['b'] },
           outputs: { Out: ['c'] },
           attrs: { shifts: attr.longs([-1n]), axis: attr.longs([3n]) },
@@ -65,10 +65,10 @@ describe('unsupported operators', () => {
     const { code, message, details } = error as AppError
     expect(code).toBe('CONVERSION_UNSUPPORTED')
     expect(message).toContain('PPLCNet_x1_0')
-    expect(message).toContain('roll (×2)')
+    expect(message).toContain('unique (×2)')
     expect(message).toMatch(/\bwhere\b/)
     expect(message).toContain('2 of its operator types')
-    expect(details).toEqual({ unsupported: { roll: 2, where: 1 } })
+    expect(details).toEqual({ unsupported: { unique: 2, where: 1 } })
     expect(existsSync(out)).toBe(false)
   })
 })

@@ -3,6 +3,7 @@ import type { OpTable } from '../opTable'
 import { activationOps } from './activation'
 import { convOps } from './conv'
 import { elementwiseOps } from './elementwise'
+import { indexingOps } from './indexing'
 import { layoutOps } from './layout'
 import { linearOps } from './linear'
 import { normalizationOps } from './normalization'
@@ -14,6 +15,7 @@ export const opConverters: OpTable = {
   ...activationOps,
   ...convOps,
   ...elementwiseOps,
+  ...indexingOps,
   ...layoutOps,
   ...linearOps,
   ...normalizationOps,
