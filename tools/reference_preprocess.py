@@ -4,10 +4,11 @@
 OpenCV, the libraries PaddleClas itself uses. Tests compare the app's tensors with these.
 
 Usage: reference_preprocess.py PLAN_JSON IMAGE OUT
-  PLAN_JSON  a preprocessing plan as JSON text (colorOrder, resize {mode, size, interpolation},
-             cropSize, scale, mean, std), the same shape as the app's PreprocessPlan
+  PLAN_JSON  a preprocessing plan as JSON text (colorOrder, resize {mode, size, interpolation,
+             library cv2|pil}, cropSize, scale, mean, std), the same shape as the app's PreprocessPlan
   OUT        file to write the float32 CHW tensor to (little-endian, C order)
-Prints the tensor's shape as JSON. Needs Debian's python3-opencv and python3-numpy.
+Prints the tensor's shape as JSON. Needs Debian's python3-opencv and python3-numpy, and
+python3-pil for plans that resize with Pillow.
 """
 import json
 import sys
@@ -22,6 +23,9 @@ INTERPOLATIONS = {
     "area": cv2.INTER_AREA,
     "lanczos": cv2.INTER_LANCZOS4,
 }
+
+# Pillow's Image.Resampling values, as PaddleClas maps its names for backend: pil.
+PIL_INTERPOLATIONS = {"nearest": 0, "lanczos": 1, "bilinear": 2, "bicubic": 3, "box": 4, "hamming": 5}
 
 
 def decode(path, color_order):
@@ -40,6 +44,12 @@ def resize(image, spec):
         target = (int(round(width * percent)), int(round(height * percent)))
     else:
         target = (spec["size"], spec["size"])
+    if spec.get("library", "cv2") == "pil":
+        # PaddleClas's ResizeImage with backend: pil resizes the decoded array with Pillow.
+        from PIL import Image
+
+        resample = PIL_INTERPOLATIONS[spec["interpolation"]]
+        return np.asarray(Image.fromarray(image).resize(target, resample))
     return cv2.resize(image, target, interpolation=INTERPOLATIONS[spec["interpolation"]])
 
 

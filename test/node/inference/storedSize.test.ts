@@ -1,6 +1,6 @@
 /**
  * storedSize reads a JPEG's or PNG's format and stored size from its header; decodeImage reports
- * them instead of asking libvips. Checked against sharp's own metadata() on files of every kind
+ * them instead of asking libvips, and a JPEG's component count (4 is CMYK). Checked against sharp's own metadata() on files of every kind
  * sharp writes (JPEG: baseline, progressive, greyscale, CMYK, 4:4:4 with optimised tables, EXIF
  * orientation, an ICC profile; PNG: 8- and 16-bit, grey, alpha, palette, interlaced), and refused
  * (null, so decodeImage asks libvips) for other formats and headers it cannot read.
@@ -67,7 +67,10 @@ describe('jpegSize', () => {
       expect(meta.format).toBe(format)
       expect(meta.orientation).toBe(j.orientation)
       if (j.icc) expect(meta.icc).toBeDefined()
-      expect(storedSize(bytes)).toEqual({ format, width: meta.width, height: meta.height })
+      const stored = storedSize(bytes)
+      expect(stored).toMatchObject({ format, width: meta.width, height: meta.height })
+      // A JPEG's components as libvips counts its channels (4 for CMYK).
+      expect(stored?.jpegComponents).toBe(format === 'jpeg' ? meta.channels : undefined)
       // decodeImage reports it as the stored size; the pixels come out oriented.
       const decoded = await decodeImage(bytes)
       expect({
@@ -95,10 +98,12 @@ describe('jpegSize', () => {
     const frame = jpeg.indexOf(Buffer.from([0xff, 0xc0]))
     expect(frame).toBeGreaterThan(2)
     expect(storedSize(jpeg.subarray(0, frame + 4))).toBeNull()
-    expect(storedSize(jpeg.subarray(0, frame + 9))).toEqual({
+    expect(storedSize(jpeg.subarray(0, frame + 9))).toBeNull()
+    expect(storedSize(jpeg.subarray(0, frame + 10))).toEqual({
       format: 'jpeg',
       width: 50,
       height: 40,
+      jpegComponents: 3,
     })
     // Garbage after the start-of-image marker, and a frame of height 0 (given later by DNL).
     expect(storedSize(Uint8Array.from([0xff, 0xd8, 0x12, 0x34, 0x56, 0x78]))).toBeNull()

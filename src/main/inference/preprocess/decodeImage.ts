@@ -1,11 +1,15 @@
 /**
  * Image bytes → 8-bit RGB pixels, as PaddleClas's `cv2.imdecode(…, IMREAD_COLOR)` sees them:
- * EXIF orientation applied, alpha dropped, greyscale/CMYK/16-bit turned into 8-bit sRGB. Bad
+ * EXIF orientation applied, alpha dropped, greyscale/16-bit turned into 8-bit sRGB, CMYK by
+ * OpenCV's formula, BMP by our own reader (bmpImage.ts). Bad
  * input becomes a typed error that says what is wrong, never a grey image. Plain JPEGs (most
  * photos) go through libjpeg-turbo natively when the addon is built (nativeKernels.ts), the rest
  * and every error through sharp; both give the same pixels.
  */
+import type { Sharp } from 'sharp'
 import { AppError } from '../../../shared/errors'
+import { decodeBmp, isBmp } from './bmpImage'
+import { cmykToRgb } from './cmykToRgb'
 import type { RawImage } from './cvResizeLinear'
 import { lazySharp } from './lazySharp'
 import { nativeCalls } from './nativeKernels'
@@ -26,7 +30,7 @@ function classify(error: unknown, what: string): AppError {
   if (/unsupported image format|bad seek|not a known file format/i.test(message)) {
     return new AppError(
       'IMAGE_UNSUPPORTED',
-      `${what} is not an image Zoo Explorer can read (JPEG, PNG, WebP, TIFF, GIF, AVIF).`,
+      `${what} is not an image Zoo Explorer can read (JPEG, PNG, BMP, WebP, TIFF, GIF, AVIF).`,
     )
   }
   if (/pixel limit/i.test(message)) {
@@ -62,7 +66,33 @@ async function decodeNatively(bytes: Uint8Array): Promise<DecodedImage | null> {
 
 export async function decodeImage(bytes: Uint8Array, what = 'The image'): Promise<DecodedImage> {
   if (bytes.length === 0) throw new AppError('IMAGE_EMPTY', `${what} is empty (0 bytes).`)
+  if (isBmp(bytes)) return bmpImage(bytes, what)
   return (await decodeNatively(bytes)) ?? decodeWithSharp(bytes, what)
+}
+
+/** libvips has no BMP loader; OpenCV reads BMPs, so PaddleClas users feed them. */
+function bmpImage(bytes: Uint8Array, what: string): DecodedImage {
+  const { data, width, height } = decodeBmp(bytes, what, MAX_INPUT_PIXELS)
+  const size = { originalWidth: width, originalHeight: height }
+  return { data, width, height, channels: 3, format: 'bmp', ...size }
+}
+
+/** A CMYK JPEG's four channels as libvips decodes them, turned into RGB as OpenCV does. */
+async function cmykJpeg(input: Sharp): Promise<RawImage> {
+  const { data, info } = await input
+    .rotate()
+    .pipelineColourspace('cmyk')
+    .toColourspace('cmyk')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true })
+  if (info.channels !== 4) throw new Error(`a CMYK JPEG decoded to ${info.channels} channels`)
+  const pixels = info.width * info.height
+  return {
+    data: cmykToRgb(data, pixels),
+    width: info.width,
+    height: info.height,
+    channels: 3,
+  }
 }
 
 /** Every format, every colour space, EXIF rotation, and the words for what is wrong. */
@@ -76,7 +106,13 @@ export async function decodeWithSharp(bytes: Uint8Array, what: string): Promise<
       ignoreIcc: true,
     })
     // A JPEG's or PNG's stored size is in its header: one native call per image instead of two.
-    const meta = storedSize(bytes) ?? (await input.metadata())
+    const stored = storedSize(bytes)
+    const meta = stored ?? (await input.metadata())
+    const size = { originalWidth: meta.width ?? 0, originalHeight: meta.height ?? 0 }
+    if (stored?.jpegComponents === 4) {
+      const image = await cmykJpeg(input)
+      return { ...image, format: 'jpeg', ...size }
+    }
     const { data, info } = await input
       .rotate()
       .removeAlpha()

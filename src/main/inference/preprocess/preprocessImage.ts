@@ -1,8 +1,8 @@
 /**
  * The PaddleClas inference preprocessing on decoded pixels: resize (short side or exact), centre
- * crop, scale, mean/std, HWC → CHW, in float32 arithmetic like NumPy's. OpenCV-bilinear plans
- * are reproduced bit for bit, in one pass that computes only the crop and writes the tensor;
- * other resamplers are approximated with libvips and say so.
+ * crop, scale, mean/std, HWC → CHW, in float32 arithmetic like NumPy's. OpenCV-bilinear and
+ * Pillow (bilinear, bicubic, lanczos) plans are reproduced bit for bit, computing only the crop
+ * and writing the tensor; other resamplers are approximated with libvips and say so.
  */
 import type { Interpolation } from '../../../shared/catalog/types'
 import { AppError } from '../../../shared/errors'
@@ -11,7 +11,8 @@ import { lazySharp } from './lazySharp'
 import { cachedLinearTables, type LinearTables, type Region } from './linearResizeTables'
 import { nativeCalls } from './nativeKernels'
 import { normalizeTable } from './normalizeTable'
-import { isExactResize, type PreprocessPlan } from './preprocessPlan'
+import { pilResizeToChw } from './pilResample'
+import { resizeMethod, type PreprocessPlan } from './preprocessPlan'
 import { roundHalfEven } from './roundHalfEven'
 
 /** PaddleClas ResizeImage: the size the image is resized to. */
@@ -113,7 +114,7 @@ async function exactResizeToChw(
 
 export interface PreprocessedImage {
   tensor: Float32Array
-  /** True when the resize is reproduced exactly (OpenCV bilinear), false when approximated. */
+  /** True when the resize is reproduced exactly (OpenCV bilinear, Pillow's convolutions), false when approximated. */
   exact: boolean
   resizedWidth: number
   resizedHeight: number
@@ -134,27 +135,31 @@ export async function preprocessImage(
   if (image.channels !== 3) {
     throw new RangeError(`preprocessing takes 3-channel pixels, not ${image.channels}`)
   }
-  const exact = isExactResize(plan)
+  const method = resizeMethod(plan)
   const channels = normalizeTable(plan)
-  const tensor = exact
-    ? await exactResizeToChw(
-        image,
-        cachedLinearTables(image.width, image.height, 3, resized.width, resized.height, region),
-        channels,
-      )
-    : normalizeToChw(
-        await approximateResize(
-          image,
-          resized.width,
-          resized.height,
-          region,
-          plan.resize.interpolation,
-        ),
-        channels,
-      )
+  const { interpolation } = plan.resize
+  let tensor: Float32Array
+  if (method === 'cv2') {
+    tensor = await exactResizeToChw(
+      image,
+      cachedLinearTables(image.width, image.height, 3, resized.width, resized.height, region),
+      channels,
+    )
+  } else if (method === 'pil') {
+    tensor = pilResizeToChw(image, resized.width, resized.height, region, interpolation, channels)
+  } else {
+    const pixels = await approximateResize(
+      image,
+      resized.width,
+      resized.height,
+      region,
+      interpolation,
+    )
+    tensor = normalizeToChw(pixels, channels)
+  }
   return {
     tensor,
-    exact,
+    exact: method !== 'approximate',
     resizedWidth: resized.width,
     resizedHeight: resized.height,
   }

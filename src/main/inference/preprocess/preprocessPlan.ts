@@ -5,6 +5,7 @@
  */
 import type { Interpolation, Preprocess } from '../../../shared/catalog/types'
 import { AppError } from '../../../shared/errors'
+import { isPilConvolution } from './pilResample'
 
 export interface PreprocessPlan {
   colorOrder: 'RGB' | 'BGR'
@@ -84,7 +85,10 @@ export function planFromInputSize(
   }
 }
 
-/** Whether our pipeline reproduces the plan's resize bit for bit (OpenCV bilinear) or approximates it. */
-export function isExactResize(plan: PreprocessPlan): boolean {
-  return plan.resize.library === 'cv2' && plan.resize.interpolation === 'bilinear'
+/** How the resize is done: OpenCV's bilinear or Pillow's convolutions to the bit, else approximated. */
+export function resizeMethod(plan: PreprocessPlan): 'cv2' | 'pil' | 'approximate' {
+  const { library, interpolation } = plan.resize
+  if (library === 'cv2' && interpolation === 'bilinear') return 'cv2'
+  if (library === 'pil' && isPilConvolution(interpolation)) return 'pil'
+  return 'approximate'
 }

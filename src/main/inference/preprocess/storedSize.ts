@@ -10,6 +10,8 @@ export interface StoredSize {
   format: 'jpeg' | 'png'
   width: number
   height: number
+  /** A JPEG's colour components (4: CMYK or YCCK). */
+  jpegComponents?: number
 }
 
 /** Start-of-frame markers: C0–CF except DHT (C4), JPG (C8) and DAC (CC). */
@@ -39,10 +41,11 @@ function jpegSize(bytes: Uint8Array): StoredSize | null {
     const length = (bytes[i + 2]! << 8) | bytes[i + 3]!
     if (length < 2) return null
     if (isFrameMarker(marker)) {
-      if (i + 9 > bytes.length) return null
+      if (i + 10 > bytes.length) return null
       const height = (bytes[i + 5]! << 8) | bytes[i + 6]!
       const width = (bytes[i + 7]! << 8) | bytes[i + 8]!
-      return height > 0 && width > 0 ? { format: 'jpeg', width, height } : null
+      const jpegComponents = bytes[i + 9]!
+      return height > 0 && width > 0 ? { format: 'jpeg', width, height, jpegComponents } : null
     }
     if (marker === 0xda || marker === 0xd9) return null // a scan or the end before any frame
     i += 2 + length

@@ -27,10 +27,23 @@ export function havePythonReference(what: string): boolean {
   return true
 }
 
+/** Whether Pillow is there too (the reference of plans that resize with `library: pil`). */
+export function havePillowReference(what: string): boolean {
+  if (!havePythonReference(what)) return false
+  const probe = spawnSync(PYTHON, ['-c', 'import PIL.Image'], { encoding: 'utf8' })
+  if (probe.error || probe.status !== 0) {
+    console.warn(
+      `skipping ${what}: ${PYTHON} cannot import PIL; install python3-pil (apt) to run them`,
+    )
+    return false
+  }
+  return true
+}
+
 /** The plan fields the reference reads (a PreprocessPlan has them all). */
 export interface ReferencePlan {
   colorOrder: 'RGB' | 'BGR'
-  resize: { mode: 'shortSide' | 'exact'; size: number; interpolation: string }
+  resize: { mode: 'shortSide' | 'exact'; size: number; interpolation: string; library?: string }
   cropSize: number | null
   scale: number
   mean: readonly number[]
