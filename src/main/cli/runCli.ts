@@ -12,6 +12,7 @@ import { attachCommand } from './commands/attach'
 import { batchCommand } from './commands/batch'
 import { classifyCommand } from './commands/classify'
 import { convertCommand } from './commands/convert'
+import { preprocessCommand } from './commands/preprocess'
 import { exportCommand } from './commands/exportChart'
 import { infoCommand } from './commands/info'
 import { modelCommand } from './commands/model'
@@ -28,6 +29,7 @@ export const commands: readonly Command[] = [
   batchCommand,
   attachCommand,
   convertCommand,
+  preprocessCommand,
   pullCommand,
   importCommand,
   cacheCommand,

@@ -237,6 +237,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'inference.attach': (request) => inference.attach(request),
     'inference.detach': ({ model }) => ({ removed: inference.detach(model) }),
     'inference.classify': (request, context) => inference.classify(request, context.signal),
+    'inference.preprocess': async (request) => (await inference.preprocess(request)).view,
     'weights.list': () => weights.list(),
     'weights.pull': async (request) => {
       const { state, done } = weights.pull(request)

@@ -13,9 +13,10 @@ import type {
   ImageRef,
   LocalModel,
   ModelRef,
+  ModelInput,
   PreprocessOverrides,
 } from '../../shared/contract'
-import { attachInput, classifyInput } from '../../shared/contract'
+import { attachInput, classifyInput, preprocessInput } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
 import type { CatalogService } from '../catalog/catalogService'
 import type { UploadStore } from '../uploads/uploadStore'
@@ -28,6 +29,8 @@ import { imageModelShape, type ImageModelShape } from './host/validateModel'
 import { HostPool, type HostShape, type ModelTarget } from './hostPool'
 import type { ModelStore, StoredModel } from './modelStore'
 import { runImages } from './runImages'
+import { decodeImage } from './preprocess/decodeImage'
+import { modelInput, type ModelInputTensor } from './preprocess/modelInput'
 import { parseLabelFile, toProbabilities, topK } from './postprocess'
 import {
   planFromCatalog,
@@ -103,7 +106,7 @@ export class InferenceService {
         target: { key: `path:${ref.path}`, path: ref.path, label: basename(ref.path) },
         id: ref.path,
         catalogId: null,
-        plan: (shape) => planFromInputSize(shape.inputSize ?? 224, overrides),
+        plan: (shape) => planFromInputSize(shape?.inputSize ?? 224, overrides),
         labels: (classes) =>
           fileLabels ?? (classes === 1000 ? this.options.imagenetLabels() : null),
       }
@@ -141,6 +144,37 @@ export class InferenceService {
       path: this.options.uploads.path(image.uploadId),
       label: image.name ?? `upload ${image.uploadId}`,
     }
+  }
+
+  /**
+   * The tensor a model gets for one image, and its plan. A catalog entry needs no weights here
+   * (its plan is the catalog's); a model file is loaded once to learn its input size.
+   */
+  async preprocess(rawInput: unknown): Promise<ModelInputTensor> {
+    const input = preprocessInput.parse(rawInput)
+    const { model: ref } = input
+    let model: ModelInput['model']
+    let plan: PreprocessPlan
+    if ('catalogId' in ref && !this.options.store.get(ref.catalogId)) {
+      const entry = this.catalogPlan(ref.catalogId)
+      model = { id: ref.catalogId, name: entry.name }
+      plan = entry.plan
+    } else {
+      const resolved = await this.resolve(ref, input.preprocess)
+      const shape = 'path' in ref ? (await this.pool.get(resolved.target)).loaded.shape : null
+      model = { id: resolved.id, name: resolved.target.label }
+      plan = resolved.plan(shape)
+      if (shape?.inputSize != null && shape.inputSize !== plan.inputSize) {
+        throw new AppError(
+          'MODEL_INPUT_UNSUPPORTED',
+          `The ONNX file takes ${shape.inputSize}×${shape.inputSize} images, but this preprocessing makes ${plan.inputSize}×${plan.inputSize}.`,
+        )
+      }
+    }
+    const image = this.hostImage(input.image, 0)
+    const bytes = await readRegularFile(image.path, 'image')
+    const decoded = await decodeImage(bytes, `“${image.label ?? basename(image.path)}”`)
+    return modelInput(decoded, plan, model)
   }
 
   /** Classifies the images; `signal` stops it (CANCELLED) between and inside model runs. */
@@ -432,7 +466,8 @@ interface Resolved {
   /** The id results report: the stored model's id, or the path given. */
   id: string
   catalogId: string | null
-  plan: (shape: ImageModelShape) => PreprocessPlan
+  /** Null when the model is not loaded (a catalog or custom model's plan does not need it). */
+  plan: (shape: ImageModelShape | null) => PreprocessPlan
   labels: (classes: number) => string[] | null
 }
 

@@ -17,6 +17,8 @@ import { chartExportInput, type ChartExportResult } from './charts'
 import {
   attachInput,
   classifyInput,
+  preprocessInput,
+  type ModelInput,
   detachInput,
   type ClassifyResult,
   type LocalModel,
@@ -79,6 +81,7 @@ export const requestChannels = {
   'inference.attach': { input: attachInput, output: returns<LocalModel>() },
   'inference.detach': { input: detachInput, output: returns<{ removed: boolean }>() },
   'inference.classify': { input: classifyInput, output: returns<ClassifyResult>() },
+  'inference.preprocess': { input: preprocessInput, output: returns<ModelInput>() },
   'weights.list': { input: noInput, output: returns<WeightsOverview>() },
   'weights.pull': { input: pullInput, output: returns<DownloadState>() },
   'weights.cancel': { input: artifactIdInput, output: returns<{ cancelled: boolean }>() },

@@ -46,6 +46,51 @@ export const classifyInput = z
   .strict()
 export type ClassifyInput = z.input<typeof classifyInput>
 
+/** What a model is given for an image: `zoo preprocess` and Classify's "What the model sees". */
+export const preprocessInput = z
+  .object({
+    model: modelRef,
+    image: imageRef,
+    /** For a model given by path, as classify takes them. */
+    preprocess: preprocessOverrides.optional(),
+  })
+  .strict()
+export type PreprocessInput = z.input<typeof preprocessInput>
+
+/** What to do to an image before a model sees it (PaddleClas's Infer.transforms, as data). */
+export interface PreprocessPlan {
+  colorOrder: 'RGB' | 'BGR'
+  resize: {
+    mode: 'shortSide' | 'exact'
+    size: number
+    interpolation: 'bilinear' | 'bicubic' | 'nearest' | 'area' | 'lanczos'
+    library: 'cv2' | 'pil'
+  }
+  cropSize: number | null
+  scale: number
+  mean: [number, number, number]
+  std: [number, number, number]
+  /** Side of the square tensor the model receives. */
+  inputSize: number
+}
+
+export interface ModelInput {
+  model: { id: string; name: string }
+  plan: PreprocessPlan
+  /** Whose resize was reproduced to the bit (OpenCV's or Pillow's), or an approximation. */
+  resize: 'cv2' | 'pil' | 'approximate'
+  image: { width: number; height: number; format: string }
+  resized: { width: number; height: number }
+  /** The centre crop's place in the resized image (null: no crop). */
+  crop: { x: number; y: number; width: number; height: number } | null
+  /** NCHW, float32. */
+  shape: [1, 3, number, number]
+  /** Per tensor plane, in the plan's colour order. */
+  planes: { min: number; max: number; mean: number }[]
+  /** The tensor turned back into 8-bit pixels (× std + mean, ÷ scale), RGB, as a PNG data URL. */
+  picture: string
+}
+
 export const attachInput = z
   .object({
     source: z.union([

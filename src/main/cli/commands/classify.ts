@@ -4,6 +4,7 @@ import type {
   ClassifyInput,
   ClassifyResult,
   ModelRef,
+  PreprocessOverrides,
 } from '../../../shared/contract'
 import { parseShard } from '../../batch/shard'
 import { exitStatusOfJob, followJob, summaryText } from '../batchForeground'
@@ -44,11 +45,11 @@ function modelArgs(values: ParsedArgs['values']): string[] {
   return models
 }
 
-export function classifyInputFromArgs({ values, positionals }: ParsedArgs): ClassifyInput {
-  const models = modelArgs(values)
-  if (models.length > 1)
-    throw new UsageError('Several --model are for folders (--dir): classify images with one.')
-  const ref = modelRefFromArg(models[0]!)
+/** --resize/--crop/--mean/--std/--bgr, which only a model given as a file takes. */
+export function preprocessOverridesFromArgs(
+  values: ParsedArgs['values'],
+  ref: ModelRef,
+): { preprocess?: PreprocessOverrides } {
   const preprocess = {
     resizeShort: integer(values.resize, '--resize'),
     crop: integer(values.crop, '--crop'),
@@ -62,11 +63,19 @@ export function classifyInputFromArgs({ values, positionals }: ParsedArgs): Clas
       '--resize/--crop/--mean/--std/--bgr apply only to a model given as an .onnx file.',
     )
   }
+  return given ? { preprocess: JSON.parse(JSON.stringify(preprocess)) as PreprocessOverrides } : {}
+}
+
+export function classifyInputFromArgs({ values, positionals }: ParsedArgs): ClassifyInput {
+  const models = modelArgs(values)
+  if (models.length > 1)
+    throw new UsageError('Several --model are for folders (--dir): classify images with one.')
+  const ref = modelRefFromArg(models[0]!)
   return {
     model: ref,
     images: positionals.map((path) => ({ path })),
     topk: integer(values.topk, '--topk') ?? 5,
-    ...(given ? { preprocess: JSON.parse(JSON.stringify(preprocess)) as typeof preprocess } : {}),
+    ...preprocessOverridesFromArgs(values, ref),
     ...(values.labels ? { labelsPath: String(values.labels) } : {}),
   }
 }

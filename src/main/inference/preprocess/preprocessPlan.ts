@@ -4,24 +4,11 @@
  * ONNX file's input shape (plus overrides) for models attached by hand.
  */
 import type { Interpolation, Preprocess } from '../../../shared/catalog/types'
+import type { PreprocessPlan } from '../../../shared/contract/inference'
 import { AppError } from '../../../shared/errors'
 import { isPilConvolution } from './pilResample'
 
-export interface PreprocessPlan {
-  colorOrder: 'RGB' | 'BGR'
-  resize: {
-    mode: 'shortSide' | 'exact'
-    size: number
-    interpolation: Interpolation
-    library: 'cv2' | 'pil'
-  }
-  cropSize: number | null
-  scale: number
-  mean: [number, number, number]
-  std: [number, number, number]
-  /** Side of the square tensor the model receives. */
-  inputSize: number
-}
+export type { PreprocessPlan }
 
 export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406]
 export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225]
