@@ -198,6 +198,31 @@ test.describe('classify view', () => {
     await fitViewport(page)
     await page.screenshot({ path: 'test-results/classify.png' })
 
+    // "What the model sees": the input as a picture, the steps of MobileNetV2's plan, the planes,
+    // and the zoo command that writes the exact tensor.
+    await first.getByTestId('result-inspect').click()
+    const input = page.getByTestId('model-input-dialog')
+    await expect(input.getByTestId('model-input-steps')).toContainText(
+      'Resize short side to 256 (bilinear, OpenCV’s, reproduced to the bit) → 341 × 256',
+    )
+    await expect(input.getByTestId('model-input-steps')).toContainText(
+      'Centre crop 224 × 224 at x 58, y 16',
+    )
+    await expect(input.getByTestId('model-input-planes').locator('tbody tr')).toHaveCount(3)
+    await expect
+      .poll(() =>
+        input
+          .getByTestId('model-input-picture')
+          .evaluate((img: HTMLImageElement) => img.naturalWidth),
+      )
+      .toBe(224)
+    await expect(input.getByTestId('model-input-command')).toHaveText(
+      `zoo preprocess --model MobileNetV2 "${expected[0].file}" --out "${expected[0].file.replace(/\.jpeg$/, '')}.npy"`,
+    )
+    await page.screenshot({ path: 'test-results/classify-model-input.png' })
+    await page.keyboard.press('Escape')
+    await expect(input).toHaveCount(0)
+
     // The link opens the model's detail panel, and the URL says so.
     await page.getByTestId('model-details').click()
     await expect(page.getByTestId('model-detail')).toBeVisible()
