@@ -463,6 +463,246 @@ static napi_value resize_sync(napi_env env, napi_callback_info info) {
 }
 
 /* ---------------------------------------------------------------------------------------------- */
+/* Pillow's convolution resize of pilResample.ts, fused with the crop and the levels table */
+
+typedef struct {
+  const int32_t *first, *count, *weights;
+  uint32_t size; /* weights per output index; 0: no pass on this axis */
+} Taps;
+
+enum { P_SOURCE, P_HFIRST, P_HCOUNT, P_HWEIGHTS, P_VFIRST, P_VCOUNT, P_VWEIGHTS, P_LEVELS, P_OUT,
+       P_ARRAYS };
+
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref refs[P_ARRAYS];
+  int nrefs;
+  const uint8_t *source;
+  uint32_t stride;
+  Taps h, v;
+  uint32_t x, y, width, height;
+  const float *levels;
+  float *out;
+  uint32_t planes[3];
+  int ran;
+} PilJob;
+
+#define PIL_BITS 22
+
+static inline uint8_t pil_clip8(int32_t sum) {
+  const int32_t v = sum >> PIL_BITS;
+  return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v;
+}
+
+static void pil_execute(napi_env env, void *data) {
+  (void)env;
+  PilJob *job = data;
+  const uint32_t cw = job->width, ch = job->height, temp_stride = cw * 3;
+  const uint32_t row_from = job->v.size ? (uint32_t)job->v.first[0] : job->y;
+  const uint32_t row_to =
+      job->v.size ? (uint32_t)(job->v.first[ch - 1] + job->v.count[ch - 1]) : job->y + ch;
+  const uint32_t rows = row_to - row_from;
+  uint8_t *temp = malloc((size_t)rows * temp_stride);
+  if (!temp) return;
+  for (uint32_t y = 0; y < rows; y++) {
+    const uint8_t *src = job->source + (size_t)(row_from + y) * job->stride;
+    uint8_t *out = temp + (size_t)y * temp_stride;
+    if (!job->h.size) {
+      memcpy(out, src + (size_t)job->x * 3, temp_stride);
+      continue;
+    }
+    for (uint32_t x = 0; x < cw; x++) {
+      int32_t s0 = 1 << (PIL_BITS - 1), s1 = s0, s2 = s0;
+      const uint8_t *p = src + (size_t)job->h.first[x] * 3;
+      const int32_t *k = job->h.weights + (size_t)x * job->h.size;
+      const int32_t n = job->h.count[x];
+      for (int32_t t = 0; t < n; t++, p += 3) {
+        s0 += p[0] * k[t];
+        s1 += p[1] * k[t];
+        s2 += p[2] * k[t];
+      }
+      *out++ = pil_clip8(s0);
+      *out++ = pil_clip8(s1);
+      *out++ = pil_clip8(s2);
+    }
+  }
+  const uint32_t plane = cw * ch;
+  float *out0 = job->out + job->planes[0] * plane;
+  float *out1 = job->out + job->planes[1] * plane;
+  float *out2 = job->out + job->planes[2] * plane;
+  const float *levels = job->levels;
+  for (uint32_t y = 0; y < ch; y++) {
+    const uint32_t o = y * cw;
+    if (!job->v.size) {
+      const uint8_t *p = temp + (size_t)(job->y - row_from + y) * temp_stride;
+      for (uint32_t x = 0; x < cw; x++, p += 3) {
+        out0[o + x] = levels[p[0]];
+        out1[o + x] = levels[256 + p[1]];
+        out2[o + x] = levels[512 + p[2]];
+      }
+      continue;
+    }
+    const uint8_t *start = temp + (size_t)(job->v.first[y] - row_from) * temp_stride;
+    const int32_t *k = job->v.weights + (size_t)y * job->v.size;
+    const int32_t n = job->v.count[y];
+    for (uint32_t x = 0; x < cw; x++) {
+      int32_t s0 = 1 << (PIL_BITS - 1), s1 = s0, s2 = s0;
+      const uint8_t *p = start + x * 3;
+      for (int32_t t = 0; t < n; t++, p += temp_stride) {
+        s0 += p[0] * k[t];
+        s1 += p[1] * k[t];
+        s2 += p[2] * k[t];
+      }
+      out0[o + x] = levels[pil_clip8(s0)];
+      out1[o + x] = levels[256 + pil_clip8(s1)];
+      out2[o + x] = levels[512 + pil_clip8(s2)];
+    }
+  }
+  free(temp);
+  job->ran = 1;
+}
+
+static void pil_complete(napi_env env, napi_status status, void *data) {
+  PilJob *job = data;
+  napi_value result;
+  if (status == napi_ok && job->ran) {
+    napi_get_undefined(env, &result);
+    napi_resolve_deferred(env, job->deferred, result);
+  } else {
+    napi_value message;
+    napi_create_string_utf8(env, "the resize could not run (out of memory)", NAPI_AUTO_LENGTH,
+                            &message);
+    napi_create_error(env, NULL, message, &result);
+    napi_reject_deferred(env, job->deferred, result);
+  }
+  for (int i = 0; i < job->nrefs; i++) napi_delete_reference(env, job->refs[i]);
+  napi_delete_async_work(env, job->work);
+  free(job);
+}
+
+/* Whether every window stays inside the source and every sum inside int32 (weights of a window
+ * sum to 1 << 22 give or take rounding; their absolute values stay under 2 << 22). */
+static int taps_fit(const Taps *t, uint32_t outputs, uint32_t in_size, const size_t counts[3]) {
+  if (counts[0] != outputs || counts[1] != outputs || counts[2] != (size_t)outputs * t->size)
+    return 0;
+  for (uint32_t i = 0; i < outputs; i++) {
+    if (t->first[i] < 0 || t->count[i] < 0 || (uint32_t)t->count[i] > t->size ||
+        (uint64_t)t->first[i] + (uint64_t)t->count[i] > in_size)
+      return 0;
+    int64_t magnitude = 0;
+    for (uint32_t k = 0; k < (uint32_t)t->count[i]; k++) {
+      const int32_t w = t->weights[(size_t)i * t->size + k];
+      magnitude += w < 0 ? -(int64_t)w : w;
+    }
+    if (magnitude > (2 << PIL_BITS)) return 0;
+  }
+  return 1;
+}
+
+/* One axis's taps from `value` (an object of first, count, weights, size, or null). */
+static int taps_arg(napi_env env, napi_value value, Taps *t, napi_value arrays[3], size_t counts[3]) {
+  napi_valuetype type;
+  if (napi_typeof(env, value, &type) != napi_ok) return 0;
+  if (type == napi_null) return 1;
+  static const char *fields[] = {"first", "count", "weights"};
+  const int32_t **targets[] = {&t->first, &t->count, &t->weights};
+  for (int i = 0; i < 3; i++) {
+    if (napi_get_named_property(env, value, fields[i], &arrays[i]) != napi_ok) return 0;
+    if (!(*targets[i] = typed(env, arrays[i], napi_int32_array, &counts[i]))) return 0;
+  }
+  napi_value size;
+  return napi_get_named_property(env, value, "size", &size) == napi_ok &&
+         uint32_arg(env, size, &t->size) && t->size > 0;
+}
+
+/* pilResize(source, sourceWidth, sourceHeight, {h, v, x, y, width, height}, levels, planes, out) */
+static PilJob *pil_job(napi_env env, napi_callback_info info, napi_value arrays[P_ARRAYS],
+                       int *narrays) {
+  size_t argc = 7;
+  napi_value argv[7];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  PilJob *job = calloc(1, sizeof *job);
+  if (!job) {
+    throw_type(env, "out of memory");
+    return NULL;
+  }
+  uint32_t source_width = 0, source_height = 0;
+  size_t counts[P_ARRAYS] = {0};
+  napi_value field, plane;
+  int ok = argc >= 7 && uint32_arg(env, argv[1], &source_width) &&
+           uint32_arg(env, argv[2], &source_height);
+  static const char *dims[] = {"x", "y", "width", "height"};
+  uint32_t *dim_targets[] = {&job->x, &job->y, &job->width, &job->height};
+  for (int i = 0; ok && i < 4; i++)
+    ok = napi_get_named_property(env, argv[3], dims[i], &field) == napi_ok &&
+         uint32_arg(env, field, dim_targets[i]);
+  napi_value h, v;
+  ok = ok && napi_get_named_property(env, argv[3], "h", &h) == napi_ok &&
+       napi_get_named_property(env, argv[3], "v", &v) == napi_ok &&
+       taps_arg(env, h, &job->h, &arrays[P_HFIRST], &counts[P_HFIRST]) &&
+       taps_arg(env, v, &job->v, &arrays[P_VFIRST], &counts[P_VFIRST]);
+  for (uint32_t k = 0; ok && k < 3; k++)
+    ok = napi_get_element(env, argv[5], k, &plane) == napi_ok &&
+         uint32_arg(env, plane, &job->planes[k]) && job->planes[k] <= 2;
+  if (ok) {
+    arrays[P_SOURCE] = argv[0];
+    arrays[P_LEVELS] = argv[4];
+    arrays[P_OUT] = argv[6];
+    job->source = typed(env, argv[0], napi_uint8_array, &counts[P_SOURCE]);
+    job->levels = typed(env, argv[4], napi_float32_array, &counts[P_LEVELS]);
+    job->out = typed(env, argv[6], napi_float32_array, &counts[P_OUT]);
+    job->stride = source_width * 3;
+    const uint32_t cw = job->width, ch = job->height;
+    ok = job->source && job->levels && job->out && cw > 0 && ch > 0 &&
+         counts[P_SOURCE] >= (size_t)job->stride * source_height && counts[P_LEVELS] == 768 &&
+         counts[P_OUT] >= (size_t)cw * ch * 3 &&
+         (job->h.size ? taps_fit(&job->h, cw, source_width, &counts[P_HFIRST])
+                      : (uint64_t)job->x + cw <= source_width) &&
+         (job->v.size ? taps_fit(&job->v, ch, source_height, &counts[P_VFIRST])
+                      : (uint64_t)job->y + ch <= source_height);
+  }
+  if (!ok) {
+    free(job);
+    throw_type(env, "pilResize: the taps do not fit the source or the output");
+    return NULL;
+  }
+  int n = 0;
+  for (int i = 0; i < P_ARRAYS; i++)
+    if (i == P_SOURCE || i == P_LEVELS || i == P_OUT || (i < P_VFIRST ? job->h.size : job->v.size))
+      arrays[n++] = arrays[i];
+  *narrays = n;
+  return job;
+}
+
+static napi_value pil_resize(napi_env env, napi_callback_info info) {
+  napi_value arrays[P_ARRAYS];
+  int n = 0;
+  PilJob *job = pil_job(env, info, arrays, &n);
+  if (!job) return NULL;
+  for (int i = 0; i < n; i++) CHECK(napi_create_reference(env, arrays[i], 1, &job->refs[i]));
+  job->nrefs = n;
+  return queued(env, "zoo_jpeg.pilResize", pil_execute, pil_complete, job, &job->deferred,
+                &job->work);
+}
+
+static napi_value pil_resize_sync(napi_env env, napi_callback_info info) {
+  napi_value arrays[P_ARRAYS], result;
+  int n = 0;
+  PilJob *job = pil_job(env, info, arrays, &n);
+  if (!job) return NULL;
+  pil_execute(env, job);
+  const int ran = job->ran;
+  free(job);
+  if (!ran) {
+    napi_throw_error(env, NULL, "the resize could not run (out of memory)");
+    return NULL;
+  }
+  CHECK(napi_get_undefined(env, &result));
+  return result;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
@@ -470,8 +710,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"resize", NULL, resize, NULL, NULL, NULL, napi_default, NULL},
       {"decodeSync", NULL, decode_sync, NULL, NULL, NULL, napi_default, NULL},
       {"resizeSync", NULL, resize_sync, NULL, NULL, NULL, napi_default, NULL},
+      {"pilResize", NULL, pil_resize, NULL, NULL, NULL, napi_default, NULL},
+      {"pilResizeSync", NULL, pil_resize_sync, NULL, NULL, NULL, napi_default, NULL},
   };
-  CHECK(napi_define_properties(env, exports, 4, properties));
+  CHECK(napi_define_properties(env, exports, 6, properties));
   napi_value version;
 #ifdef LIBJPEG_TURBO_VERSION_NUMBER
   CHECK(napi_create_int32(env, LIBJPEG_TURBO_VERSION_NUMBER, &version));

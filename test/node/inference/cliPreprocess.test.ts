@@ -215,7 +215,7 @@ describe('inference.preprocess over the API', () => {
       expect(data[(112 * 224 + 220) * 3]!).toBeGreaterThan(data[(112 * 224 + 4) * 3]! + 100)
       const invalid = await core.dispatch(
         'inference.preprocess',
-        { model: { catalogId: 'PeleeNet' }, image: { path: photoPath }, extra: 1 },
+        { model: { catalogId: 'PeleeNet' }, image: { path: photoPath }, extra: 1 } as never,
         { face: 'cli' },
       )
       expect(invalid).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })

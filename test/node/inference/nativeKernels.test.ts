@@ -3,7 +3,8 @@
  * sharp's, byte for byte, on streams of every kind sharp's encoder writes (4:2:0 and 4:4:4,
  * progressive, greyscale, odd sizes, trellis-quantised) and on the real val photos; its resize
  * against the TypeScript kernel (itself checked against cv2.resize in cvResizeLinear.test.ts)
- * on random sizes, regions and plane orders. What it leaves to sharp (PNG, CMYK, EXIF rotation,
+ * on random sizes, regions and plane orders, and its Pillow resize against pilResample.ts's
+ * TypeScript kernel (checked against Pillow in pilParity.test.ts). What it leaves to sharp (PNG, CMYK, EXIF rotation,
  * damaged data, too many pixels) it must leave, and tables that do not fit the image it must
  * refuse rather than read past the pixels. CI builds the addon, so there it may not be missing.
  */
@@ -25,6 +26,11 @@ import {
   nativeKernelsStatus,
 } from '../../../src/main/inference/preprocess/nativeKernels'
 import { normalizeTable } from '../../../src/main/inference/preprocess/normalizeTable'
+import {
+  pilPlan,
+  pilResizeToChw,
+  type PilPlan,
+} from '../../../src/main/inference/preprocess/pilResample'
 import { planFromInputSize } from '../../../src/main/inference/preprocess/preprocessPlan'
 import { gradient, noise, random, sharpOf, type Rgb } from './helpers/images'
 import { valImages } from './helpers/sharedFixtures'
@@ -213,5 +219,55 @@ describe.skipIf(!native)('native resize', () => {
     await call(tables)
     const reference = cvResizeLinearToChw({ ...source, channels: 3 }, tables, { levels, planes })
     expect(differingValues(out, reference)).toBe(0)
+  })
+})
+
+describe.skipIf(!native)('native Pillow resize', () => {
+  it('computes what the TypeScript kernel computes: shrinks, enlargements, one axis kept, crops', async () => {
+    const next = random(77)
+    const pick = (low: number, high: number) => low + Math.floor(next() * (high - low + 1))
+    const filters = ['bicubic', 'bilinear', 'lanczos'] as const
+    for (let i = 0; i < 48; i++) {
+      const width = pick(1, 600)
+      const height = pick(1, 450)
+      // Every fourth case keeps one axis's size, so that pass is skipped as Pillow skips it.
+      const destWidth = i % 4 === 1 ? width : pick(1, 500)
+      const destHeight = i % 4 === 2 ? height : pick(1, 500)
+      const w = pick(1, destWidth)
+      const h = pick(1, destHeight)
+      const region = { x: pick(0, destWidth - w), y: pick(0, destHeight - h), width: w, height: h }
+      const image = { ...noise(width, height, 100 + i), channels: 3 }
+      const plan = pilPlan(image, destWidth, destHeight, region, filters[i % 3]!)
+      const channels = normalizeTable({
+        ...planFromInputSize(w),
+        colorOrder: i % 2 ? 'BGR' : 'RGB',
+      })
+      const reference = pilResizeToChw(image, plan, channels)
+      const out = new Float32Array(reference.length)
+      const inline = new Float32Array(reference.length)
+      const { levels, planes } = channels
+      await native!.pilResize(image.data, width, height, plan, levels, planes, out)
+      native!.pilResizeSync(image.data, width, height, plan, levels, planes, inline)
+      expect(differingValues(out, reference), `case ${i}`).toBe(0)
+      expect(differingValues(inline, reference), `case ${i}`).toBe(0)
+    }
+  })
+
+  it('refuses windows outside the image, weights that could overflow, and short arrays', () => {
+    const source = noise(40, 30, 5)
+    const plan = pilPlan(source, 20, 16, { x: 0, y: 0, width: 20, height: 16 }, 'bicubic')
+    const { levels, planes } = normalizeTable(planFromInputSize(20))
+    const out = new Float32Array(3 * 20 * 16)
+    const call = (p: PilPlan, data = source.data, o = out) =>
+      native!.pilResizeSync(data, 40, 30, p, levels, planes, o)
+    const past = { ...plan, h: { ...plan.h!, first: plan.h!.first.map((f) => f + 5) } }
+    const heavy = { ...plan, v: { ...plan.v!, weights: plan.v!.weights.map(() => 1 << 22) } }
+    const short = { ...plan, v: { ...plan.v!, count: plan.v!.count.subarray(1) } }
+    const noPassPast = { ...plan, h: null, x: 30 }
+    for (const bad of [past, heavy, short, noPassPast]) expect(() => call(bad)).toThrow(TypeError)
+    expect(() => call(plan, source.data.subarray(3))).toThrow(TypeError)
+    expect(() => call(plan, source.data, new Float32Array(5))).toThrow(TypeError)
+    call(plan)
+    expect(differingValues(out, pilResizeToChw(source, plan, { levels, planes }))).toBe(0)
   })
 })

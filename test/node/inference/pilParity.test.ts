@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CatalogModel } from '../../../src/shared/catalog/types'
 import { decodeImage } from '../../../src/main/inference/preprocess/decodeImage'
 import { normalizeTable } from '../../../src/main/inference/preprocess/normalizeTable'
-import { pilResizeToChw } from '../../../src/main/inference/preprocess/pilResample'
+import { pilPlan, pilResizeToChw } from '../../../src/main/inference/preprocess/pilResample'
 import {
   preprocessImage,
   resizedSize,
@@ -100,7 +100,8 @@ async function ours(c: Case): Promise<Float32Array> {
   const { width, height } = resizedSize(image.width, image.height, c.plan)
   const all = { x: 0, y: 0, width, height }
   const { interpolation } = c.plan.resize
-  return pilResizeToChw(image, width, height, all, interpolation, normalizeTable(c.plan))
+  const plan = pilPlan(image, width, height, all, interpolation)
+  return pilResizeToChw(image, plan, normalizeTable(c.plan))
 }
 
 async function compare(c: Case, reference: ReferenceTensor) {

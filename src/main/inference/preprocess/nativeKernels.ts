@@ -1,7 +1,7 @@
 /**
  * The native fast path (native/jpeg, built by `npm install` when libjpeg-turbo's headers are
  * there): JPEG decoding by the system's libjpeg-turbo, as cv2.imdecode does it, and the fused
- * OpenCV resize of cvResizeLinear.ts, both on libuv's thread pool so a model host's thread is
+ * OpenCV and Pillow resizes of cvResizeLinear.ts and pilResample.ts, on libuv's thread pool so a model host's thread is
  * left to the model, or on the calling thread (see runNativeInline). Without it (not built,
  * another platform, ZOO_NATIVE=off) decoding goes through sharp and the resize through the
  * TypeScript kernel: the same pixels, only slower.
@@ -11,6 +11,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { LinearTables } from './linearResizeTables'
+import type { PilPlan } from './pilResample'
 
 export interface NativeKernels {
   /** RGB pixels, or null when this is not a JPEG the fast path takes (sharp decides then). */
@@ -28,12 +29,23 @@ export interface NativeKernels {
     planes: readonly number[],
     out: Float32Array,
   ): Promise<void>
-  /** `decode` and `resize` on the calling thread. */
+  /** pilResample.ts's pilResizeToChw into `out`; throws a TypeError when the plan does not fit. */
+  pilResize(
+    source: Uint8Array,
+    width: number,
+    height: number,
+    plan: PilPlan,
+    levels: Float32Array,
+    planes: readonly number[],
+    out: Float32Array,
+  ): Promise<void>
+  /** `decode`, `resize` and `pilResize` on the calling thread. */
   decodeSync(
     bytes: Uint8Array,
     maxPixels: number,
   ): { data: Buffer; width: number; height: number } | null
   resizeSync(...args: Parameters<NativeKernels['resize']>): void
+  pilResizeSync(...args: Parameters<NativeKernels['pilResize']>): void
   /** libjpeg-turbo's version number, e.g. 2001005 for 2.1.5. */
   libjpegTurbo: number
 }
@@ -86,15 +98,16 @@ export function runNativeInline(on: boolean): void {
   inline = on
 }
 
-type NativeCalls = Pick<NativeKernels, 'decode' | 'resize'>
+type NativeCalls = Pick<NativeKernels, 'decode' | 'resize' | 'pilResize'>
 let inlineCalls: NativeCalls | null = null
 
-/** `decode` and `resize` as this process runs them (pool or inline); null without the addon. */
+/** The kernels as this process runs them (pool or inline); null without the addon. */
 export function nativeCalls(): NativeCalls | null {
   const native = nativeKernels()
   if (!native || !inline) return native
   return (inlineCalls ??= {
     decode: async (bytes, maxPixels) => native.decodeSync(bytes, maxPixels),
     resize: async (...args) => native.resizeSync(...args),
+    pilResize: async (...args) => native.pilResizeSync(...args),
   })
 }

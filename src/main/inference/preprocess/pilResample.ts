@@ -114,33 +114,58 @@ const clip8 = (sum: number): number => {
   return v < 0 ? 0 : v > 255 ? 255 : v
 }
 
-/**
- * The resized image's region (width × height is the full resized size) through the levels table
- * into a CHW float32 tensor, as Pillow would resize the whole image and PaddleClas crop it.
- */
-export function pilResizeToChw(
-  image: RawImage,
+/** The windows of both passes for one resize's region: null where an axis keeps its size. */
+export interface PilPlan {
+  h: PilTaps | null
+  v: PilTaps | null
+  x: number
+  y: number
+  width: number
+  height: number
+}
+
+/** Pillow skips a pass whose axis keeps its size; only the region's windows are worked out. */
+export function pilPlan(
+  image: { width: number; height: number },
   width: number,
   height: number,
   region: Region,
   interpolation: Interpolation,
+): PilPlan {
+  const { x, y } = region
+  return {
+    h: width !== image.width ? pilTaps(image.width, width, interpolation, x, region.width) : null,
+    v:
+      height !== image.height
+        ? pilTaps(image.height, height, interpolation, y, region.height)
+        : null,
+    x,
+    y,
+    width: region.width,
+    height: region.height,
+  }
+}
+
+/**
+ * The plan's region of the resized image through the levels table into a CHW float32 tensor,
+ * as Pillow would resize the whole image and PaddleClas crop it.
+ */
+export function pilResizeToChw(
+  image: RawImage,
+  plan: PilPlan,
   channels: ChwChannels,
 ): Float32Array {
   const { data } = image
   const rowStride = image.width * 3
-  const cw = region.width
-  const ch = region.height
+  const { width: cw, height: ch, v: vTaps } = plan
 
-  // Horizontal pass over the source rows the region's vertical windows read.
-  const horizontal = width !== image.width
-  const vertical = height !== image.height
-  const vTaps = vertical ? pilTaps(image.height, height, interpolation, region.y, ch) : null
-  const rowFrom = vTaps ? vTaps.first[0]! : region.y
-  const rowTo = vTaps ? vTaps.first[ch - 1]! + vTaps.count[ch - 1]! : region.y + ch
+  // The horizontal pass over the source rows the region's vertical windows read.
+  const rowFrom = vTaps ? vTaps.first[0]! : plan.y
+  const rowTo = vTaps ? vTaps.first[ch - 1]! + vTaps.count[ch - 1]! : plan.y + ch
   const rows = rowTo - rowFrom
   const temp = new Uint8Array(rows * cw * 3)
-  if (horizontal) {
-    const { first, count, weights, size } = pilTaps(image.width, width, interpolation, region.x, cw)
+  if (plan.h) {
+    const { first, count, weights, size } = plan.h
     for (let y = 0; y < rows; y++) {
       const src = (rowFrom + y) * rowStride
       let out = y * cw * 3
@@ -164,7 +189,7 @@ export function pilResizeToChw(
     }
   } else {
     for (let y = 0; y < rows; y++) {
-      const src = (rowFrom + y) * rowStride + region.x * 3
+      const src = (rowFrom + y) * rowStride + plan.x * 3
       temp.set(data.subarray(src, src + cw * 3), y * cw * 3)
     }
   }
@@ -179,7 +204,7 @@ export function pilResizeToChw(
   for (let y = 0; y < ch; y++) {
     const outRow = y * cw
     if (!vTaps) {
-      let p = (region.y - rowFrom + y) * tempStride
+      let p = (plan.y - rowFrom + y) * tempStride
       for (let x = 0; x < cw; x++, p += 3) {
         tensor[base0 + outRow + x] = levels[temp[p]!]!
         tensor[base1 + outRow + x] = levels[256 + temp[p + 1]!]!

@@ -11,7 +11,7 @@ import { lazySharp } from './lazySharp'
 import { cachedLinearTables, type LinearTables, type Region } from './linearResizeTables'
 import { nativeCalls } from './nativeKernels'
 import { normalizeTable } from './normalizeTable'
-import { pilResizeToChw } from './pilResample'
+import { pilPlan, pilResizeToChw, type PilPlan } from './pilResample'
 import { resizeMethod, type PreprocessPlan } from './preprocessPlan'
 import { roundHalfEven } from './roundHalfEven'
 
@@ -112,6 +112,20 @@ async function exactResizeToChw(
   return out
 }
 
+/** Pillow's resize: native when the addon is there, else in TypeScript (the same values). */
+async function pilResize(
+  image: RawImage,
+  plan: PilPlan,
+  channels: ChwChannels,
+): Promise<Float32Array> {
+  const native = nativeCalls()
+  if (!native) return pilResizeToChw(image, plan, channels)
+  const out = new Float32Array(3 * plan.width * plan.height)
+  const { levels, planes } = channels
+  await native.pilResize(image.data, image.width, image.height, plan, levels, planes, out)
+  return out
+}
+
 export interface PreprocessedImage {
   tensor: Float32Array
   /** True when the resize is reproduced exactly (OpenCV bilinear, Pillow's convolutions), false when approximated. */
@@ -146,7 +160,11 @@ export async function preprocessImage(
       channels,
     )
   } else if (method === 'pil') {
-    tensor = pilResizeToChw(image, resized.width, resized.height, region, interpolation, channels)
+    tensor = await pilResize(
+      image,
+      pilPlan(image, resized.width, resized.height, region, interpolation),
+      channels,
+    )
   } else {
     const pixels = await approximateResize(
       image,
