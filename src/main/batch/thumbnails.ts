@@ -10,9 +10,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readFile, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import sharp from 'sharp'
+import sharp, { type Sharp } from 'sharp'
 import { AppError } from '../../shared/errors'
 import { readRegularFile } from '../files/regularFile'
+import { decodeBmp, isBmp } from '../inference/preprocess/bmpImage'
 import { MAX_INPUT_PIXELS } from '../inference/preprocess/decodeImage'
 import type { BatchJournal } from './batchJournal'
 
@@ -141,16 +142,26 @@ export class ThumbnailService {
   }
 }
 
+function bmpInput(bytes: Uint8Array, relPath: string): Sharp {
+  const { data, width, height } = decodeBmp(bytes, relPath, MAX_INPUT_PIXELS)
+  return sharp(data, { raw: { width, height, channels: 3 } })
+}
+
 async function makeThumbnail(path: string, relPath: string, size: number): Promise<Buffer> {
   const bytes = await readRegularFile(path, 'image')
   if (bytes.length === 0) throw new AppError('IMAGE_EMPTY', `${relPath} is empty (0 bytes).`)
   try {
-    return await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1 })
+    // libvips reads no BMP: its pixels come from the model's own decoder.
+    const input = isBmp(bytes)
+      ? bmpInput(bytes, relPath)
+      : sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1 })
+    return await input
       .rotate()
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 78, effort: 2 })
       .toBuffer()
   } catch (error) {
+    if (error instanceof AppError) throw error
     throw new AppError(
       'IMAGE_CORRUPT',
       `${relPath} cannot be shown (${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`,

@@ -12,6 +12,8 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import type { BatchJob } from '@shared/contract'
 import { startHttpServer } from '../../../src/main/http/httpServer'
 import { ThumbnailService, snapThumbSize } from '../../../src/main/batch/thumbnails'
+import { writeBmp } from '../inference/helpers/bmpWriter'
+import { solid } from '../inference/helpers/images'
 import type { Desktop } from '../../../src/main/core/appCore'
 import { valueOf } from '../helpers/results'
 import { canMakeFifos, makeFifo } from '../helpers/specialFiles'
@@ -46,6 +48,21 @@ async function serve(core: Core) {
 }
 
 describe('thumbnails', () => {
+  it('a BMP, which libvips cannot read, is classified and gets its thumbnail', async () => {
+    const { core } = openTestCore()
+    const root = tempDirForTest('zoo-thumb-bmp')
+    const model = colourModel(tempDirForTest('zoo-thumb-model'))
+    const red = solid(48, 30, [220, 30, 20])
+    writeFileSync(join(root, 'red.bmp'), writeBmp({ bpp: 24, width: 48, height: 30, image: red }))
+    const job = await finishedJob(core, root, model)
+    expect(job.counts).toMatchObject({ total: 1, done: 1, failed: 0 })
+    const thumb = await core.thumbnails.get(job.id, fileId(core, job, 'red.bmp'), 128)
+    const { data, info } = await sharp(thumb.bytes).raw().toBuffer({ resolveWithObject: true })
+    expect([info.width, info.height]).toEqual([48, 30])
+    expect(data[0]).toBeGreaterThan(180)
+    expect(data[2]).toBeLessThan(70)
+  })
+
   it('are served behind the token, oriented as the photo is seen, cached, redone when changed', async () => {
     const { core, dataDir } = openTestCore()
     const root = tempDirForTest('zoo-thumb-photos')
