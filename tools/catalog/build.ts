@@ -27,7 +27,8 @@ try {
   const { meta } = built.bundle
   console.log(
     `Catalog ${meta.catalogVersion}: ${meta.modelCount} models in ${meta.seriesCount} series, ` +
-      `${built.bundle.platforms.length} platforms, ${built.legacy.length} legacy names → ${catalogDir}`,
+      `${built.bundle.platforms.length} platforms, ${meta.outsideCount ?? 0} entries outside the zoo ` +
+      `(${built.legacy.length} older-list links) → ${catalogDir}`,
   )
 } catch (error) {
   console.error(`catalog:build failed: ${error instanceof Error ? error.message : String(error)}`)

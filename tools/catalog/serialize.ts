@@ -10,7 +10,7 @@ export function stableJson(value: unknown): string {
 }
 
 export function catalogVersionOf(
-  content: Pick<CatalogBundle, 'platforms' | 'series' | 'models'>,
+  content: Pick<CatalogBundle, 'platforms' | 'series' | 'models' | 'outside'>,
 ): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16)
 }
@@ -26,6 +26,7 @@ export function catalogFiles(
     'platforms.json': stableJson(bundle.platforms),
     'series.json': stableJson(bundle.series),
     'models.json': stableJson(bundle.models),
+    'outside.json': stableJson(bundle.outside ?? { series: [], models: [] }),
     'legacy.json': stableJson(legacy),
     'imagenet1k-labels.json': stableJson(labels),
   }
