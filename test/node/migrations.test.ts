@@ -446,7 +446,11 @@ describe('0008: one blob store, and conversions', () => {
   it('opens a version-7 data folder: rows and files move to the blob store, the models list and classify', async () => {
     const { dataDir, custom, linked } = await version7Folder()
     const { core } = openTestCore({ dataDir })
-    expect(core.migration).toMatchObject({ from: 7, to: latest, applied: ['0008-blob-store'] })
+    expect(core.migration).toMatchObject({
+      from: 7,
+      to: latest,
+      applied: ['0008-blob-store', '0009-entry-kinds-and-names'],
+    })
 
     expect(existsSync(join(dataDir, 'models'))).toBe(false)
     expect(blobFiles(dataDir)).toEqual([custom, linked].sort())
