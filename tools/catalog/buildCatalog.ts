@@ -341,7 +341,9 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
     sources.labels,
   ]
   // Configs count too: a changed transform must change the catalog version.
-  const outsideOnlySeries = outside.some((m) => m.series === outsideSeries.id) ? [outsideSeries] : []
+  const outsideOnlySeries = outside.some((m) => m.series === outsideSeries.id)
+    ? [outsideSeries]
+    : []
   const partial = {
     platforms,
     series: seriesList,

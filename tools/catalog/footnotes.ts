@@ -20,7 +20,8 @@ interface KnownFootnote {
 
 const KNOWN: KnownFootnote[] = [
   {
-    match: /^`Reference Top-1 Acc` 表示 PaddleClas 基于 ImageNet1k 数据集训练得到的预训练模型精度。$/,
+    match:
+      /^`Reference Top-1 Acc` 表示 PaddleClas 基于 ImageNet1k 数据集训练得到的预训练模型精度。$/,
     kind: 'meaning',
     en:
       '"Reference Top-1 Acc" is the top-1 accuracy of the same architecture as PaddleClas trains ' +
@@ -135,7 +136,10 @@ export function readFootnotes(
     } else {
       const marker = `<sup>${known.scope.columnMarker}</sup>`
       targets = before
-        .filter((t) => t.table.headerLine > sectionStart && t.table.header.some((h) => h.includes(marker)))
+        .filter(
+          (t) =>
+            t.table.headerLine > sectionStart && t.table.header.some((h) => h.includes(marker)),
+        )
         .flatMap((t) => t.rows.map((r) => r.id))
     }
     previousOfMarker.set(footnote.marker, lineNo)

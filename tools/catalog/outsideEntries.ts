@@ -12,7 +12,6 @@ import type {
   SourceRef,
   SurveyFigures,
 } from '../../src/shared/catalog/types'
-import { familyOf } from './family'
 import { ImportError } from './importError'
 import type { SurveyEntry, SurveyScore } from './survey'
 
@@ -51,7 +50,8 @@ function blank(
     id,
     displayName,
     series: series.id,
-    family: familyOf(id),
+    // Its own family: nothing outside the zoo is drawn as part of a zoo family's line.
+    family: id,
     section,
     pretraining: /_22k$/.test(id) ? 'ImageNet-22k' : 'ImageNet-1k',
     distillation: /_ssld(_|$)/.test(id) ? 'ssld' : null,
@@ -84,12 +84,16 @@ export function olderOnlyEntries(
   seriesById: ReadonlyMap<string, Series>,
 ): CatalogModel[] {
   const groups = new Map<string, OlderOnlyName[]>()
-  for (const mention of names) groups.set(mention.name, [...(groups.get(mention.name) ?? []), mention])
+  for (const mention of names)
+    groups.set(mention.name, [...(groups.get(mention.name) ?? []), mention])
   return [...groups.entries()].map(([name, mentions]) => {
     const seriesId = OLDER_SERIES.find(([prefix]) => prefix.test(name))?.[1]
     const series = seriesId ? seriesById.get(seriesId) : undefined
     if (!series) {
-      throw new ImportError(`older-list name ${name} matches no series of the zoo`, mentions[0]!.source)
+      throw new ImportError(
+        `older-list name ${name} matches no series of the zoo`,
+        mentions[0]!.source,
+      )
     }
     const base = blank(name, name, series, series.section)
     const urls = mentions.filter((m) => m.url !== null)
@@ -171,12 +175,7 @@ export function surveyOnlyEntries(
     const displayName = `${score.model} ${score.size}`.trim()
     const series = score.model === 'ViT' ? seriesById.get('ViT')! : seriesById.get('EfficientNet')!
     models.push({
-      ...blank(
-        surveyId(`${score.dataset} ${displayName}`),
-        displayName,
-        series,
-        series.section,
-      ),
+      ...blank(surveyId(`${score.dataset} ${displayName}`), displayName, series, series.section),
       survey: {
         name: displayName,
         paramsM: null,

@@ -88,7 +88,9 @@ function catalogFigure(
         l.batchSize === Number(batch) &&
         String(l.threads ?? '') === threads,
     )
-    return latency ? { value: latency.ms, raw: latency.source.raw, column: latency.source.column } : null
+    return latency
+      ? { value: latency.ms, raw: latency.source.raw, column: latency.source.column }
+      : null
   }
   const figure = model[field as 'top1']
   return figure
@@ -125,7 +127,9 @@ export function readSecondSource(
         }
         const theirs = { value: figure.value, precision: figure.precision, source: figure.source }
         const [fine, coarse] =
-          oursCandidate.precision >= theirs.precision ? [oursCandidate, theirs] : [theirs, oursCandidate]
+          oursCandidate.precision >= theirs.precision
+            ? [oursCandidate, theirs]
+            : [theirs, oursCandidate]
         // The model list itself wrote it so (an SSLD table's coarser copy): nothing new.
         if (figure.value === ours.value || ours.also?.includes(figure.value)) continue
         differing.push({
@@ -139,7 +143,8 @@ export function readSecondSource(
       if (!differing.length) continue
       const existing = result.get(model.id)
       const figures = [...(existing?.figures ?? []), ...differing].filter(
-        (f, index, all) => all.findIndex((g) => g.field === f.field && g.value === f.value) === index,
+        (f, index, all) =>
+          all.findIndex((g) => g.field === f.field && g.value === f.value) === index,
       )
       result.set(model.id, { document, figures })
     }

@@ -111,7 +111,11 @@ export function readSurveyScores(text: string, document: string): SurveyScore[] 
       inScores = false
       return
     }
-    const cells = line.trim().slice(1, -1).split('|').map((c) => c.trim())
+    const cells = line
+      .trim()
+      .slice(1, -1)
+      .split('|')
+      .map((c) => c.trim())
     if (cells[0] === '模型' && cells[2] === '准确度') {
       inScores = true
       return
@@ -150,6 +154,6 @@ export function surveyDoubt(
   return (
     `The survey's ${entry.name} has ${theirs} M params, PaddleClas's ${model.id} ${ours} M ` +
     `(×${ratio.toFixed(2)}): params do not change with input size, so the survey measured ` +
-    'another network under this name; its figures are not this model\'s.'
+    "another network under this name; its figures are not this model's."
   )
 }

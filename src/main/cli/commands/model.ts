@@ -126,7 +126,7 @@ export function formatModelDetail({ model, series, platforms }: CatalogModelDeta
     `Series ${series.name} · family ${model.family} · ${model.section} · pretrained on ${model.pretraining}` +
       (model.distillation ? ` · distilled (${model.distillation})` : ''),
     '',
-    textTable(['Figure', 'Value', 'Source'], rows),
+    rows.length ? textTable(['Figure', 'Value', 'Source'], rows) : 'No published figures.',
     '',
     `Input: ${model.inputSize ?? '?'} px, ${model.classes} classes`,
     `Preprocessing: ${model.preprocess ? describePreprocess(model.preprocess) : 'unknown'}`,
