@@ -12,7 +12,13 @@ import type {
   Series,
 } from '../../src/shared/catalog/types'
 import { familyOf } from './family'
-import { accGainNote, readConvertedWeightsNote, readFootnotes, type TableIds } from './footnotes'
+import {
+  accGainMismatch,
+  accGainNote,
+  readConvertedWeightsNote,
+  readFootnotes,
+  type TableIds,
+} from './footnotes'
 import { ImportError } from './importError'
 import { parseMarkdownTables } from './markdownTables'
 import { plainText } from './markdownText'
@@ -227,6 +233,10 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
         `The published accuracy was measured with Eval preprocessing that differs from the Infer ` +
           `preprocessing shown here: ${ownConfig.evalDiffers.join('; ')}.`,
       )
+    }
+    for (const row of m.rows) {
+      const mismatch = accGainMismatch(row.figures)
+      if (mismatch) notes.push(mismatch)
     }
     if (derived) notes.push(derived.note)
     else if (!ownConfig) {

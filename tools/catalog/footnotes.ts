@@ -193,10 +193,27 @@ export function accGainNote(header: SourceRef): SourceNote {
   return {
     kind: 'meaning',
     en:
-      '"Acc gain" is Top-1 Acc minus Reference Top-1 Acc (to within rounding in every row): what ' +
-      'SSLD distillation added over the same architecture trained without it. The tables do not ' +
-      'define it; this reading is ours.',
+      '"Acc gain" is Top-1 Acc minus Reference Top-1 Acc: what SSLD distillation added over the ' +
+      'same architecture trained without it. The tables do not define it; this reading is ours, ' +
+      'and it holds to rounding in every row but those whose own note says otherwise.',
     zh: 'Acc gain',
     source: header,
   }
+}
+
+/** A note when a row's "Acc gain" is not its Top-1 minus its Reference Top-1 (beyond rounding). */
+export function accGainMismatch(row: {
+  top1?: { value: number; source: SourceRef }
+  ssldReferenceTop1?: { value: number; source: SourceRef }
+  ssldGain?: { value: number; source: SourceRef }
+}): string | null {
+  const { top1, ssldReferenceTop1: reference, ssldGain: gain } = row
+  if (!top1 || !reference || !gain) return null
+  const difference = Math.round((top1.value - reference.value) * 1e6) / 1e6
+  // Three figures each written to 3 decimals: their rounding adds up to at most 0.0015.
+  if (Math.abs(difference - gain.value) <= 0.0015) return null
+  return (
+    `Acc gain ${gain.source.raw} (line ${gain.source.line}) is not Top-1 ${top1.source.raw} minus ` +
+    `Reference Top-1 ${reference.source.raw} (${difference}): one of the three is mistyped in the source.`
+  )
 }
