@@ -47,13 +47,13 @@ describe('entries outside the zoo in the catalog service', () => {
       { face: 'test' },
     )
     expect(found.ok && found.value.rows.map((r) => r.id)).toEqual([
-      'survey-EdgeViTs_S',
-      'survey-EdgeViTs_XS',
-      'survey-EdgeViTs_XXS',
+      'EdgeViTs_S',
+      'EdgeViTs_XS',
+      'EdgeViTs_XXS',
     ])
     const detail = await core.dispatch('catalog.get', { id: 'EdgeViTs XS' }, { face: 'test' })
     expect(detail.ok && detail.value).toMatchObject({
-      model: { id: 'survey-EdgeViTs_XS', entryKind: 'surveyOnly' },
+      model: { id: 'EdgeViTs_XS', entryKind: 'surveyOnly' },
       series: { id: 'Backbone survey' },
       resolved: { via: 'displayName' },
     })

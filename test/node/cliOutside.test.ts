@@ -114,12 +114,12 @@ describe('entries outside the zoo through the CLI', () => {
   it('zoo model shows a survey-only row by its survey name, with the 224 px / torch caveat', async () => {
     const run = await zoo(['model', 'ViT-Huge'])
     expect(run.code).toBe(0)
-    expect(run.err).toBe('ViT-Huge → survey-ViT_Huge (display name)')
+    expect(run.err).toBe('ViT-Huge → ViT_Huge (display name)')
     expect(run.out).toContain('Survey only')
     expect(run.out).toMatch(
       /Backbone survey \(ViT-Huge\): params 632 M — measured with torch at 224 px/,
     )
-    const cifar = await zoo(['model', 'survey-CIFAR_100_EffNet_L2'])
+    const cifar = await zoo(['model', 'CIFAR100_EffNet_L2'])
     expect(cifar.out).toMatch(
       /Backbone survey CIFAR-100: top-1 96\.08 % \(with extra training data\)/,
     )

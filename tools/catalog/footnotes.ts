@@ -7,6 +7,7 @@
 import type { SourceNote, SourceRef } from '../../src/shared/catalog/types'
 import { ImportError } from './importError'
 import type { MarkdownTable } from './markdownTables'
+import { plainText } from './markdownText'
 
 /** A footnote line of the model list: what it is about, and our English for it. */
 interface KnownFootnote {
@@ -106,7 +107,7 @@ export function readFootnotes(
     const lineNo = index + 1
     const heading = /^(#{1,6})\s+(.*)$/.exec(line)
     if (heading) {
-      section = heading[2]!.trim()
+      section = plainText(heading[2]!)
       if (heading[1]!.length <= 2) sectionStart = lineNo
       return
     }

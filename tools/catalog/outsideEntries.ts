@@ -124,7 +124,8 @@ export function olderOnlyEntries(
   })
 }
 
-const surveyId = (name: string) => `survey-${name.replace(/[^A-Za-z0-9]+/g, '_')}`
+/** The survey's name as an id (the build refuses one that a zoo model has). */
+const surveyId = (name: string) => name.replace(/[^A-Za-z0-9]+/g, '_')
 
 export function surveyOnlyEntries(
   entries: readonly SurveyEntry[],
@@ -175,7 +176,14 @@ export function surveyOnlyEntries(
     const displayName = `${score.model} ${score.size}`.trim()
     const series = score.model === 'ViT' ? seriesById.get('ViT')! : seriesById.get('EfficientNet')!
     models.push({
-      ...blank(surveyId(`${score.dataset} ${displayName}`), displayName, series, series.section),
+      ...blank(
+        surveyId(`${score.dataset.replace('-', '')} ${displayName}`),
+        displayName,
+        series,
+        series.section,
+      ),
+      // A CIFAR-100 score: the network was trained for its 100 classes.
+      classes: 100,
       survey: {
         name: displayName,
         paramsM: null,

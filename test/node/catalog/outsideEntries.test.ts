@@ -59,13 +59,13 @@ describe.skipIf(!hasShared)('entries outside the zoo', () => {
       'ViT Base',
     ])
       expect(names).toContain(name)
-    expect(entry('survey-ViT_Huge').survey?.paramsM?.value).toBe(632)
-    expect(entry('survey-EdgeViTs_XXS').survey).toMatchObject({
+    expect(entry('ViT_Huge').survey?.paramsM?.value).toBe(632)
+    expect(entry('EdgeViTs_XXS').survey).toMatchObject({
       paramsM: { value: 4.1, source: { document: seedPath('004'), raw: '4.1M' } },
       flopsG: { value: 0.6 },
       measuredAt: { inputSize: 224, framework: 'torch' },
     })
-    const cifar = entry('survey-CIFAR_100_EffNet_L2').survey!.otherScores![0]!
+    const cifar = entry('CIFAR100_EffNet_L2').survey!.otherScores![0]!
     expect(cifar).toMatchObject({
       dataset: 'CIFAR-100',
       extraData: true,

@@ -39,7 +39,7 @@ export const en = {
   models: {
     search: { label: 'Search models', placeholder: 'Search name, series or family…' },
     count: '{shown} of {total} models',
-    countOutside: ' + {n} outside the zoo',
+    countOutside: '+ {n} outside the zoo',
     loading: 'Loading the model catalog…',
     loadFailed: 'Could not load the model catalog: {message}',
     retry: 'Try again',

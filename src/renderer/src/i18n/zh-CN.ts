@@ -41,7 +41,7 @@ export const zhCN: MessageSchema = {
   models: {
     search: { label: '搜索模型', placeholder: '搜索名称、系列或家族…' },
     count: '{shown} / {total} 个模型',
-    countOutside: '，另有 {n} 个模型库之外的条目',
+    countOutside: '另有 {n} 个模型库之外的条目',
     loading: '正在加载模型目录…',
     loadFailed: '无法加载模型目录：{message}',
     retry: '重试',
