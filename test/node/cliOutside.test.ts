@@ -55,6 +55,23 @@ describe('zoo model takes any name a model is known by', () => {
   })
 })
 
+describe('zoo export chart takes names too', () => {
+  it('plots a model given by its older name, and says which id it is', async () => {
+    const dir = tempDirForTest('zoo-chart')
+    const out = join(dir, 'chart.svg')
+    const run = await zoo(
+      ['export', 'chart', '--x', 'flopsG', '--models', 'ShuffleNetV2,ResNet50', '--out', out],
+      dir,
+    )
+    expect(run.code).toBe(0)
+    expect(run.err).toBe(
+      'ShuffleNetV2 → ShuffleNetV2_x1_0 (older name, seeds/002_3007294bd3baab37.txt:108)',
+    )
+    expect(run.out).toMatch(/: 2 models/)
+    expect(readFileSync(out, 'utf8')).toContain('ShuffleNetV2')
+  })
+})
+
 describe('an ambiguous name (a real zoo process on a catalog where two models share an alias)', () => {
   it('is an error listing the candidates, in model, pull and classify alike', async () => {
     const resources = tempDirForTest('zoo-res')

@@ -34,7 +34,7 @@ import { EventBus } from '../events/eventBus'
 import { Leases } from '../locks/leases'
 import { SettingsStore } from '../settings/settingsStore'
 import { createDispatch, type Dispatcher } from './dispatch'
-import { canonicalId, canonicalRef } from './canonicalIds'
+import { canonicalChartIds, canonicalId, canonicalRef } from './canonicalIds'
 import type { Handlers } from './handlers'
 import { AppError } from '../../shared/errors'
 import { catalogListInput } from '../../shared/contract'
@@ -235,7 +235,15 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'catalog.resolve': ({ name }) => catalog.resolve(name),
     'catalog.series': () => catalog.series(),
     'catalog.platforms': () => catalog.platforms(),
-    'chart.export': (request) => exportChart(chartData(), request),
+    'chart.export': (request) =>
+      exportChart(chartData(), {
+        ...request,
+        state: {
+          ...request.state,
+          ids: canonicalChartIds(request.state.ids, resolve),
+          selection: canonicalChartIds(request.state.selection, resolve),
+        },
+      }),
     'inference.models': () => inference.models(),
     'inference.attach': (request) =>
       inference.attach(

@@ -5,6 +5,7 @@
  * what they store (artifacts, journal rows) is keyed the same whatever name was typed.
  */
 import type { ModelNameResolution, ModelRef } from '../../shared/contract'
+import { AppError } from '../../shared/errors'
 
 export type Resolve = (name: string) => ModelNameResolution
 
@@ -14,4 +15,19 @@ export function canonicalRef<R extends ModelRef>(ref: R, resolve: Resolve): R {
 
 export function canonicalId(id: string, resolve: Resolve): string {
   return resolve(id).id
+}
+
+/**
+ * A chart's chosen models: names become ids; a name nothing has stays as typed (the chart then
+ * counts it as a model it cannot draw, as before); an ambiguous one is still an error.
+ */
+export function canonicalChartIds(ids: readonly string[], resolve: Resolve): string[] {
+  return ids.map((id) => {
+    try {
+      return resolve(id).id
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return id
+      throw error
+    }
+  })
 }
