@@ -19,9 +19,7 @@ const sharedDir = resolve(values.shared ?? join(projectRoot, '..', 'shared'))
 try {
   const built = buildCatalog(readSources(sharedDir))
   mkdirSync(catalogDir, { recursive: true })
-  for (const [name, text] of Object.entries(
-    catalogFiles(built.bundle, built.labels, built.legacy),
-  )) {
+  for (const [name, text] of Object.entries(catalogFiles(built.bundle, built.labels))) {
     writeFileSync(join(catalogDir, name), text)
   }
   const { meta } = built.bundle

@@ -16,18 +16,14 @@ export function catalogVersionOf(
 }
 
 /** File name → contents, exactly as committed under resources/catalog/. */
-export function catalogFiles(
-  bundle: CatalogBundle,
-  labels: string[],
-  legacy: unknown[],
-): Record<string, string> {
+export function catalogFiles(bundle: CatalogBundle, labels: string[]): Record<string, string> {
   return {
     'meta.json': stableJson(bundle.meta),
     'platforms.json': stableJson(bundle.platforms),
     'series.json': stableJson(bundle.series),
     'models.json': stableJson(bundle.models),
+    // Older-list-only names (what legacy.json held, which nothing loaded) and survey-only rows.
     'outside.json': stableJson(bundle.outside ?? { series: [], models: [] }),
-    'legacy.json': stableJson(legacy),
     'imagenet1k-labels.json': stableJson(labels),
   }
 }

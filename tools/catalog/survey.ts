@@ -139,8 +139,9 @@ export function readSurveyScores(text: string, document: string): SurveyScore[] 
 }
 
 /**
- * Why a survey name's link to a catalog model is in doubt: params that differ by more than a
- * quarter (params do not depend on the input size, so the two cannot be the same network).
+ * Why a survey name's link to a catalog model is in doubt: params do not depend on the input
+ * size, so the same network has the same count in any framework (the sound links agree to about
+ * 1 %). More than 5 % apart is a variant (another head or width); more than 25 % another network.
  */
 export function surveyDoubt(
   entry: Pick<SurveyEntry, 'name' | 'paramsM'>,
@@ -150,10 +151,13 @@ export function surveyDoubt(
   const ours = model.paramsM?.value
   if (theirs === undefined || ours === undefined) return undefined
   const ratio = theirs / ours
-  if (ratio > 0.75 && ratio < 1.25) return undefined
+  if (Math.abs(ratio - 1) <= 0.05) return undefined
+  const verdict =
+    Math.abs(ratio - 1) > 0.25
+      ? "the survey measured another network under this name; its figures are not this model's."
+      : 'the survey measured a variant (another head or width), not this exact model; compare with care.'
   return (
     `The survey's ${entry.name} has ${theirs} M params, PaddleClas's ${model.id} ${ours} M ` +
-    `(×${ratio.toFixed(2)}): params do not change with input size, so the survey measured ` +
-    "another network under this name; its figures are not this model's."
+    `(×${ratio.toFixed(2)}). Params do not change with input size, so ${verdict}`
   )
 }
