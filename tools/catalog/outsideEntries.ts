@@ -104,8 +104,11 @@ export function olderOnlyEntries(
       zh: m.source.raw,
       source: m.source,
     }))
+    // "_22k" beside "_22kto1k" in the same list: the ImageNet-22k weights before fine-tuning.
+    const before22kto1k = /_22k$/.test(name)
     return {
       ...base,
+      ...(before22kto1k ? { classes: 21841 } : {}),
       downloads: {
         ...base.downloads,
         // Older links only: today's list has no link for this name, and these may be gone.
@@ -116,6 +119,13 @@ export function olderOnlyEntries(
       notes: [
         `Only in older model lists (${[...new Set(mentions.map((m) => `${fileOf(m.source.document)}:${m.source.line}`))].join(', ')}); ` +
           'today’s model list has no such model, so there are no published figures for it.',
+        ...(before22kto1k
+          ? [
+              `Listed beside ${name}to1k: the ImageNet-22k pretrained weights before fine-tuning to ` +
+                'ImageNet-1k, so their classifier has ImageNet-22k’s 21,841 classes, not 1000 (the ' +
+                'count is ImageNet-22k’s, inferred from the name; the lists give none).',
+            ]
+          : []),
       ],
       rows: mentions.map((m) => m.source),
       entryKind: 'olderListOnly' as const,

@@ -42,7 +42,10 @@ describe.skipIf(!hasShared)('entries outside the zoo', () => {
     expect(entry('MobileNetV3_large_x1_0_ssld_int8').sourceNotes).toContainEqual(
       expect.objectContaining({ kind: 'status', zh: expect.stringContaining('coming soon') }),
     )
-    expect(entry('SwinTransformer_large_patch4_window7_224_22k').pretraining).toBe('ImageNet-22k')
+    const swin22k = entry('SwinTransformer_large_patch4_window7_224_22k')
+    expect(swin22k).toMatchObject({ pretraining: 'ImageNet-22k', classes: 21841 })
+    expect(swin22k.notes.join(' ')).toMatch(/before fine-tuning .* inferred from the name/)
+    expect(entry('ResNet50_vd_v2').classes).toBe(1000)
   })
 
   it('keep the survey’s unlinked rows, the CIFAR-100 table too, as survey-only entries', () => {
