@@ -166,7 +166,7 @@ describe('notes, second source and survey caveats in zoo model', () => {
   it('prints the source tables’ notes with where they are written', async () => {
     const run = await zoo(['model', 'pcpvt_small'])
     expect(run.out).toMatch(
-      /Source note \(accuracy\): The accuracy differs from the reference .* \[model_list\.zh_CN\.md:\d+ "\*\*注\*\*：与 Reference/,
+      /Source note \(accuracy\): The accuracy differs from the reference .* \[model_list\.zh_CN\.md:\d+\]\n {2}as written: 与 Reference 的精度差异源于数据预处理不同。/,
     )
     const tnt = await zoo(['model', 'TNT_small'])
     expect(tnt.out).toMatch(/Source note \(preprocessing\): .*mean 0\.5 and std 0\.5/)

@@ -207,8 +207,7 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
 
   const footnotes = readFootnotes(listText, listDoc, tableIds)
   const convertedWeights = readConvertedWeightsNote(
-    sources.olderLists[0]!.text,
-    sources.olderLists[0]!.document,
+    sources.olderLists,
     merged.map((m) => m.id),
   )
   const zooModels: CatalogModel[] = merged.map((m) => {

@@ -160,32 +160,43 @@ export function readFootnotes(
  * converted from the PyTorch EfficientNet, the ResNeXt101_wsl weights from the official repo.
  */
 export function readConvertedWeightsNote(
-  text: string,
-  document: string,
+  lists: readonly { text: string; document: string }[],
   ids: readonly string[],
 ): Map<string, SourceNote[]> {
   const byId = new Map<string, SourceNote[]>()
-  text.split(/\r?\n/).forEach((line, index) => {
-    if (!/EfficientNetB1-B7.*pytorch.*ResNeXt101_wsl/i.test(line)) return
-    const source: SourceRef = { document, section: 'model list', line: index + 1, raw: line.trim() }
+  const lines = lists.flatMap(({ text, document }) =>
+    text
+      .split(/\r?\n/)
+      .flatMap((line, index) =>
+        /EfficientNetB1-B7.*pytorch.*ResNeXt101_wsl/i.test(line)
+          ? [{ document, section: 'model list', line: index + 1, raw: line.trim() }]
+          : [],
+      ),
+  )
+  // The first list's wording is the note; the later lists repeat it (with links): cited too.
+  const [source, ...alsoIn] = lines
+  if (source) {
+    const line = source.raw
     const zh = line.replace(/^\s*(\*\*)?注意(\*\*)?\s*[:：]\s*/, '').trim()
     const efficient: SourceNote = {
       kind: 'weights',
       en: 'These pretrained weights were converted from the PyTorch EfficientNet, not trained with PaddlePaddle.',
       zh,
       source,
+      alsoIn,
     }
     const wsl: SourceNote = {
       kind: 'weights',
       en: 'These pretrained weights were converted from the official WSL-Images release (Facebook), not trained with PaddlePaddle.',
       zh,
       source,
+      alsoIn,
     }
     for (const id of ids) {
       if (/^EfficientNetB[1-7]$/.test(id)) byId.set(id, [efficient])
       if (/ResNeXt101_32x\d+d_wsl$/.test(id)) byId.set(id, [wsl])
     }
-  })
+  }
   return byId
 }
 

@@ -140,6 +140,8 @@ export interface SourceNote {
   en: string
   zh: string
   source: SourceRef
+  /** Other documents that repeat the same note. */
+  alsoIn?: SourceRef[]
 }
 
 /**

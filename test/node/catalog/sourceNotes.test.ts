@@ -90,6 +90,16 @@ describe.skipIf(!hasShared)('the real footnotes and notes', () => {
       ]),
     )
     expect(noted).not.toContain('EfficientNetB0')
+    // Seeds 002 and 003 repeat the note: cited as well.
+    const also = realModel('EfficientNetB3').sourceNotes![0]!.alsoIn!.map((s) => s.document)
+    expect(also).toEqual([seedPath('002'), seedPath('003')])
+    for (const prefix of ['002', '003']) {
+      const seedLines = sharedText(seedPath(prefix)).split('\n')
+      const cited = realModel('EfficientNetB3').sourceNotes![0]!.alsoIn!.find(
+        (s) => s.document === seedPath(prefix),
+      )!
+      expect(seedLines[cited.line - 1]).toMatch(/EfficientNetB1-B7/)
+    }
     expect(realModel('EfficientNetB1').sourceNotes![0]!.en).toMatch(/converted from the PyTorch/)
     expect(realModel('ResNeXt101_32x16d_wsl').sourceNotes![0]!.en).toMatch(/official/)
   })

@@ -141,9 +141,13 @@ export function formatModelDetail({ model, series, platforms }: CatalogModelDeta
       : []),
     ...describeSurvey(model),
     ...describeSecondSource(model),
-    ...(model.sourceNotes ?? []).map(
-      (note) => `Source note (${note.kind}): ${note.en}  [${where(note.source)}]`,
-    ),
+    ...(model.sourceNotes ?? []).flatMap((note) => [
+      `Source note (${note.kind}): ${note.en}  [${[note.source, ...(note.alsoIn ?? [])]
+        .map((source) => `${source.document.split('/').at(-1)}:${source.line}`)
+        .join(', ')}]`,
+      // The text as the source writes it (our English above is a translation).
+      ...(note.zh !== note.en ? [`  as written: ${note.zh}`] : []),
+    ]),
     ...model.notes.map((note) => `Note: ${note}`),
     ...(model.entryKind && model.entryKind !== 'zoo'
       ? [
