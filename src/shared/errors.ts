@@ -8,6 +8,8 @@ export const errorCodes = [
   'UNAUTHORIZED',
   'FORBIDDEN',
   'NOT_FOUND',
+  /** A model name (display name, older name) that several catalog entries share. */
+  'AMBIGUOUS_NAME',
   'CANCELLED',
   'UNAVAILABLE',
   'INTERNAL',

@@ -68,7 +68,12 @@ describe('loading the shipped catalog', () => {
     const dataDir = tempDirForTest('zoo-catalog')
     const first = openTestCore({ dataDir }).core
     expect(first.catalogSync).toEqual({ version: bundle.meta.catalogVersion, reloaded: true })
-    expect(first.db.prepare('SELECT COUNT(*) AS n FROM models').get()).toEqual({ n: models.length })
+    expect(
+      first.db.prepare("SELECT COUNT(*) AS n FROM models WHERE entry_kind = 'zoo'").get(),
+    ).toEqual({ n: models.length })
+    expect(
+      first.db.prepare("SELECT COUNT(*) AS n FROM models WHERE entry_kind != 'zoo'").get(),
+    ).toEqual({ n: bundle.outside!.models.length })
     first.close()
     const again = openTestCore({ dataDir }).core
     expect(again.catalogSync).toEqual({ version: bundle.meta.catalogVersion, reloaded: false })

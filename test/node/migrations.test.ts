@@ -8,6 +8,9 @@ import { migrate, schemaVersion } from '../../src/main/db/migrate'
 import type { Migration } from '../../src/main/db/migration'
 import { migrations } from '../../src/main/db/migrations'
 import { openDatabase } from '../../src/main/db/openDatabase'
+import { readCatalogBundle } from '../../src/main/catalog/catalogBundle'
+import { SettingsStore } from '../../src/main/settings/settingsStore'
+import { projectRoot } from './helpers/paths'
 import { planFromInputSize } from '../../src/main/inference/preprocess/preprocessPlan'
 import { blobFiles, blobPath } from './helpers/blobFiles'
 import { zooProcess } from './helpers/runZoo'
@@ -446,7 +449,11 @@ describe('0008: one blob store, and conversions', () => {
   it('opens a version-7 data folder: rows and files move to the blob store, the models list and classify', async () => {
     const { dataDir, custom, linked } = await version7Folder()
     const { core } = openTestCore({ dataDir })
-    expect(core.migration).toMatchObject({ from: 7, to: latest, applied: ['0008-blob-store'] })
+    expect(core.migration).toMatchObject({
+      from: 7,
+      to: latest,
+      applied: ['0008-blob-store', '0009-entry-kinds-and-names'],
+    })
 
     expect(existsSync(join(dataDir, 'models'))).toBe(false)
     expect(blobFiles(dataDir)).toEqual([custom, linked].sort())
@@ -507,5 +514,49 @@ describe('0008: one blob store, and conversions', () => {
       { model_id: `custom:${custom.slice(0, 12)}`, path: blobPath(dataDir, custom) },
       { model_id: 'MobileNetV2', path: blobPath(dataDir, linked) },
     ])
+  })
+})
+
+describe('0009: entry kinds and model names', () => {
+  it('keeps a version-8 folder’s catalog rows and user data, marks them zoo, and reloads the names on open', async () => {
+    const dataDir = tempDirForTest('zoo-v8')
+    const file = join(dataDir, 'zoo.sqlite')
+    // A version-8 data folder with its catalog loaded and a downloaded artifact.
+    const { db: v8 } = openDatabase(file, { migrations: migrations.slice(0, 8) })
+    const bundle = readCatalogBundle(join(projectRoot, 'resources'))
+    // The version-8 schema has no entry_kind: load only what it knows (an older app's load).
+    const insert = v8.prepare(
+      `INSERT INTO models (id, position, display_name, series_id, family, section, pretraining,
+         distillation, input_size, top1, top5, params_m, flops_g, size_mb, pretrained_url,
+         inference_url, row_json) VALUES (?, 0, ?, ?, ?, ?, ?, NULL, 224, 0.79, NULL, NULL, NULL, NULL, NULL, NULL, '{}')`,
+    )
+    v8.prepare(
+      "INSERT INTO series (id, position, section, json) VALUES ('ResNet', 0, 'cnn-server', '{}')",
+    ).run()
+    insert.run('ResNet50', 'ResNet50', 'ResNet', 'ResNet', 'cnn-server', 'ImageNet-1k')
+    v8.prepare("INSERT INTO catalog_meta (key, value) VALUES ('catalog_version', ?)").run(
+      bundle.meta.catalogVersion,
+    )
+    new SettingsStore(v8).updateUi({ locale: 'zh-CN' })
+    v8.close()
+
+    withDb(file, (db) => {
+      migrate(db, migrations.slice(0, 9))
+      expect(db.prepare('SELECT id, entry_kind, top1 FROM models').all()).toEqual([
+        { id: 'ResNet50', entry_kind: 'zoo', top1: 0.79 },
+      ])
+      // The same catalog version as shipped, yet cleared: the next open fills model_names.
+      expect(
+        db.prepare("SELECT value FROM catalog_meta WHERE key = 'catalog_version'").get(),
+      ).toBeUndefined()
+      expect(() => db.prepare("UPDATE models SET entry_kind = 'other'").run()).toThrow(/CHECK/)
+      expect(new SettingsStore(db).ui().locale).toBe('zh-CN')
+    })
+
+    const { core } = openTestCore({ dataDir })
+    expect(core.catalogSync).toMatchObject({ reloaded: true })
+    expect(core.catalog.resolve('ShuffleNetV2').id).toBe('ShuffleNetV2_x1_0')
+    expect(core.catalog.find('ResNet50_vd_v2').model.entryKind).toBe('olderListOnly')
+    expect(core.settings.ui().locale).toBe('zh-CN')
   })
 })

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest'
 import {
   columnIds,
   defaultViewState,
+  hasFilters,
   listInputFor,
   parseLatencyKeyValue,
   latencyKeyValue,
   parseViewQuery,
   toViewQuery,
+  withoutFilters,
   type ModelsViewState,
 } from '../../src/renderer/src/catalog/modelsViewState'
 import {
@@ -101,7 +103,21 @@ describe('models view state in the URL', () => {
       pretraining: 'ImageNet-22k',
       sort: { field: 'series', direction: 'asc' },
       latency: { platform: 'v100-trt-fp32', batchSize: 1, threads: null },
+      entryKinds: ['zoo', 'olderListOnly', 'surveyOnly'],
     })
+  })
+
+  it('lists entries outside the zoo by default, and only the zoo with outside=0', () => {
+    const fresh = parseViewQuery({})
+    expect(fresh.outside).toBe(true)
+    expect(toViewQuery(fresh)).toEqual({})
+    expect(hasFilters(fresh)).toBe(false)
+    const off = parseViewQuery({ outside: '0' })
+    expect(off.outside).toBe(false)
+    expect(listInputFor(off).entryKinds).toEqual(['zoo'])
+    expect(toViewQuery(off)).toEqual({ outside: '0' })
+    expect(hasFilters(off)).toBe(true)
+    expect(withoutFilters(off).outside).toBe(true)
   })
 
   it('encodes latency keys for a <select> and back', () => {

@@ -19,15 +19,14 @@ const sharedDir = resolve(values.shared ?? join(projectRoot, '..', 'shared'))
 try {
   const built = buildCatalog(readSources(sharedDir))
   mkdirSync(catalogDir, { recursive: true })
-  for (const [name, text] of Object.entries(
-    catalogFiles(built.bundle, built.labels, built.legacy),
-  )) {
+  for (const [name, text] of Object.entries(catalogFiles(built.bundle, built.labels))) {
     writeFileSync(join(catalogDir, name), text)
   }
   const { meta } = built.bundle
   console.log(
     `Catalog ${meta.catalogVersion}: ${meta.modelCount} models in ${meta.seriesCount} series, ` +
-      `${built.bundle.platforms.length} platforms, ${built.legacy.length} legacy names → ${catalogDir}`,
+      `${built.bundle.platforms.length} platforms, ${meta.outsideCount ?? 0} entries outside the zoo ` +
+      `(${built.legacy.length} older-list links) → ${catalogDir}`,
   )
 } catch (error) {
   console.error(`catalog:build failed: ${error instanceof Error ? error.message : String(error)}`)

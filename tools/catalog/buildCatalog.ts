@@ -12,6 +12,13 @@ import type {
   Series,
 } from '../../src/shared/catalog/types'
 import { familyOf } from './family'
+import {
+  accGainMismatch,
+  accGainNote,
+  readConvertedWeightsNote,
+  readFootnotes,
+  type TableIds,
+} from './footnotes'
 import { ImportError } from './importError'
 import { parseMarkdownTables } from './markdownTables'
 import { plainText } from './markdownText'
@@ -22,7 +29,10 @@ import { findModelConfig, indexConfigs, readDeployDefault } from './preprocessCo
 import { readTableRows, type RowRecord, type SeriesHeading } from './rowRecords'
 import { readEnglishSections, readReferences } from './seriesText'
 import { sha256, type CatalogSources } from './sources'
-import { readSurvey } from './survey'
+import { olderOnlyEntries, surveyOnlyEntries, surveySeries } from './outsideEntries'
+import { readSecondSource } from './secondSource'
+import { readSurvey, readSurveyScores, surveyDoubt } from './survey'
+import { derivedPreprocess } from './derivedPreprocess'
 import { catalogVersionOf } from './serialize'
 
 export interface LegacyModel {
@@ -68,10 +78,15 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
   const tables = parseMarkdownTables(listText, listDoc)
   const rows: RowRecord[] = []
   const headings: SeriesHeading[] = []
+  const tableIds: TableIds[] = []
   for (const table of tables) {
     const read = readTableRows(table, listDoc)
     rows.push(...read.rows)
     if (read.heading) headings.push(read.heading)
+    tableIds.push({
+      table,
+      rows: read.rows.map((r) => ({ id: r.id, line: r.row.line, marked22k: r.marked22k })),
+    })
   }
 
   const byId = new Map<string, RowRecord[]>()
@@ -190,10 +205,16 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
     })
   }
 
-  const models: CatalogModel[] = merged.map((m) => {
+  const footnotes = readFootnotes(listText, listDoc, tableIds)
+  const convertedWeights = readConvertedWeightsNote(
+    sources.olderLists,
+    merged.map((m) => m.id),
+  )
+  const zooModels: CatalogModel[] = merged.map((m) => {
     const ownConfig = findModelConfig(m.id, configs)
+    const derived = ownConfig ? null : derivedPreprocess(m.id, deployDefault.preprocess)
     const config = ownConfig ?? deployDefault
-    const preprocess = config.preprocess
+    const preprocess = derived?.preprocess ?? config.preprocess
     const inputSize = preprocess ? (preprocess.cropSize ?? preprocess.resize.size) : null
     const pretraining: Pretraining =
       m.rows.some((r) => r.marked22k) || /_22kto1k$/.test(m.id) ? 'ImageNet-22k' : 'ImageNet-1k'
@@ -212,7 +233,12 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
           `preprocessing shown here: ${ownConfig.evalDiffers.join('; ')}.`,
       )
     }
-    if (!ownConfig) {
+    for (const row of m.rows) {
+      const mismatch = accGainMismatch(row.figures)
+      if (mismatch) notes.push(mismatch)
+    }
+    if (derived) notes.push(derived.note)
+    else if (!ownConfig) {
       notes.push(
         'PaddleClas publishes no config for this model: its preprocessing is the deploy default ' +
           '(resize 256, crop 224, ImageNet mean/std). Check it before trusting its predictions.',
@@ -220,6 +246,14 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
     }
     const surveyEntry = survey.find((entry) => entry.id === m.id)
     const f = m.figures
+    const sourceNotes = [
+      ...(footnotes.get(m.id) ?? []),
+      ...(convertedWeights.get(m.id) ?? []),
+      ...(f.ssldGain ? [accGainNote(f.ssldGain.source)] : []),
+    ]
+    const doubt = surveyEntry
+      ? surveyDoubt(surveyEntry, { id: m.id, paramsM: f.paramsM ?? null })
+      : undefined
     return {
       id: m.id,
       displayName: m.primary.displayName,
@@ -247,12 +281,48 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
       },
       aliases: aliasesOf.get(m.id) ?? [],
       survey: surveyEntry
-        ? { name: surveyEntry.name, paramsM: surveyEntry.paramsM, flopsG: surveyEntry.flopsG }
+        ? {
+            name: surveyEntry.name,
+            paramsM: surveyEntry.paramsM,
+            flopsG: surveyEntry.flopsG,
+            group: surveyEntry.group,
+            measuredAt: { inputSize: 224 as const, framework: 'torch' as const },
+            ...(doubt ? { doubt } : {}),
+          }
         : null,
       notes,
       rows: m.rows.map((r) => r.row),
+      entryKind: 'zoo' as const,
+      sourceNotes,
+      secondSource: null,
     }
   })
+  const secondSource = readSecondSource(
+    sources.englishOverview.text,
+    sources.englishOverview.document,
+    zooModels,
+  )
+  for (const model of zooModels) model.secondSource = secondSource.get(model.id) ?? null
+
+  // Entries outside the zoo are kept apart from its models: counts, charts and tests of the zoo
+  // read `models`; the database holds both, told apart by their entry kind.
+  const outsideSeries = surveySeries(sources.survey.document)
+  const seriesById = new Map([...seriesList, outsideSeries].map((s) => [s.id, s]))
+  const outside = [
+    ...olderOnlyEntries(legacy, seriesById),
+    ...surveyOnlyEntries(
+      survey,
+      readSurveyScores(sources.survey.text, sources.survey.document),
+      seriesById,
+    ),
+  ]
+  const clash = outside.find((entry) => catalogIds.has(entry.id))
+  if (clash) {
+    throw new ImportError(`the entry ${clash.id} outside the zoo has a zoo model's id`, {
+      document: clash.rows[0]!.document,
+    })
+  }
+  const models = zooModels
 
   for (const entry of survey) {
     if (entry.id && !catalogIds.has(entry.id)) {
@@ -261,7 +331,7 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
       })
     }
   }
-  const missingSeries = models.filter((model) => !seriesList.some((s) => s.id === model.series))
+  const missingSeries = [...models, ...outside].filter((model) => !seriesById.has(model.series))
   if (missingSeries.length) {
     throw new ImportError(
       `no series entry for ${missingSeries.map((m) => `${m.id} (${m.series})`).join(', ')}`,
@@ -280,13 +350,22 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
     sources.labels,
   ]
   // Configs count too: a changed transform must change the catalog version.
-  const partial = { platforms, series: seriesList, models }
+  const outsideOnlySeries = outside.some((m) => m.series === outsideSeries.id)
+    ? [outsideSeries]
+    : []
+  const partial = {
+    platforms,
+    series: seriesList,
+    models,
+    outside: { series: outsideOnlySeries, models: outside },
+  }
   return {
     bundle: {
       meta: {
         formatVersion: 1,
         catalogVersion: catalogVersionOf(partial),
-        modelCount: models.length,
+        modelCount: zooModels.length,
+        outsideCount: outside.length,
         seriesCount: seriesList.length,
         sources: inputs.map(({ document, text }) => ({ document, sha256: sha256(text) })),
       },

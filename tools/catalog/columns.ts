@@ -47,9 +47,12 @@ export function classifyColumn(rawHeader: string, context: ColumnContext): Colum
   if (header === 'FLOPs(G)') return { kind: 'flops', unit: 'G' }
   if (header === 'FLOPs(M)') return { kind: 'flops', unit: 'M' }
   if (header === 'Params(M)') return { kind: 'params' }
-  if (header === '模型大小(M)') return { kind: 'size' }
-  if (header === '预训练模型下载地址') return { kind: 'link', field: 'pretrained' }
-  if (header === 'inference模型下载地址') return { kind: 'link', field: 'inference' }
+  // The English overview (ImageNet_models.en.md) writes the same tables with these headers.
+  if (header === '模型大小(M)' || header === 'Model大小(M)') return { kind: 'size' }
+  if (header === '预训练模型下载地址' || header === 'Pretrained Model Download Address')
+    return { kind: 'link', field: 'pretrained' }
+  if (header === 'inference模型下载地址' || header === 'Inference Model Download Address')
+    return { kind: 'link', field: 'inference' }
 
   const arm = /^SD855 time\(ms\) bs=(\d+), thread=(\d+)$/.exec(header)
   if (arm) {

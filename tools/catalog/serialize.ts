@@ -10,23 +10,20 @@ export function stableJson(value: unknown): string {
 }
 
 export function catalogVersionOf(
-  content: Pick<CatalogBundle, 'platforms' | 'series' | 'models'>,
+  content: Pick<CatalogBundle, 'platforms' | 'series' | 'models' | 'outside'>,
 ): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16)
 }
 
 /** File name → contents, exactly as committed under resources/catalog/. */
-export function catalogFiles(
-  bundle: CatalogBundle,
-  labels: string[],
-  legacy: unknown[],
-): Record<string, string> {
+export function catalogFiles(bundle: CatalogBundle, labels: string[]): Record<string, string> {
   return {
     'meta.json': stableJson(bundle.meta),
     'platforms.json': stableJson(bundle.platforms),
     'series.json': stableJson(bundle.series),
     'models.json': stableJson(bundle.models),
-    'legacy.json': stableJson(legacy),
+    // Older-list-only names (what legacy.json held, which nothing loaded) and survey-only rows.
+    'outside.json': stableJson(bundle.outside ?? { series: [], models: [] }),
     'imagenet1k-labels.json': stableJson(labels),
   }
 }

@@ -29,6 +29,8 @@ export const SURVEY_NAMES: Record<string, string> = {
 
 export interface SurveyEntry {
   name: string
+  /** The survey's group column ("2017-ShuffleNet"), carried down over its blank cells. */
+  group: string
   id: string | null
   paramsM: Figure | null
   flopsG: Figure | null
@@ -51,6 +53,7 @@ export function readSurvey(text: string, document: string): SurveyEntry[] {
   const entries: SurveyEntry[] = []
   let section = ''
   let inSurveyTable = false
+  let group = ''
   const seen = new Set<string>()
   text.split(/\r?\n/).forEach((line, index) => {
     const heading = /^#+\s+(.*)$/.exec(line)
@@ -72,16 +75,89 @@ export function readSurvey(text: string, document: string): SurveyEntry[] {
       return
     }
     if (!inSurveyTable || cells.length !== 4 || /^-+$/.test(cells[0]!)) return
+    if (cells[0]) group = cells[0]
     const name = cells[1]!
     if (!name || seen.has(name)) return
     seen.add(name)
     const where = { document, section, line: index + 1 }
     entries.push({
       name,
+      group,
       id: SURVEY_NAMES[name] ?? null,
       paramsM: figure(cells[2]!, 'M', where, '参数量'),
       flopsG: figure(cells[3]!, 'G', where, '浮点数'),
     })
   })
   return entries
+}
+
+export interface SurveyScore {
+  model: string
+  size: string
+  top1Percent: Figure
+  extraData: boolean
+  dataset: string
+}
+
+/** The survey's score tables (its CIFAR-100 table): model, size, accuracy in percent, extra data. */
+export function readSurveyScores(text: string, document: string): SurveyScore[] {
+  const scores: SurveyScore[] = []
+  let section = ''
+  let inScores = false
+  text.split(/\r?\n/).forEach((line, index) => {
+    const heading = /^#+\s+(.*)$/.exec(line)
+    if (heading) section = heading[1]!.trim()
+    if (!line.trim().startsWith('|')) {
+      inScores = false
+      return
+    }
+    const cells = line
+      .trim()
+      .slice(1, -1)
+      .split('|')
+      .map((c) => c.trim())
+    if (cells[0] === '模型' && cells[2] === '准确度') {
+      inScores = true
+      return
+    }
+    if (!inScores || cells.length !== 4 || /^-+$/.test(cells[0]!) || !cells[0]) return
+    const raw = cells[2]!
+    if (!/^\d+(\.\d+)?$/.test(raw))
+      throw new ImportError(`survey score "${raw}" is not a number`, { document, line: index + 1 })
+    scores.push({
+      model: cells[0]!,
+      size: cells[1]!,
+      dataset: section,
+      extraData: cells[3] === '是',
+      top1Percent: {
+        value: Number(raw),
+        source: { document, section, line: index + 1, column: '准确度', raw },
+      },
+    })
+  })
+  return scores
+}
+
+/**
+ * Why a survey name's link to a catalog model is in doubt: params do not depend on the input
+ * size, so the same network has the same count in any framework (the sound links agree to about
+ * 1 %). More than 5 % apart is a variant (another head or width); more than 25 % another network.
+ */
+export function surveyDoubt(
+  entry: Pick<SurveyEntry, 'name' | 'paramsM'>,
+  model: { id: string; paramsM: Figure | null },
+): string | undefined {
+  const theirs = entry.paramsM?.value
+  const ours = model.paramsM?.value
+  if (theirs === undefined || ours === undefined) return undefined
+  const ratio = theirs / ours
+  if (Math.abs(ratio - 1) <= 0.05) return undefined
+  const verdict =
+    Math.abs(ratio - 1) > 0.25
+      ? "the survey measured another network under this name; its figures are not this model's."
+      : 'the survey measured a variant (another head or width), not this exact model; compare with care.'
+  return (
+    `The survey's ${entry.name} has ${theirs} M params, PaddleClas's ${model.id} ${ours} M ` +
+    `(×${ratio.toFixed(2)}). Params do not change with input size, so ${verdict}`
+  )
 }

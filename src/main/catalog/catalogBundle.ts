@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CatalogBundle } from '../../shared/catalog/types'
 import { AppError } from '../../shared/errors'
@@ -16,6 +16,10 @@ export function readCatalogBundle(resourcesDir: string): CatalogBundle {
       platforms: readJson(join(dir, 'platforms.json')),
       series: readJson(join(dir, 'series.json')),
       models: readJson(join(dir, 'models.json')),
+      // Absent from catalogs built before entries outside the zoo existed.
+      outside: existsSync(join(dir, 'outside.json'))
+        ? readJson(join(dir, 'outside.json'))
+        : { series: [], models: [] },
     }
     if (
       bundle.meta.formatVersion !== 1 ||

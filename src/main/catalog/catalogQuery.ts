@@ -69,6 +69,7 @@ export function buildListQuery(query: ListQuery): SqlQuery {
          AND l.batch_size = @batchSize AND l.threads = @threads)`
     : 'NULL'
 
+  where.push(`m.entry_kind IN (${listParam(params, 'kind', query.entryKinds)})`)
   if (query.search) where.push(...searchClauses(query.search, params))
   if (query.series?.length)
     where.push(`m.series_id IN (${listParam(params, 'series', query.series)})`)

@@ -3,6 +3,7 @@ import type { CatalogModel, Platform, Series } from '../../shared/catalog/types'
 import type {
   CatalogListResult,
   CatalogModelDetail,
+  ModelNameResolution,
   ModelRow,
   PlatformSummary,
   SeriesSummary,
@@ -11,6 +12,7 @@ import { AppError } from '../../shared/errors'
 import { buildListQuery, type ListQuery } from './catalogQuery'
 import { loadedCatalogVersion } from './catalogSync'
 import type { BaseRow } from './modelRow'
+import { resolveModelName, type KnownName } from './resolveModelName'
 
 type ResultRow = [id: string, latencyMs: number | null, hasLocal: number, total?: number]
 
@@ -87,8 +89,26 @@ export class CatalogService {
     return (this.db.prepare(`SELECT COUNT(*) AS n FROM (${sql})`).get(params) as { n: number }).n
   }
 
+  /** The catalog id a typed name (id, display name, older name; any case) stands for. */
+  resolve(name: string): ModelNameResolution {
+    this.version()
+    const known = this.prepare(
+      `SELECT name, model_id AS modelId, kind, source FROM model_names WHERE name = ?
+       ORDER BY model_id`,
+    ).all(name) as KnownName[]
+    return resolveModelName(name, known)
+  }
+
+  /** One entry with every source, by any name `resolve` takes (what the faces call). */
+  find(name: string): CatalogModelDetail {
+    const resolved = this.resolve(name)
+    return { ...this.get(resolved.id), resolved }
+  }
+
+  /** One entry with every source, by its exact id (what services call). */
   get(id: string): CatalogModelDetail {
     this.version()
+    const resolved: ModelNameResolution = { name: id, id, via: 'id', source: null }
     const row = this.prepare('SELECT json FROM model_documents WHERE id = ?').get(id) as
       { json: string } | undefined
     if (!row) throw new AppError('NOT_FOUND', `There is no model "${id}" in the catalog.`)
@@ -103,14 +123,22 @@ export class CatalogService {
         `SELECT 1 WHERE EXISTS (SELECT 1 FROM model_files WHERE model_id = @id)
            OR EXISTS (SELECT 1 FROM artifacts WHERE model_id = @id)`,
       ).get({ id }) !== undefined
-    return { model, series: JSON.parse(series.json) as Series, platforms, hasLocalWeights }
+    return {
+      model,
+      series: JSON.parse(series.json) as Series,
+      platforms,
+      hasLocalWeights,
+      resolved,
+    }
   }
 
   series(): SeriesSummary[] {
     this.version()
+    // Zoo models only: a series that holds nothing but entries outside the zoo is not listed.
     const rows = this.prepare(
-      `SELECT s.json, (SELECT COUNT(*) FROM models m WHERE m.series_id = s.id) AS modelCount
-       FROM series s ORDER BY s.position`,
+      `SELECT s.json, COUNT(m.id) AS modelCount
+       FROM series s JOIN models m ON m.series_id = s.id AND m.entry_kind = 'zoo'
+       GROUP BY s.id ORDER BY s.position`,
     ).all() as { json: string; modelCount: number }[]
     return rows.map((row) => ({ ...(JSON.parse(row.json) as Series), modelCount: row.modelCount }))
   }

@@ -39,9 +39,12 @@ export function syncCatalog(db: Database, bundle: CatalogBundle): SyncReport {
   )
   const insertModel = db.prepare(`
     INSERT INTO models (id, position, display_name, series_id, family, section, pretraining, distillation,
-      input_size, top1, top5, params_m, flops_g, size_mb, pretrained_url, inference_url, row_json)
+      input_size, top1, top5, params_m, flops_g, size_mb, pretrained_url, inference_url, row_json, entry_kind)
     VALUES (@id, @position, @displayName, @series, @family, @section, @pretraining, @distillation,
-      @inputSize, @top1, @top5, @paramsM, @flopsG, @sizeMB, @pretrained, @inference, @row)`)
+      @inputSize, @top1, @top5, @paramsM, @flopsG, @sizeMB, @pretrained, @inference, @row, @entryKind)`)
+  const insertName = db.prepare(
+    'INSERT OR IGNORE INTO model_names (name, model_id, kind, source) VALUES (?, ?, ?, ?)',
+  )
   const insertDocument = db.prepare('INSERT INTO model_documents (id, json) VALUES (?, ?)')
   const insertLatency = db.prepare(
     'INSERT INTO latencies (model_id, platform_id, batch_size, threads, ms) VALUES (?, ?, ?, ?, ?)',
@@ -55,16 +58,19 @@ export function syncCatalog(db: Database, bundle: CatalogBundle): SyncReport {
   const reloaded = db.transaction(() => {
     if (loadedCatalogVersion(db) === version) return false
     db.exec(
-      'DELETE FROM latencies; DELETE FROM models_fts; DELETE FROM models; DELETE FROM series; DELETE FROM platforms;',
+      'DELETE FROM model_names; DELETE FROM latencies; DELETE FROM models_fts; DELETE FROM models; DELETE FROM series; DELETE FROM platforms;',
     )
+    const outside = bundle.outside ?? { series: [], models: [] }
+    const allSeries = [...bundle.series, ...outside.series]
     bundle.platforms.forEach((platform, position) =>
       insertPlatform.run(platform.id, position, JSON.stringify(platform)),
     )
-    const seriesById = new Map(bundle.series.map((series) => [series.id, series]))
-    bundle.series.forEach((series, position) =>
+    const seriesById = new Map(allSeries.map((series) => [series.id, series]))
+    allSeries.forEach((series, position) =>
       insertSeries.run(series.id, position, series.section, JSON.stringify(series)),
     )
-    bundle.models.forEach((model, position) => {
+    // Zoo models first: positions (the default order) keep them ahead of entries outside it.
+    ;[...bundle.models, ...outside.models].forEach((model, position) => {
       const info = insertModel.run({
         id: model.id,
         position,
@@ -83,7 +89,18 @@ export function syncCatalog(db: Database, bundle: CatalogBundle): SyncReport {
         pretrained: model.downloads.pretrained,
         inference: model.downloads.inference,
         row: JSON.stringify(baseRowOf(model)),
+        entryKind: model.entryKind ?? 'zoo',
       })
+      insertName.run(model.id, model.id, 'id', null)
+      insertName.run(model.displayName, model.id, 'displayName', null)
+      for (const alias of model.aliases) {
+        insertName.run(
+          alias.name,
+          model.id,
+          'alias',
+          `${alias.source.document}:${alias.source.line}`,
+        )
+      }
       insertDocument.run(model.id, JSON.stringify(model))
       for (const latency of model.latencies) {
         insertLatency.run(

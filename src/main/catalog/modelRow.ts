@@ -34,5 +34,6 @@ export function baseRowOf(model: CatalogModel): BaseRow {
     sourceLines: lines,
     tables: model.rows.map(({ section, line }) => ({ section, line })),
     downloads: { pretrained: model.downloads.pretrained, inference: model.downloads.inference },
+    entryKind: model.entryKind ?? 'zoo',
   }
 }

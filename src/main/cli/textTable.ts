@@ -6,9 +6,13 @@ export function textTable(
   header: string[],
   rows: (string | number | null)[][],
   decimals: (number | undefined)[] = [],
+  /** Right-align these columns even when they hold text (numbers with their unit). */
+  alignRight: boolean[] = [],
 ): string {
-  const numeric = header.map((_, column) =>
-    rows.every((row) => row[column] === null || typeof row[column] === 'number'),
+  const numeric = header.map(
+    (_, column) =>
+      alignRight[column] === true ||
+      rows.every((row) => row[column] === null || typeof row[column] === 'number'),
   )
   const cells = rows.map((row) =>
     row.map((cell, column) => {

@@ -34,6 +34,7 @@ import { EventBus } from '../events/eventBus'
 import { Leases } from '../locks/leases'
 import { SettingsStore } from '../settings/settingsStore'
 import { createDispatch, type Dispatcher } from './dispatch'
+import { canonicalChartIds, canonicalId, canonicalRef } from './canonicalIds'
 import type { Handlers } from './handlers'
 import { AppError } from '../../shared/errors'
 import { catalogListInput } from '../../shared/contract'
@@ -215,6 +216,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     sources: loadedCatalogSources(db),
   })
 
+  const resolve = (name: string) => catalog.resolve(name)
   const handlers: Handlers = {
     'app.info': () => readAppInfo({ host: options.host, dataDir, databasePath, db }),
     'app.ping': ({ message }) => {
@@ -229,17 +231,40 @@ export function openAppCore(options: AppCoreOptions): AppCore {
       return next
     },
     'catalog.list': (query) => catalog.list(query),
-    'catalog.get': ({ id }) => catalog.get(id),
+    'catalog.get': ({ id }) => catalog.find(id),
+    'catalog.resolve': ({ name }) => catalog.resolve(name),
     'catalog.series': () => catalog.series(),
     'catalog.platforms': () => catalog.platforms(),
-    'chart.export': (request) => exportChart(chartData(), request),
+    'chart.export': (request) =>
+      exportChart(chartData(), {
+        ...request,
+        state: {
+          ...request.state,
+          ids: canonicalChartIds(request.state.ids, resolve),
+          selection: canonicalChartIds(request.state.selection, resolve),
+        },
+      }),
     'inference.models': () => inference.models(),
-    'inference.attach': (request) => inference.attach(request),
-    'inference.detach': ({ model }) => ({ removed: inference.detach(model) }),
-    'inference.classify': (request, context) => inference.classify(request, context.signal),
-    'inference.preprocess': async (request) => (await inference.preprocess(request)).view,
+    'inference.attach': (request) =>
+      inference.attach(
+        request.catalogId
+          ? { ...request, catalogId: canonicalId(request.catalogId, resolve) }
+          : request,
+      ),
+    'inference.detach': ({ model }) => ({
+      removed: inference.detach(canonicalRef(model, resolve)),
+    }),
+    'inference.classify': (request, context) =>
+      inference.classify(
+        { ...request, model: canonicalRef(request.model, resolve) },
+        context.signal,
+      ),
+    'inference.preprocess': async (request) =>
+      (await inference.preprocess({ ...request, model: canonicalRef(request.model, resolve) }))
+        .view,
     'weights.list': () => weights.list(),
-    'weights.pull': async (request) => {
+    'weights.pull': async (input) => {
+      const request = { ...input, modelId: canonicalId(input.modelId, resolve) }
       const { state, done } = weights.pull(request)
       if (!request.wait) return { ...state }
       await done
@@ -249,9 +274,11 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'weights.remove': async ({ id }) => ({ removed: await weights.remove(id) }),
     'weights.verify': ({ id }) => weights.verify(id),
     'weights.gc': () => weights.gc(),
-    'weights.import': (request) => weights.import(request),
+    'weights.import': (request) =>
+      weights.import({ ...request, modelId: canonicalId(request.modelId, resolve) }),
     'weights.configure': (patch) => weights.configure(patch),
-    'batch.start': (request) => batch.start(request),
+    'batch.start': (request) =>
+      batch.start({ ...request, models: request.models.map((ref) => canonicalRef(ref, resolve)) }),
     'batch.list': () => batch.list(),
     'batch.get': ({ id }) => batch.get(id),
     'batch.pause': ({ id }) => batch.pause(id),

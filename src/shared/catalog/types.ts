@@ -113,11 +113,68 @@ export interface CatalogModel {
   /** Other names for this model in older model lists or tables. */
   aliases: { name: string; source: SourceRef }[]
   /** Params/FLOPs from the backbone survey (seed 004), shown beside PaddleClas's own. */
-  survey: { name: string; paramsM: Figure | null; flopsG: Figure | null } | null
+  survey: SurveyFigures | null
   /** Oddities in the sources worth telling the user (e.g. a link that points at another model). */
   notes: string[]
   /** Every table row this model appears in. */
   rows: SourceRef[]
+  /**
+   * Where the entry comes from: a model of today's zoo (it has the published figures), or a name
+   * only an older model list or only the backbone survey has. Absent means 'zoo' (older bundles).
+   */
+  entryKind?: EntryKind
+  /** The footnotes and notes of the source documents that speak about this model. */
+  sourceNotes?: SourceNote[]
+  /** Figures another document publishes differently (ImageNet_models.en.md), with their source. */
+  secondSource?: SecondSource | null
+}
+
+export type EntryKind = 'zoo' | 'olderListOnly' | 'surveyOnly'
+
+/**
+ * A footnote or note of a source document, attached to the models it speaks about. `zh` is the
+ * text as written (the sources are Chinese); `en` is our translation of it.
+ */
+export interface SourceNote {
+  kind: 'accuracy' | 'preprocessing' | 'platform' | 'pretraining' | 'weights' | 'meaning' | 'status'
+  en: string
+  zh: string
+  source: SourceRef
+  /** Other documents that repeat the same note. */
+  alsoIn?: SourceRef[]
+}
+
+/**
+ * The backbone survey's figures: measured with PyTorch (`torch.randn(1, 3, 224, 224)`), so at
+ * 224 px whatever the model's own input size, and with torch's counting conventions.
+ */
+export interface SurveyFigures {
+  name: string
+  paramsM: Figure | null
+  flopsG: Figure | null
+  /** The survey's own group column ("2017-ShuffleNet"), when it names one. */
+  group?: string
+  /** Input side the survey measured at (always 224) and the framework it counted with. */
+  measuredAt?: { inputSize: 224; framework: 'torch' }
+  /** Why the link from the survey's name to this model is in doubt, when it is. */
+  doubt?: string
+  /** Scores the survey gives on another dataset (its CIFAR-100 table), in percent as written. */
+  otherScores?: { dataset: string; top1Percent: Figure; extraData: boolean }[]
+}
+
+/** One document's figures that differ from the catalog's, each beside the catalog's value. */
+export interface SecondSource {
+  document: string
+  figures: {
+    /** 'top1', 'top5', 'paramsM', 'flopsG', 'sizeMB' or a latency key 'platform|batch|threads'. */
+    field: string
+    value: number
+    /** The catalog's value for the same field (from the model list). */
+    catalogValue: number
+    /** True when the two differ only by rounding (one written to fewer digits). */
+    roundingOnly: boolean
+    source: SourceRef
+  }[]
 }
 
 export interface Series {
@@ -134,7 +191,10 @@ export interface CatalogMeta {
   formatVersion: 1
   /** Hash of the catalog's content: a change reloads it into the database. */
   catalogVersion: string
+  /** Models of the zoo (entries of other kinds not counted; see `outsideCount`). */
   modelCount: number
+  /** Entries only an older list or the survey has. */
+  outsideCount?: number
   seriesCount: number
   sources: { document: string; sha256: string }[]
 }
@@ -143,5 +203,11 @@ export interface CatalogBundle {
   meta: CatalogMeta
   platforms: Platform[]
   series: Series[]
+  /** The zoo's models (entryKind 'zoo'). */
   models: CatalogModel[]
+  /**
+   * Entries outside the zoo (older-list-only, survey-only) and the series that only they use;
+   * absent in older bundles.
+   */
+  outside?: { series: Series[]; models: CatalogModel[] }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type {
   CatalogModel,
   Distillation,
+  EntryKind,
   Platform,
   PlatformId,
   Pretraining,
@@ -11,6 +12,12 @@ import type {
 import { numericFields, platformIds, sortFields } from './values'
 
 /** Which latency figure "latency" refers to: a platform and its batch size / thread count. */
+export const entryKinds = [
+  'zoo',
+  'olderListOnly',
+  'surveyOnly',
+] as const satisfies readonly EntryKind[]
+
 export const latencyKey = z
   .object({
     platform: z.enum(platformIds),
@@ -41,6 +48,11 @@ export const catalogListInput = z
     distilled: z.boolean().optional(),
     hasDownload: z.boolean().optional(),
     hasLocalWeights: z.boolean().optional(),
+    /**
+     * Which kinds of entry to list; default the zoo's models only, so that counts, charts and
+     * comparisons of the zoo are not changed by names only an older list or the survey has.
+     */
+    entryKinds: z.array(z.enum(entryKinds)).min(1).max(entryKinds.length).default(['zoo']),
     sort: z
       .object({ field: z.enum(sortFields), direction: z.enum(['asc', 'desc']).default('asc') })
       .strict()
@@ -90,6 +102,8 @@ export interface ModelRow {
   tables: { section: string; line: number }[]
   downloads: { pretrained: string | null; inference: string | null }
   hasLocalWeights: boolean
+  /** 'zoo', or an entry only an older list / the backbone survey has (no figures of the zoo). */
+  entryKind: EntryKind
 }
 
 export interface CatalogListResult {
@@ -98,13 +112,27 @@ export interface CatalogListResult {
   catalogVersion: string
 }
 
+/** `id` may be any name the model is known by (display name, older name); see `resolved`. */
 export const catalogGetInput = z.object({ id: z.string().min(1).max(200) }).strict()
+
+export const catalogResolveInput = z.object({ name: z.string().trim().min(1).max(200) }).strict()
+
+/** Which catalog id a typed name stands for, and how it was recognised. */
+export interface ModelNameResolution {
+  name: string
+  id: string
+  via: 'id' | 'displayName' | 'alias'
+  /** `document:line` of the older list that gives an alias. */
+  source: string | null
+}
 
 export interface CatalogModelDetail {
   model: CatalogModel
   series: Series
   platforms: Platform[]
   hasLocalWeights: boolean
+  /** How the requested name became `model.id` (via 'id' when it was the id itself). */
+  resolved: ModelNameResolution
 }
 
 export interface SeriesSummary extends Series {

@@ -8,6 +8,8 @@ import { pingInput, type AppInfo, type PingEvent, type PingReply } from './app'
 import {
   catalogGetInput,
   catalogListInput,
+  catalogResolveInput,
+  type ModelNameResolution,
   type CatalogListResult,
   type CatalogModelDetail,
   type PlatformSummary,
@@ -74,6 +76,7 @@ export const requestChannels = {
   'settings.update': { input: uiSettingsPatch, output: returns<UiSettings>() },
   'catalog.list': { input: catalogListInput, output: returns<CatalogListResult>() },
   'catalog.get': { input: catalogGetInput, output: returns<CatalogModelDetail>() },
+  'catalog.resolve': { input: catalogResolveInput, output: returns<ModelNameResolution>() },
   'catalog.series': { input: noInput, output: returns<SeriesSummary[]>() },
   'catalog.platforms': { input: noInput, output: returns<PlatformSummary[]>() },
   'chart.export': { input: chartExportInput, output: returns<ChartExportResult>() },

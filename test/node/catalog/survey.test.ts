@@ -34,6 +34,7 @@ describe('readSurvey', () => {
     expect(readSurvey(text, DOC)).toEqual([
       {
         name: 'ResNet50',
+        group: '2015-ResNet',
         id: 'ResNet50',
         paramsM: {
           value: 25.557,
@@ -56,9 +57,10 @@ describe('readSurvey', () => {
           },
         },
       },
-      { name: 'ResNext50', id: null, paramsM: null, flopsG: null },
+      { name: 'ResNext50', group: '2015-ResNet', id: null, paramsM: null, flopsG: null },
       {
         name: 'ViT-Large',
+        group: '2015-ResNet',
         id: 'ViT_large_patch16_224',
         paramsM: expect.objectContaining({ value: 307 }),
         flopsG: null,

@@ -25,8 +25,8 @@ function firstDifference(committed: string, built: string): string {
 describe.skipIf(!hasShared)('the committed catalog', () => {
   const files = hasShared
     ? (() => {
-        const { bundle, labels, legacy } = realCatalog()
-        return catalogFiles(bundle, labels, legacy)
+        const { bundle, labels } = realCatalog()
+        return catalogFiles(bundle, labels)
       })()
     : {}
 

@@ -28,6 +28,7 @@ export function modelRow(id: string, overrides: Partial<ModelRow> = {}): ModelRo
     sourceLines: {},
     tables: [],
     downloads: { pretrained: null, inference: null },
+    entryKind: 'zoo',
     hasLocalWeights: false,
     ...overrides,
   }

@@ -101,6 +101,15 @@ describe.skipIf(!haveReference)('zoo preprocess, read back with NumPy', () => {
     expect({ max: diff.max, count: diff.count }).toEqual({ max: 0, count: 0 })
   })
 
+  it('--model by an older name: says which id it resolved to, on stderr', async () => {
+    const out = join(dir, 'older.npy')
+    const run = await zoo(['preprocess', '--model', 'ShuffleNetV2', photo, '--out', out])
+    expect(run.code).toBe(0)
+    expect(run.err).toMatch(/^ShuffleNetV2 → ShuffleNetV2_x1_0 \(older name/)
+    expect(run.out).toMatch(/^ShuffleNetV2_x1_0: /)
+    expect(numpyLoad(out).shape).toEqual([1, 3, 224, 224])
+  })
+
   it('--model FILE.onnx with --resize/--crop/--bgr, and --picture', async () => {
     const out = join(dir, 'file.npy')
     const picture = join(dir, 'file.png')

@@ -1,3 +1,4 @@
+import { announceResolution } from '../announceResolution'
 import type { AttachInput } from '../../../shared/contract'
 import { UsageError, type Command } from '../command'
 import { EXIT, reportFailure } from '../reportFailure'
@@ -37,6 +38,7 @@ Options:
       ...(values.labels ? { labels: { path: String(values.labels) } } : {}),
     }
     return withCore(args, io, async (core) => {
+      if (input.catalogId) await announceResolution(core, io, [input.catalogId])
       const result = await core.dispatch('inference.attach', input, { face: 'cli' })
       if (!result.ok) return reportFailure(io, 'attach', result, values.json === true)
       const model = result.value

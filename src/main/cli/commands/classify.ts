@@ -1,3 +1,4 @@
+import { announceResolution } from '../announceResolution'
 import { existsSync } from 'node:fs'
 import type {
   BatchStartInput,
@@ -131,6 +132,8 @@ async function classifyFolder(args: ParsedArgs, io: CliIo): Promise<number> {
     throw new UsageError(`--out must end in .csv or .jsonl, got "${out}".`)
   const json = args.values.json === true
   return withCore(args, io, async (core) => {
+    const names = input.models.flatMap((ref) => ('catalogId' in ref ? [ref.catalogId] : []))
+    await announceResolution(core, io, names)
     const started = await core.dispatch('batch.start', input, { face: 'cli' })
     if (!started.ok) return reportFailure(io, 'classify', started, json)
     const { job, resumed } = started.value
@@ -217,6 +220,7 @@ Options:
       if (args.values[flag] !== undefined) throw new UsageError(`--${flag} goes with --dir.`)
     const input = classifyInputFromArgs(args)
     return withCore(args, io, async (core) => {
+      if ('catalogId' in input.model) await announceResolution(core, io, [input.model.catalogId])
       const result = await core.dispatch('inference.classify', input, { face: 'cli' })
       if (!result.ok) return reportFailure(io, 'classify', result, args.values.json === true)
       const value = result.value

@@ -1,3 +1,4 @@
+import { announceResolution } from '../announceResolution'
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, extname, resolve } from 'node:path'
 import { chartFieldIds, type ChartFieldId } from '../../../shared/charts/chartFields'
@@ -246,6 +247,7 @@ ${chartFileOptionsHelp}`,
     const request = chartExportInput.safeParse({ state: chartStateFromArgs(args), ...flags })
     if (!request.success) throw requestUsageError(request.error)
     return withCore(args, io, async (core) => {
+      await announceResolution(core, io, request.data.state.ids)
       const result = await core.dispatch('chart.export', request.data, { face: 'cli' })
       if (!result.ok) return reportFailure(io, 'export', result)
       const exported = result.value

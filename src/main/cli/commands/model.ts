@@ -1,5 +1,7 @@
-import type { Figure, Preprocess, SourceRef } from '../../../shared/catalog/types'
-import { catalogListInput, type CatalogModelDetail } from '../../../shared/contract'
+import type { CatalogModel, Figure, Preprocess, SourceRef } from '../../../shared/catalog/types'
+import { formatFlops } from '../../../shared/format/formatFlops'
+import { resolutionLine } from '../announceResolution'
+import { catalogListInput, entryKinds, type CatalogModelDetail } from '../../../shared/contract'
 import type { AppCore } from '../../core/appCore'
 import type { Command } from '../command'
 import { EXIT, reportFailure } from '../reportFailure'
@@ -19,6 +21,75 @@ export function describePreprocess(p: Preprocess): string {
   const crop = p.cropSize ? `, centre crop ${p.cropSize}` : ''
   const scale = Math.abs(p.scale - 1 / 255) < 1e-6 ? '1/255' : String(p.scale)
   return `${p.colorOrder} (${p.decoder} decode), ${resize} (${p.resize.interpolation})${crop}, ×${scale}, mean [${p.mean.join(', ')}], std [${p.std.join(', ')}], ${p.layout}`
+}
+
+const ENTRY_KIND_TEXT = {
+  olderListOnly:
+    'Older list only: a name only earlier PaddleClas model lists give; not in today’s zoo.',
+  surveyOnly:
+    'Survey only: a row of the backbone survey (seed 004) that names no PaddleClas model.',
+} as const
+
+/** The backbone survey's figures, with what they were measured at (224 px, torch). */
+export function describeSurvey(model: CatalogModel): string[] {
+  const survey = model.survey
+  if (!survey) return []
+  const figures = [
+    survey.paramsM ? `params ${survey.paramsM.value} M` : null,
+    survey.flopsG ? `FLOPs ${survey.flopsG.value} G` : null,
+  ].filter(Boolean)
+  const lines: string[] = []
+  if (figures.length) {
+    const at = survey.measuredAt
+    lines.push(
+      `Backbone survey (${survey.name}): ${figures.join(', ')}` +
+        (at ? ` — measured with ${at.framework} at ${at.inputSize} px` : '') +
+        ((survey.paramsM ?? survey.flopsG)
+          ? `  [${where((survey.paramsM ?? survey.flopsG)!.source)}]`
+          : ''),
+    )
+    if (
+      at &&
+      model.inputSize &&
+      model.inputSize !== at.inputSize &&
+      survey.flopsG &&
+      model.flopsG
+    ) {
+      const scaled = survey.flopsG.value * (model.inputSize / at.inputSize) ** 2
+      lines.push(
+        `  PaddleClas measures this model at ${model.inputSize} px (${formatFlops(model.flopsG.value)}); ` +
+          `the survey's ${formatFlops(survey.flopsG.value)} at ${at.inputSize} px is about ` +
+          `${formatFlops(scaled)} at ${model.inputSize} px ((${model.inputSize}/${at.inputSize})²).`,
+      )
+    }
+  }
+  if (survey.doubt) lines.push(`  Doubtful link: ${survey.doubt}`)
+  for (const score of survey.otherScores ?? []) {
+    lines.push(
+      `Backbone survey ${score.dataset}: top-1 ${score.top1Percent.value} %` +
+        `${score.extraData ? ' (with extra training data)' : ''}  [${where(score.top1Percent.source)}]`,
+    )
+  }
+  return lines
+}
+
+/** A second document's figures beside the catalog's, marking those that only round differently. */
+export function describeSecondSource(model: CatalogModel): string[] {
+  const second = model.secondSource
+  if (!second?.figures.length) return []
+  const label = (field: string) => {
+    if (!field.includes('|')) return field
+    const [platform, batch, threads] = field.split('|')
+    return `latency ${platform} bs=${batch}${threads ? ` threads=${threads}` : ''}`
+  }
+  return [
+    `Second source, ${second.document.split('/').at(-1)}, publishes other figures:`,
+    ...second.figures.map(
+      (f) =>
+        `  ${label(f.field)}: ${f.value} there, ${f.catalogValue} in the model list` +
+        `${f.roundingOnly ? ' (rounding only)' : ' — the sources disagree'}  [${where(f.source)}]`,
+    ),
+  ]
 }
 
 export function formatModelDetail({ model, series, platforms }: CatalogModelDetail): string {
@@ -47,12 +118,15 @@ export function formatModelDetail({ model, series, platforms }: CatalogModelDeta
       ]
     }),
   ]
+  const kind =
+    model.entryKind && model.entryKind !== 'zoo' ? ENTRY_KIND_TEXT[model.entryKind] : null
   const lines = [
     `${model.id}${model.displayName !== model.id ? ` (shown as ${model.displayName})` : ''}`,
+    ...(kind ? [kind] : []),
     `Series ${series.name} · family ${model.family} · ${model.section} · pretrained on ${model.pretraining}` +
       (model.distillation ? ` · distilled (${model.distillation})` : ''),
     '',
-    textTable(['Figure', 'Value', 'Source'], rows),
+    rows.length ? textTable(['Figure', 'Value', 'Source'], rows) : 'No published figures.',
     '',
     `Input: ${model.inputSize ?? '?'} px, ${model.classes} classes`,
     `Preprocessing: ${model.preprocess ? describePreprocess(model.preprocess) : 'unknown'}`,
@@ -65,12 +139,22 @@ export function formatModelDetail({ model, series, platforms }: CatalogModelDeta
     ...(model.aliases.length
       ? [`Also known as: ${model.aliases.map((a) => a.name).join(', ')}`]
       : []),
-    ...(model.survey
+    ...describeSurvey(model),
+    ...describeSecondSource(model),
+    ...(model.sourceNotes ?? []).flatMap((note) => [
+      `Source note (${note.kind}): ${note.en}  [${[note.source, ...(note.alsoIn ?? [])]
+        .map((source) => `${source.document.split('/').at(-1)}:${source.line}`)
+        .join(', ')}]`,
+      // The text as the source writes it (our English above is a translation).
+      ...(note.zh !== note.en ? [`  as written: ${note.zh}`] : []),
+    ]),
+    ...model.notes.map((note) => `Note: ${note}`),
+    ...(model.entryKind && model.entryKind !== 'zoo'
       ? [
-          `Backbone survey (${model.survey.name}): params ${model.survey.paramsM?.value ?? '—'} M, FLOPs ${model.survey.flopsG?.value ?? '—'} G`,
+          '',
+          `Listed in: ${model.rows.map((row) => `${row.document.split('/').at(-1)}:${row.line}`).join(', ')}`,
         ]
       : []),
-    ...model.notes.map((note) => `Note: ${note}`),
   ]
   return lines.filter((line, index) => line !== '' || lines[index - 1] !== '').join('\n')
 }
@@ -79,7 +163,11 @@ export function formatModelDetail({ model, series, platforms }: CatalogModelDeta
 function nearIds(core: AppCore, id: string): string[] {
   for (let length = Math.min(id.length, 40); length >= 3; length--) {
     const rows = core.catalog.list(
-      catalogListInput.parse({ search: id.slice(0, length), limit: 5 }),
+      catalogListInput.parse({
+        search: id.slice(0, length),
+        limit: 5,
+        entryKinds: [...entryKinds],
+      }),
     ).rows
     if (rows.length) return rows.map((row) => row.id)
   }
@@ -111,6 +199,9 @@ Options:
         return status
       }
       const detail = result.value
+      // stderr, so that stdout stays the record; --json carries it as `resolved` as well.
+      const line = resolutionLine(detail.resolved)
+      if (line) io.err(line)
       io.out(args.values.json ? JSON.stringify(detail, null, 2) : formatModelDetail(detail))
       return EXIT.ok
     })

@@ -1,4 +1,6 @@
+import { formatFlops } from '../../../shared/format/formatFlops'
 import {
+  entryKinds,
   platformIds,
   sortFields,
   type CatalogListInput,
@@ -70,27 +72,52 @@ export function listInputFromArgs({ values }: ParsedArgs): CatalogListInput {
   }
   const limit = positiveInt(values.limit, '--limit')
   if (limit !== undefined) input.limit = limit
+  input.entryKinds = entriesOf(values.entries)
   return input
 }
+
+/** `--entries`: zoo (the default), all, or kinds by name (olderListOnly, surveyOnly). */
+function entriesOf(value: unknown): NonNullable<CatalogListInput['entryKinds']> {
+  const wanted = list(value === undefined ? undefined : [String(value)])
+  if (wanted.length === 0) return ['zoo']
+  if (wanted.length === 1 && wanted[0] === 'all') return [...entryKinds]
+  for (const kind of wanted) {
+    if (!(entryKinds as readonly string[]).includes(kind))
+      throw new UsageError(`--entries takes all or ${entryKinds.join(', ')}; got "${kind}".`)
+  }
+  return wanted as (typeof entryKinds)[number][]
+}
+
+const KIND_MARK = {
+  zoo: '',
+  olderListOnly: ' [older list only]',
+  surveyOnly: ' [survey only]',
+} as const
 
 const percent = (value: number | null) => (value === null ? null : value * 100)
 
 export function formatModelList(result: CatalogListResult, latencyLabel: string): string {
   if (result.rows.length === 0) return 'No models match.'
   const table = textTable(
-    ['Model', 'Series', 'Top-1 %', 'Top-5 %', 'Params M', 'FLOPs G', latencyLabel],
+    ['Model', 'Series', 'Top-1 %', 'Top-5 %', 'Params M', 'FLOPs', latencyLabel],
     result.rows.map((row) => [
-      row.id,
+      row.id + KIND_MARK[row.entryKind],
       row.series,
       percent(row.top1),
       percent(row.top5),
       row.paramsM,
-      row.flopsG,
+      // The unit per value (M below 1 G), right-aligned like a number.
+      row.flopsG === null ? null : formatFlops(row.flopsG),
       row.latencyMs,
     ]),
-    [undefined, undefined, 2, 2, 2, 4, 2],
+    [undefined, undefined, 2, 2, 2, undefined, 2],
+    [false, false, true, true, true, true, true],
   )
-  return `${table}\n\n${result.rows.length} of ${result.total} models (catalog ${result.catalogVersion})`
+  const outside = result.rows.filter((row) => row.entryKind !== 'zoo').length
+  const counted = outside
+    ? `${result.rows.length - outside} models of the zoo and ${outside} entries outside it`
+    : `${result.rows.length} of ${result.total} models`
+  return `${table}\n\n${counted} (catalog ${result.catalogVersion})`
 }
 
 export const modelsCommand: Command = {
@@ -113,6 +140,9 @@ Options:
   --batch N         latency batch size (default 1)
   --threads N       latency thread count (SD855 only; default 1 there)
   --limit N         at most N models
+  --entries E       zoo (default), all, or olderListOnly,surveyOnly:
+                    names only older model lists or the backbone survey have, marked
+                    [older list only] / [survey only]; they have no zoo figures
   --json            print a JSON array: id, series, top1, top5, paramsM, flopsG, latencies, downloads, …`,
   options: {
     series: { type: 'string', multiple: true },
@@ -125,6 +155,7 @@ Options:
     batch: { type: 'string' },
     threads: { type: 'string' },
     limit: { type: 'string' },
+    entries: { type: 'string' },
     json: { type: 'boolean' },
   },
   run(args, io) {
@@ -145,6 +176,21 @@ Options:
         const key = input.latency!
         const label = `${key.platform} bs${key.batchSize}${key.threads ? ` t${key.threads}` : ''} ms`
         io.out(formatModelList(value, label))
+        // A search that left out entries outside the zoo says how to see them.
+        if (input.search && args.values.entries === undefined) {
+          const outside = await core.dispatch(
+            'catalog.list',
+            { ...input, entryKinds: ['olderListOnly', 'surveyOnly'], limit: 5 },
+            { face: 'cli' },
+          )
+          if (outside.ok && outside.value.total > 0) {
+            const names = outside.value.rows.map((row) => row.id).join(', ')
+            io.out(
+              `Also outside the zoo (older lists, backbone survey): ${names}` +
+                `${outside.value.total > 5 ? ', …' : ''} — add --entries all to list them.`,
+            )
+          }
+        }
       }
       return EXIT.ok
     })

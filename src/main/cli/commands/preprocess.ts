@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ModelInput, PreprocessPlan } from '../../../shared/contract'
 import { AppError, failureOf } from '../../../shared/errors'
+import { canonicalRef } from '../../core/canonicalIds'
 import { npyFloat32 } from '../../export/npyFile'
+import { announceResolution } from '../announceResolution'
 import { UsageError, type Command } from '../command'
 import { EXIT, reportFailure } from '../reportFailure'
 import { withCore } from '../withCore'
@@ -84,7 +86,12 @@ Options:
     const json = values.json === true
     return withCore(args, io, async (core) => {
       try {
-        const { view, tensor } = await core.inference.preprocess(input)
+        if ('catalogId' in ref) await announceResolution(core, io, [ref.catalogId])
+        const resolve = (name: string) => core.catalog.resolve(name)
+        const { view, tensor } = await core.inference.preprocess({
+          ...input,
+          model: canonicalRef(input.model, resolve),
+        })
         writeFileSync(out, npyFloat32(tensor, view.shape))
         if (picture) {
           const png = view.picture.slice(view.picture.indexOf(',') + 1)

@@ -1,3 +1,4 @@
+import { announceResolution, resolutionLine } from '../announceResolution'
 import type { Artifact, ArtifactKind, DownloadState } from '../../../shared/contract'
 import type { AppCore } from '../../core/appCore'
 import { formatBytes } from '../../../shared/format/formatBytes'
@@ -62,9 +63,18 @@ Options:
   positionals: { min: 1, max: 1 },
   run(args, io) {
     const kind = kindOf(args.values.kind)
-    const modelId = args.positionals[0]!
     const json = args.values.json === true
     return withCore(args, io, async (core) => {
+      // The artifact is keyed by the catalog id, whatever name was typed.
+      const named = await core.dispatch(
+        'catalog.resolve',
+        { name: args.positionals[0]! },
+        { face: 'cli' },
+      )
+      if (!named.ok) return reportFailure(io, 'pull', named, json)
+      const modelId = named.value.id
+      const line = resolutionLine(named.value)
+      if (line) io.err(line)
       let lastPrinted = 0
       let lastOther: number | null = null
       const warned = new Set<string>()
@@ -152,6 +162,7 @@ Options:
     }
     const json = args.values.json === true
     return withCore(args, io, async (core) => {
+      await announceResolution(core, io, [input.modelId])
       const result = await core.dispatch('weights.import', input, { face: 'cli' })
       if (!result.ok) return reportFailure(io, 'import', result, json)
       const artifact = result.value

@@ -7,6 +7,7 @@ import { artifacts } from './0005-artifacts'
 import { leasesAndCacheSizes } from './0006-leases-and-cache-sizes'
 import { batchJournal } from './0007-batch-journal'
 import { blobStore } from './0008-blob-store'
+import { entryKindsAndNames } from './0009-entry-kinds-and-names'
 
 /** Every schema step, in order. Append only: a shipped migration is never edited. */
 export const migrations: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   leasesAndCacheSizes,
   batchJournal,
   blobStore,
+  entryKindsAndNames,
 ]

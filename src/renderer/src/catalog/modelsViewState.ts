@@ -25,6 +25,8 @@ export interface ModelsViewState {
   distilled: boolean
   in22k: boolean
   hasDownload: boolean
+  /** List entries outside the zoo (older-list-only, survey-only) too, marked. On by default. */
+  outside: boolean
   sort: SortState
   /** Visible columns, in table order. */
   columns: ColumnId[]
@@ -48,6 +50,7 @@ export function defaultViewState(): ModelsViewState {
     distilled: false,
     in22k: false,
     hasDownload: false,
+    outside: true,
     sort: { ...defaultSort },
     columns: [...columnIds],
     latency: { ...defaultLatency },
@@ -100,6 +103,7 @@ export function parseViewQuery(query: LocationQuery): ModelsViewState {
   state.distilled = first(query.distilled) === '1'
   state.in22k = first(query.in22k) === '1'
   state.hasDownload = first(query.dl) === '1'
+  state.outside = first(query.outside) !== '0'
 
   const sort = first(query.sort)
   if (sort !== null && isSortField(sort)) {
@@ -140,6 +144,7 @@ export function toViewQuery(state: ModelsViewState): LocationQueryRaw {
   if (state.distilled) query.distilled = '1'
   if (state.in22k) query.in22k = '1'
   if (state.hasDownload) query.dl = '1'
+  if (!state.outside) query.outside = '0'
   if (state.sort.field !== defaultSort.field || state.sort.direction !== defaultSort.direction) {
     query.sort = state.sort.field
     query.dir = state.sort.direction
@@ -166,12 +171,21 @@ export function hasFilters(state: ModelsViewState): boolean {
     state.series.length > 0 ||
     state.distilled ||
     state.in22k ||
-    state.hasDownload
+    state.hasDownload ||
+    !state.outside
   )
 }
 
 export function withoutFilters(state: ModelsViewState): ModelsViewState {
-  return { ...state, search: '', series: [], distilled: false, in22k: false, hasDownload: false }
+  return {
+    ...state,
+    search: '',
+    series: [],
+    distilled: false,
+    in22k: false,
+    hasDownload: false,
+    outside: true,
+  }
 }
 
 /** The `catalog.list` request for a state: every row, filtered and sorted by the service. */
@@ -183,6 +197,9 @@ export function listInputFor(state: ModelsViewState): CatalogListInput {
   if (state.distilled) input.distilled = true
   if (state.in22k) input.pretraining = 'ImageNet-22k'
   if (state.hasDownload) input.hasDownload = true
+  // The Models view is where a name is looked up, so it finds entries outside the zoo too;
+  // Explore, Compare and the counts ask for the zoo only (the API's default).
+  input.entryKinds = state.outside ? ['zoo', 'olderListOnly', 'surveyOnly'] : ['zoo']
   return input
 }
 

@@ -39,6 +39,7 @@ export const en = {
   models: {
     search: { label: 'Search models', placeholder: 'Search name, series or family…' },
     count: '{shown} of {total} models',
+    countOutside: '+ {n} outside the zoo',
     loading: 'Loading the model catalog…',
     loadFailed: 'Could not load the model catalog: {message}',
     retry: 'Try again',
@@ -64,6 +65,9 @@ export const en = {
       distilled: 'Distilled only',
       in22k: 'ImageNet-22k only',
       hasDownload: 'Has download',
+      outside: 'Older lists & survey',
+      outsideTitle:
+        'Also list names only older PaddleClas model lists or the backbone survey give (marked; no zoo figures)',
     },
     latency: {
       label: 'Latency on',
@@ -115,6 +119,12 @@ export const en = {
       ssldTitle: 'Trained with SSLD knowledge distillation',
       deitTitle: 'Trained with DeiT distillation (a distillation token)',
       in22kTitle: 'Pretrained on ImageNet-22k, fine-tuned on ImageNet-1k',
+      olderListOnly: 'older list only',
+      surveyOnly: 'survey only',
+      olderListOnlyTitle:
+        'Only earlier PaddleClas model lists give this name: not in today’s zoo, no published figures',
+      surveyOnlyTitle:
+        'Only the backbone survey (seed 004) lists this network: not a PaddleClas model',
     },
     download: {
       yes: 'Inference model available',
@@ -166,6 +176,30 @@ export const en = {
       paper: 'Paper',
       rows: 'Table rows',
       openModel: 'Open {id}',
+      resolved: '“{name}” is {via}: showing {id}',
+      via: { displayName: 'the name the tables show', alias: 'an older name', id: 'its id' },
+      outside: {
+        olderListOnly:
+          'Older list only: earlier PaddleClas model lists name this model, today’s does not. Nothing here is a published figure of the zoo.',
+        surveyOnly:
+          'Survey only: the backbone survey (seed 004) lists this network and links it to no PaddleClas model.',
+      },
+      listedIn: 'Listed in',
+      sourceNotes: 'Notes of the source tables',
+      asWritten: 'As written: {text}',
+      secondSource: 'Second source: {document}',
+      secondSourceLead:
+        'This document publishes other figures for this model. Both are kept; the model list’s are the ones used elsewhere.',
+      modelList: 'Model list',
+      disagree: 'disagree',
+      roundingOnly: 'rounding only',
+      surveyCaveat:
+        'The survey counts with PyTorch at {size} px; PaddleClas counts with paddle.flops() at the model’s own input size.',
+      surveyScaled:
+        'At {size} px this model’s input, the survey’s FLOPs scale to about {flops} (×({size}/{at})²), beside PaddleClas’s {ours}.',
+      surveyDoubt: 'Doubtful link: {text}',
+      otherScores: '{dataset}: top-1 {value} % in the survey',
+      extraData: 'with extra training data',
     },
     source: {
       label: 'Source',

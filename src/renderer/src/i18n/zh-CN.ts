@@ -41,6 +41,7 @@ export const zhCN: MessageSchema = {
   models: {
     search: { label: '搜索模型', placeholder: '搜索名称、系列或家族…' },
     count: '{shown} / {total} 个模型',
+    countOutside: '另有 {n} 个模型库之外的条目',
     loading: '正在加载模型目录…',
     loadFailed: '无法加载模型目录：{message}',
     retry: '重试',
@@ -66,6 +67,9 @@ export const zhCN: MessageSchema = {
       distilled: '仅蒸馏模型',
       in22k: '仅 ImageNet-22k',
       hasDownload: '可下载',
+      outside: '旧列表与调研',
+      outsideTitle:
+        '同时列出仅见于旧版 PaddleClas 模型列表或骨干网络调研的名称（有标记，无模型库数据）',
     },
     latency: {
       label: '延时平台',
@@ -114,6 +118,10 @@ export const zhCN: MessageSchema = {
       ssldTitle: '使用 SSLD 知识蒸馏训练',
       deitTitle: '使用 DeiT 蒸馏（蒸馏 token）训练',
       in22kTitle: '在 ImageNet-22k 上预训练，在 ImageNet-1k 上微调',
+      olderListOnly: '仅旧列表',
+      surveyOnly: '仅调研',
+      olderListOnlyTitle: '仅旧版 PaddleClas 模型列表给出此名称：不在当前模型库中，没有公布的指标',
+      surveyOnlyTitle: '仅骨干网络调研（seed 004）列出此网络：不是 PaddleClas 模型',
     },
     download: {
       yes: '提供推理模型',
@@ -165,6 +173,29 @@ export const zhCN: MessageSchema = {
       paper: '论文',
       rows: '所在表格行',
       openModel: '打开 {id}',
+      resolved: '“{name}”是{via}：显示 {id}',
+      via: { displayName: '表格中显示的名称', alias: '旧名称', id: '模型 id' },
+      outside: {
+        olderListOnly:
+          '仅旧列表：旧版 PaddleClas 模型列表列出此模型，当前列表没有。此处没有模型库公布的指标。',
+        surveyOnly: '仅调研：骨干网络调研（seed 004）列出此网络，且未对应任何 PaddleClas 模型。',
+      },
+      listedIn: '列于',
+      sourceNotes: '来源表格的注释',
+      asWritten: '原文：{text}',
+      secondSource: '第二来源：{document}',
+      secondSourceLead:
+        '该文档为此模型公布了不同的数值。两者都保留；其他地方使用模型列表中的数值。',
+      modelList: '模型列表',
+      disagree: '不一致',
+      roundingOnly: '仅舍入不同',
+      surveyCaveat:
+        '调研用 PyTorch 在 {size} px 下统计；PaddleClas 用 paddle.flops() 在模型自身的输入尺寸下统计。',
+      surveyScaled:
+        '换算到此模型的输入 {size} px，调研的 FLOPs 约为 {flops}（×({size}/{at})²），PaddleClas 为 {ours}。',
+      surveyDoubt: '对应关系存疑：{text}',
+      otherScores: '{dataset}：调研给出的 top-1 为 {value} %',
+      extraData: '使用了额外训练数据',
     },
     source: {
       label: '来源',
