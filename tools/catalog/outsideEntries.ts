@@ -116,9 +116,8 @@ export function olderOnlyEntries(
         source: urls[0]?.source ?? mentions[0]!.source,
       },
       survey: null,
+      // Where it is listed is said by its kind and rows; a note only for what they do not say.
       notes: [
-        `Only in older model lists (${[...new Set(mentions.map((m) => `${fileOf(m.source.document)}:${m.source.line}`))].join(', ')}); ` +
-          'today’s model list has no such model, so there are no published figures for it.',
         ...(before22kto1k
           ? [
               `Listed beside ${name}to1k: the ImageNet-22k pretrained weights before fine-tuning to ` +
@@ -173,10 +172,7 @@ export function surveyOnlyEntries(
     models.push({
       ...blank(surveyId(displayName), displayName, series, section),
       survey,
-      notes: [
-        `Only in the backbone survey (${fileOf(source.document)}:${source.line}), which links it to no ` +
-          'PaddleClas model: PaddleClas publishes no weights or figures for it.',
-      ],
+      notes: [],
       rows: [{ ...source, raw: displayName }],
       entryKind: 'surveyOnly',
       sourceNotes: [],
@@ -203,8 +199,8 @@ export function surveyOnlyEntries(
         ],
       },
       notes: [
-        `Only in the backbone survey's ${score.dataset} table (${fileOf(score.top1Percent.source.document)}:` +
-          `${score.top1Percent.source.line}): a ${score.dataset} accuracy, not an ImageNet-1k one.`,
+        `The survey gives a ${score.dataset} accuracy for it (${fileOf(score.top1Percent.source.document)}:` +
+          `${score.top1Percent.source.line}), not an ImageNet-1k one.`,
       ],
       rows: [{ ...score.top1Percent.source, raw: displayName }],
       entryKind: 'surveyOnly',
