@@ -239,6 +239,11 @@ test.describe('classify view', () => {
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('识别')
     await expect(broken).toContainText('未能识别')
+    // The server's English message keeps its place; the code's sentence leads in Chinese.
+    await expect(broken).toContainText('图片已损坏或不完整。')
+    await expect(broken).toContainText(
+      '应用的原始信息（英文）： "truncated.jpeg" could not be decoded',
+    )
     await fitViewport(page)
     await page.screenshot({ path: 'test-results/classify-dark-zh.png' })
     await invokeFromTest(app, 'settings.update', { locale: 'en', theme: 'light' })

@@ -1,0 +1,55 @@
+import { test, expect } from './appServer'
+
+test.describe('keyboard shortcuts and a narrow window', () => {
+  test('/ and Ctrl+K search the models from any view; ? lists the shortcuts', async ({
+    page,
+    app,
+  }) => {
+    await page.goto(`${app.url}#/classify`)
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Classify')
+    await page.keyboard.press('/')
+    await expect(page).toHaveURL(/#\/models/)
+    const search = page.locator('#models-search')
+    await expect(search).toBeFocused()
+    // Typing "/" in the search box is text, not the shortcut.
+    await search.pressSequentially('MobileNetV3/')
+    await expect(search).toHaveValue('MobileNetV3/')
+
+    await page.getByTestId('nav-downloads').click()
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Downloads')
+    await page.keyboard.press('Control+k')
+    await expect(page.locator('#models-search')).toBeFocused()
+
+    await page.locator('#models-search').blur()
+    await page.keyboard.press('?')
+    const help = page.getByTestId('shortcuts-dialog')
+    await expect(help).toBeVisible()
+    await expect(help).toContainText('Search the models')
+    // While it is open, other shortcuts wait.
+    await page.keyboard.press('/')
+    await expect(help).toBeVisible()
+    await page.screenshot({ path: 'test-results/shortcuts.png' })
+    await page.keyboard.press('Escape')
+    await expect(help).toHaveCount(0)
+  })
+
+  test('at 1024×700 the sidebar keeps its icons, named for screen readers and tooltips', async ({
+    page,
+    app,
+  }) => {
+    await page.setViewportSize({ width: 1024, height: 700 })
+    await page.goto(`${app.url}#/models`)
+    const nav = page.getByRole('navigation')
+    const models = page.getByTestId('nav-models')
+    await expect(models).toHaveAccessibleName('Models')
+    await expect(models).toHaveAttribute('title', 'Models')
+    const width = await nav.evaluate((el) => el.getBoundingClientRect().width)
+    expect(width).toBeLessThanOrEqual(64)
+    // The freed width goes to the view: the table starts near the left edge.
+    const table = await page.locator('main').evaluate((el) => el.getBoundingClientRect().left)
+    expect(table).toBeLessThanOrEqual(64)
+    await page.screenshot({ path: 'test-results/narrow-models.png' })
+    await page.setViewportSize({ width: 1440, height: 900 })
+    await expect(page.getByText('Models', { exact: true }).first()).toBeVisible()
+  })
+})
