@@ -225,6 +225,28 @@ describe('catalog.list', () => {
     expect(zh.total).toBeGreaterThan(0)
   })
 
+  it('ranks the model named by the search first, then names that start with it, then the rest', async () => {
+    const ids = (await list({ search: 'MobileNetV2' })).rows.map((r) => r.id)
+    expect(ids[0]).toBe('MobileNetV2')
+    const prefixed = ids.findIndex((id) => !id.toLowerCase().startsWith('mobilenetv2'))
+    expect(prefixed).toBeGreaterThan(1)
+    expect(ids.slice(prefixed).every((id) => !id.toLowerCase().startsWith('mobilenetv2'))).toBe(
+      true,
+    )
+    // Any case; an older name counts as the model's name; the chosen sort orders within a rank.
+    expect((await list({ search: 'mobilenetv2' })).rows[0]!.id).toBe('MobileNetV2')
+    const byAccuracy = await list({
+      search: 'MobileNetV2',
+      sort: { field: 'top1', direction: 'desc' },
+    })
+    expect(byAccuracy.rows[0]!.id).toBe('MobileNetV2')
+    const rest = byAccuracy.rows.slice(1, prefixed).map((r) => r.top1 ?? 0)
+    expect(rest).toEqual([...rest].sort((a, b) => b - a))
+    const alias = models.find((m) => m.aliases.some((a) => !a.name.includes(m.id)))!
+    const name = alias.aliases.find((a) => !a.name.includes(alias.id))!.name
+    expect((await list({ search: name })).rows[0]!.id).toBe(alias.id)
+  })
+
   it('treats search text literally (quotes, operators, LIKE wildcards)', async () => {
     for (const search of ['"', 'res"net', 'NOT AND OR', '%', '_', 'a*', '(x)']) {
       const result = await list({ search })

@@ -46,6 +46,23 @@ function searchClauses(search: string, params: SqlQuery['params']): string[] {
   })
 }
 
+/**
+ * How well a row answers a search, as a sort key before the chosen sort: 0 when its id or name is
+ * the text typed (any case), 1 when one starts with it, 2 otherwise. Searching "MobileNetV2" then
+ * lists MobileNetV2 first and its widths next, not in series order among 20 matches.
+ */
+function relevance(search: string, params: SqlQuery['params']): string {
+  const text = search.trim().toLowerCase()
+  params.exact = text
+  params.prefix = `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  // model_names compares without case (COLLATE NOCASE): its older names count as exact too.
+  const named = `EXISTS (SELECT 1 FROM model_names n WHERE n.model_id = m.id AND n.name = @exact)`
+  return `CASE
+      WHEN lower(m.id) = @exact OR lower(m.display_name) = @exact OR ${named} THEN 0
+      WHEN lower(m.id) LIKE @prefix ESCAPE '\\' OR lower(m.display_name) LIKE @prefix ESCAPE '\\' THEN 1
+      ELSE 2 END`
+}
+
 function listParam(params: SqlQuery['params'], prefix: string, values: readonly string[]): string {
   return values
     .map((value, index) => {
@@ -105,7 +122,8 @@ export function buildListQuery(query: ListQuery): SqlQuery {
 
   const sort = query.sort ?? { field: 'id' as const, direction: 'asc' as const }
   const direction = sort.direction === 'desc' ? 'DESC' : 'ASC'
-  const orderBy = `${SORT[sort.field]} IS NULL, ${SORT[sort.field]} ${direction}, s.position, m.position`
+  const ranked = query.search?.trim() ? `${relevance(query.search, params)}, ` : ''
+  const orderBy = `${ranked}${SORT[sort.field]} IS NULL, ${SORT[sort.field]} ${direction}, s.position, m.position`
   // The window count costs a pass; without paging the row count is the total.
   const paged = query.limit !== undefined || (query.offset ?? 0) > 0
   params.limit = query.limit ?? -1
