@@ -226,22 +226,27 @@ describe('catalog.list', () => {
   })
 
   it('ranks the model named by the search first, then names that start with it, then the rest', async () => {
-    const ids = (await list({ search: 'MobileNetV2' })).rows.map((r) => r.id)
-    expect(ids[0]).toBe('MobileNetV2')
-    const prefixed = ids.findIndex((id) => !id.toLowerCase().startsWith('mobilenetv2'))
-    expect(prefixed).toBeGreaterThan(1)
-    expect(ids.slice(prefixed).every((id) => !id.toLowerCase().startsWith('mobilenetv2'))).toBe(
-      true,
-    )
-    // Any case; an older name counts as the model's name; the chosen sort orders within a rank.
+    expect((await list({ search: 'MobileNetV2' })).rows[0]!.id).toBe('MobileNetV2')
+    // Any case.
     expect((await list({ search: 'mobilenetv2' })).rows[0]!.id).toBe('MobileNetV2')
+    // ResNet50, then ResNet50_vd and the like, then SE_ResNet50_vd and others containing it.
+    const starts = (id: string) => id.toLowerCase().startsWith('resnet50')
+    const ids = (await list({ search: 'ResNet50' })).rows.map((r) => r.id)
+    expect(ids[0]).toBe('ResNet50')
+    const firstOther = ids.findIndex((id) => !starts(id))
+    expect(firstOther).toBeGreaterThan(1)
+    expect(ids.slice(firstOther).every((id) => !starts(id))).toBe(true)
+    // The chosen sort orders within a rank.
     const byAccuracy = await list({
-      search: 'MobileNetV2',
+      search: 'ResNet50',
       sort: { field: 'top1', direction: 'desc' },
     })
-    expect(byAccuracy.rows[0]!.id).toBe('MobileNetV2')
-    const rest = byAccuracy.rows.slice(1, prefixed).map((r) => r.top1 ?? 0)
-    expect(rest).toEqual([...rest].sort((a, b) => b - a))
+    expect(byAccuracy.rows[0]!.id).toBe('ResNet50')
+    const prefixTier = byAccuracy.rows.slice(1).filter((r) => starts(r.id))
+    expect(byAccuracy.rows.slice(1, prefixTier.length + 1)).toEqual(prefixTier)
+    const accuracies = prefixTier.map((r) => r.top1 ?? -1)
+    expect(accuracies).toEqual([...accuracies].sort((x, y) => y - x))
+    // An older name counts as the model's name.
     const alias = models.find((m) => m.aliases.some((a) => !a.name.includes(m.id)))!
     const name = alias.aliases.find((a) => !a.name.includes(alias.id))!.name
     expect((await list({ search: name })).rows[0]!.id).toBe(alias.id)

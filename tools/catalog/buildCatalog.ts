@@ -27,7 +27,7 @@ import { idFromUrl, readOlderList, type OlderMention } from './olderLists'
 import { readPlatforms } from './platforms'
 import { findModelConfig, indexConfigs, readDeployDefault } from './preprocessConfig'
 import { readTableRows, type RowRecord, type SeriesHeading } from './rowRecords'
-import { readEnglishSections, readReferences } from './seriesText'
+import { readEnglishSections, readReferences, seriesBlurb } from './seriesText'
 import { sha256, type CatalogSources } from './sources'
 import { olderOnlyEntries, surveyOnlyEntries, surveySeries } from './outsideEntries'
 import { readSecondSource } from './secondSource'
@@ -170,7 +170,7 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
     const intro = heading.intro.length
       ? heading.intro
       : (headings.find((h) => h.heading.line === heading.heading.line)?.intro ?? [])
-    return intro.length ? plainText(intro.join(' ')) : null
+    return intro.length ? seriesBlurb(intro.join(' '), 'zh') : null
   }
   // One series per distinct name, in document order, described by the heading its table is under.
   const headingOf = (row: RowRecord): SeriesHeading =>

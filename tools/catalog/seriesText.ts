@@ -38,11 +38,30 @@ export function readEnglishSections(text: string, document: string): EnglishSect
     if (!paragraph || paragraph.startsWith('|') || paragraph.startsWith('#')) return
     sections.push({
       names: names.flatMap((name) => ENGLISH_GROUPS[name] ?? [name]),
-      text: plainText(paragraph),
+      text: seriesBlurb(paragraph, 'en'),
       source: { document, section: title, line: index + 1, raw: heading[1]!.trim() },
     })
   })
   return sections
+}
+
+const LINK = /\[([^\]]+)\]\(([^)\s]+)\)/
+
+/**
+ * A series paragraph of the lists says only "the figures are in the table below; more in [the
+ * series document](path)". Shown beside one model the table is not there, so what is kept is the
+ * document it names (title and file as written); any other paragraph is kept as text.
+ */
+export function seriesBlurb(markdown: string, language: 'en' | 'zh'): string {
+  const link = LINK.exec(markdown)
+  const boilerplate =
+    language === 'zh' ? /如下表所示/.test(markdown) : /shown in the following table/i.test(markdown)
+  if (!boilerplate || !link) return plainText(markdown)
+  const title = plainText(link[1]!)
+  const file = link[2]!.split('/').at(-1)!
+  return language === 'zh'
+    ? `PaddleClas 的系列文档：${title}（${file}）。`
+    : `PaddleClas documents this series in “${title}” (${file}).`
 }
 
 /** `<a name="ref1">[1]</a> He K, …` entries of the bibliography. */
