@@ -28,6 +28,33 @@ export function sourceLocation(source: Pick<SourceRef, 'document' | 'line'>): st
   return `${fileName(source.document)}:${source.line}`
 }
 
+export type SourceDocument =
+  | { kind: 'modelList' | 'overviewEn' | 'overview' | 'survey' | 'deployConfig' }
+  | { kind: 'olderList'; number: number }
+  | { kind: 'config'; file: string }
+  | { kind: 'other'; file: string }
+
+/**
+ * Which of the sources a figure's document is, for a name a person reads ("Model list, line 630")
+ * instead of a file name: the seeds are numbered files (000 the zoo overview, 001–003 older lists,
+ * 004 the backbone survey), the reference documents have their PaddleClas names.
+ */
+export function sourceDocument(document: string): SourceDocument {
+  const file = fileName(document)
+  const seed = /^(\d{3})_[0-9a-f]+\.txt$/.exec(file)
+  if (seed) {
+    const number = Number(seed[1])
+    if (number === 0) return { kind: 'overview' }
+    if (number === 4) return { kind: 'survey' }
+    return { kind: 'olderList', number }
+  }
+  if (file === 'model_list.zh_CN.md') return { kind: 'modelList' }
+  if (file === 'ImageNet_models.en.md') return { kind: 'overviewEn' }
+  if (file === 'inference_cls.yaml') return { kind: 'deployConfig' }
+  if (/\.ya?ml$/.test(file)) return { kind: 'config', file }
+  return { kind: 'other', file }
+}
+
 /** Only https links become anchors: the Electron shell opens https in the system browser. */
 export function isSafeLink(url: string | null | undefined): url is string {
   if (!url) return false
