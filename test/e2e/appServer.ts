@@ -21,6 +21,12 @@ export const test = base.extend<object, { app: AppServer }>({
     async ({}, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'zoo-e2e-'))
       const server = await startZooServer(dataDir)
+      // A returning user: the first-run guide's banner is its own spec's subject.
+      await fetch(`${server.origin}/api/invoke/settings.update`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ guideDismissed: true }),
+      })
       await use({ url: server.url, origin: server.origin, token: server.token, dataDir })
       await server.stop()
       rmSync(dataDir, { recursive: true, force: true })

@@ -1,4 +1,4 @@
-import { test, expect } from './appServer'
+import { test, expect, invokeFromTest } from './appServer'
 
 test.describe('keyboard shortcuts and a narrow window', () => {
   test('/ and Ctrl+K search the models from any view; ? lists the shortcuts', async ({
@@ -51,5 +51,46 @@ test.describe('keyboard shortcuts and a narrow window', () => {
     await page.screenshot({ path: 'test-results/narrow-models.png' })
     await page.setViewportSize({ width: 1440, height: 900 })
     await expect(page.getByText('Models', { exact: true }).first()).toBeVisible()
+  })
+
+  test('a first run offers the guide to the figures until it is read or put away', async ({
+    page,
+    app,
+  }) => {
+    await invokeFromTest(app, 'settings.update', { guideDismissed: false })
+    await page.goto(`${app.url}#/explore`)
+    const banner = page.getByTestId('first-run')
+    await expect(banner).toBeVisible()
+    await page.screenshot({ path: 'test-results/first-run.png' })
+    await banner.getByTestId('first-run-open').click()
+    const guide = page.getByTestId('guide-dialog')
+    await expect(guide).toContainText('SSLD')
+    // The platforms as the catalog describes them, by their names.
+    const platforms = guide.getByTestId('guide-platforms')
+    await expect(platforms.locator('dt')).toHaveCount(4)
+    await expect(platforms).toContainText('V100')
+    await page.screenshot({ path: 'test-results/guide.png' })
+    await page.keyboard.press('Escape')
+    await expect(guide).toHaveCount(0)
+    // Read once: gone, also after a reload; still reachable from the shortcuts list.
+    await expect(banner).toHaveCount(0)
+    await page.reload()
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Explore')
+    await expect(page.getByTestId('first-run')).toHaveCount(0)
+    await page.keyboard.press('?')
+    await page.getByTestId('shortcuts-guide').click()
+    await expect(page.getByTestId('guide-dialog')).toBeVisible()
+    await page.keyboard.press('Escape')
+
+    // Put away without reading, in Chinese.
+    await invokeFromTest(app, 'settings.update', { guideDismissed: false, locale: 'zh-CN' })
+    await page.reload()
+    await expect(page.getByTestId('first-run')).toContainText('SSLD')
+    await page.getByTestId('first-run-dismiss').click()
+    await expect(page.getByTestId('first-run')).toHaveCount(0)
+    expect(
+      (await invokeFromTest<{ guideDismissed: boolean }>(app, 'settings.get', {})).guideDismissed,
+    ).toBe(true)
+    await invokeFromTest(app, 'settings.update', { locale: 'en' })
   })
 })

@@ -111,7 +111,7 @@ describe('settings', () => {
   it('starts from the defaults', async () => {
     const { core } = openTestCore()
     const settings = valueOf(await core.dispatch('settings.get', {}, context))
-    expect(settings).toEqual({ locale: null, theme: 'system', views: {} })
+    expect(settings).toEqual({ locale: null, theme: 'system', views: {}, guideDismissed: false })
   })
 
   it('persists an update across closing and reopening the core', async () => {
@@ -122,7 +122,7 @@ describe('settings', () => {
     const updated = valueOf(
       await first.dispatch(
         'settings.update',
-        { theme: 'dark', locale: 'zh-CN', views: {} },
+        { theme: 'dark', locale: 'zh-CN', views: {}, guideDismissed: false },
         context,
       ),
     )
@@ -131,7 +131,7 @@ describe('settings', () => {
     const second = openAppCore({ dataDir, host: 'cli' })
     try {
       const read = valueOf(await second.dispatch('settings.get', {}, context))
-      expect(updated).toEqual({ theme: 'dark', locale: 'zh-CN', views: {} })
+      expect(updated).toEqual({ theme: 'dark', locale: 'zh-CN', views: {}, guideDismissed: false })
       expect(read).toEqual(updated)
       expect(changes).toEqual([['settings.changed', updated]])
     } finally {
@@ -143,17 +143,17 @@ describe('settings', () => {
     [
       'one field keeps the other',
       [{ theme: 'light' }, { locale: 'en' }],
-      { theme: 'light', locale: 'en', views: {} },
+      { theme: 'light', locale: 'en', views: {}, guideDismissed: false },
     ],
     [
       'locale back to null',
       [{ locale: 'zh-CN' }, { locale: null }],
-      { theme: 'system', locale: null, views: {} },
+      { theme: 'system', locale: null, views: {}, guideDismissed: false },
     ],
     [
       'an empty patch changes nothing',
       [{ theme: 'dark' }, {}],
-      { theme: 'dark', locale: null, views: {} },
+      { theme: 'dark', locale: null, views: {}, guideDismissed: false },
     ],
     [
       'view states merge per view, and an empty string forgets one',
@@ -162,7 +162,7 @@ describe('settings', () => {
         { views: { explore: 'x=flopsG' } },
         { views: { models: '' } },
       ],
-      { theme: 'system', locale: null, views: { explore: 'x=flopsG' } },
+      { theme: 'system', locale: null, views: { explore: 'x=flopsG' }, guideDismissed: false },
     ],
   ])('merges patches: %s', async (_label, patches, expected) => {
     const { core } = openTestCore()
@@ -199,6 +199,7 @@ describe('settings', () => {
       locale: null,
       theme: 'system',
       views: {},
+      guideDismissed: false,
     })
   })
 
@@ -211,19 +212,34 @@ describe('settings', () => {
       locale: null,
       theme: 'dark',
       views: {},
+      guideDismissed: false,
     })
   })
 
   it.each<[string, UiSettings]>([
-    ['{not json', { locale: null, theme: 'system', views: {} }],
-    ['', { locale: null, theme: 'system', views: {} }],
-    ['42', { locale: null, theme: 'system', views: {} }],
-    ['null', { locale: null, theme: 'system', views: {} }],
-    ['"dark"', { locale: null, theme: 'system', views: {} }],
-    ['["dark"]', { locale: null, theme: 'system', views: {} }],
-    ['{"theme":"blue","locale":"fr"}', { locale: null, theme: 'system', views: {} }],
-    ['{"theme":"dark","locale":"xx"}', { locale: null, theme: 'dark', views: {} }],
-    ['{"theme":7,"locale":"zh-CN"}', { locale: 'zh-CN', theme: 'system', views: {} }],
+    ['{not json', { locale: null, theme: 'system', views: {}, guideDismissed: false }],
+    ['', { locale: null, theme: 'system', views: {}, guideDismissed: false }],
+    ['42', { locale: null, theme: 'system', views: {}, guideDismissed: false }],
+    ['null', { locale: null, theme: 'system', views: {}, guideDismissed: false }],
+    ['"dark"', { locale: null, theme: 'system', views: {}, guideDismissed: false }],
+    ['["dark"]', { locale: null, theme: 'system', views: {}, guideDismissed: false }],
+    [
+      '{"theme":"blue","locale":"fr"}',
+      { locale: null, theme: 'system', views: {}, guideDismissed: false },
+    ],
+    [
+      '{"theme":"dark","locale":"xx"}',
+      { locale: null, theme: 'dark', views: {}, guideDismissed: false },
+    ],
+    [
+      '{"theme":7,"locale":"zh-CN"}',
+      { locale: 'zh-CN', theme: 'system', views: {}, guideDismissed: false },
+    ],
+    [
+      '{"guideDismissed":"yes"}',
+      { locale: null, theme: 'system', views: {}, guideDismissed: false },
+    ],
+    ['{"guideDismissed":true}', { locale: null, theme: 'system', views: {}, guideDismissed: true }],
   ])('falls back to defaults for a corrupt stored value %j', async (raw, expected) => {
     const { core } = openTestCore()
     core.db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('ui', ?, 'x')").run(raw)

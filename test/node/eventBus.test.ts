@@ -12,13 +12,26 @@ describe('EventBus', () => {
     bus.subscribe((event, payload) => seen.push(['b', event, payload]))
 
     bus.emit('app.ping', ping)
-    bus.emit('settings.changed', { locale: 'zh-CN', theme: 'dark', views: {} })
+    bus.emit('settings.changed', {
+      locale: 'zh-CN',
+      theme: 'dark',
+      views: {},
+      guideDismissed: false,
+    })
 
     expect(seen).toEqual([
       ['a', 'app.ping', ping],
       ['b', 'app.ping', ping],
-      ['a', 'settings.changed', { locale: 'zh-CN', theme: 'dark', views: {} }],
-      ['b', 'settings.changed', { locale: 'zh-CN', theme: 'dark', views: {} }],
+      [
+        'a',
+        'settings.changed',
+        { locale: 'zh-CN', theme: 'dark', views: {}, guideDismissed: false },
+      ],
+      [
+        'b',
+        'settings.changed',
+        { locale: 'zh-CN', theme: 'dark', views: {}, guideDismissed: false },
+      ],
     ])
   })
 

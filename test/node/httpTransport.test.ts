@@ -68,7 +68,10 @@ describe('invoke', () => {
 
   it('ignores trailing slashes on the base URL', async () => {
     const result = await transportFor(`${t.server.origin}///`).invoke('settings.get', {})
-    expect(result).toEqual({ ok: true, value: { locale: null, theme: 'system', views: {} } })
+    expect(result).toEqual({
+      ok: true,
+      value: { locale: null, theme: 'system', views: {}, guideDismissed: false },
+    })
   })
 
   it('sends undefined input as {}', async () => {

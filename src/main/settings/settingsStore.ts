@@ -70,5 +70,5 @@ export function sanitizeUiSettings(raw: unknown): UiSettings {
       if (typeof query === 'string' && query !== '') views[view] = query
     }
   }
-  return { locale, theme, views }
+  return { locale, theme, views, guideDismissed: value.guideDismissed === true }
 }

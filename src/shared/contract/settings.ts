@@ -8,6 +8,7 @@ export const uiSettingsPatch = z
     theme: z.enum(themes).optional(),
     /** Merged per view; an empty string forgets that view's state. */
     views: z.partialRecord(z.enum(rememberedViews), z.string().max(8000)).optional(),
+    guideDismissed: z.boolean().optional(),
   })
   .strict()
 

@@ -44,9 +44,16 @@ export interface UiSettings {
   theme: Theme
   /** The last query string of each view (columns, filters, chart axes…). */
   views: Partial<Record<RememberedView, string>>
+  /** The first-run guide to the figures was read or put away. */
+  guideDismissed: boolean
 }
 
-export const defaultUiSettings: UiSettings = { locale: null, theme: 'system', views: {} }
+export const defaultUiSettings: UiSettings = {
+  locale: null,
+  theme: 'system',
+  views: {},
+  guideDismissed: false,
+}
 
 export const artifactKinds = ['inference', 'pretrained'] as const
 export type ArtifactKind = (typeof artifactKinds)[number]

@@ -886,6 +886,7 @@ export const en = {
   },
   shortcuts: {
     title: 'Keyboard shortcuts',
+    guide: 'What the figures mean',
     close: 'Close',
     or: 'or',
     groups: { everywhere: 'Everywhere', models: 'Models table' },
@@ -896,6 +897,40 @@ export const en = {
       rows: 'Move between rows',
       jump: 'Jump a page, or to the first or last row',
       open: 'Open the model’s details',
+    },
+  },
+  guide: {
+    title: 'What the figures mean',
+    close: 'Close',
+    banner: {
+      label: 'First run',
+      text: 'New to the PaddleClas zoo? A short guide says what its accuracy, cost and latency figures mean, what SSLD is, and where each number comes from.',
+      open: 'What the figures mean',
+      dismiss: 'Put away',
+    },
+    accuracy: {
+      title: 'Accuracy',
+      text: 'Top-1 and Top-5 are PaddleClas’s accuracies on the 50,000 ImageNet-1k validation images: how often the right class is the first guess, or among the first five. Each model is evaluated with its own preprocessing (resize, crop, mean and std), which this app reproduces exactly.',
+    },
+    cost: {
+      title: 'Size and compute',
+      text: 'Parameters (millions) and FLOPs (billions) are counted by PaddleClas at the model’s own input size; a model evaluated at 384 px costs more than the same network at 224 px. Size is the inference model’s download. The backbone survey’s figures, shown beside them, are counted with PyTorch at 224 px and can differ.',
+    },
+    latency: {
+      title: 'Latency and its platforms',
+      text: 'Milliseconds per batch as PaddleClas measured them, on four set-ups that are not comparable with each other: compare models on one platform, at one batch size or thread count.',
+    },
+    ssld: {
+      title: 'SSLD: distilled models',
+      text: 'Models ending in _ssld are trained by PaddleClas’s Simple Semi-supervised Label Distillation: a large teacher labels extra unlabelled images and the smaller student learns from it. Their “Reference Top-1” is the same network without it; “Acc gain” is the difference.',
+    },
+    pretraining: {
+      title: 'ImageNet-22k pretraining',
+      text: 'Names with 22k (e.g. _22kto1k) were pretrained on ImageNet-22k’s 14 million images, then fine-tuned on ImageNet-1k; they usually score higher for the same cost.',
+    },
+    sources: {
+      title: 'Where the numbers come from',
+      text: 'Every figure is read from PaddleClas’s published tables and kept with its document and line; where two documents disagree both are shown. Entries marked “older list only” or “survey only” are names those documents give without figures of the current zoo.',
     },
   },
   errors: {

@@ -862,6 +862,7 @@ export const zhCN: MessageSchema = {
   },
   shortcuts: {
     title: '键盘快捷键',
+    guide: '这些数字的含义',
     close: '关闭',
     or: '或',
     groups: { everywhere: '任何位置', models: '模型表格' },
@@ -872,6 +873,40 @@ export const zhCN: MessageSchema = {
       rows: '在行之间移动',
       jump: '翻一页，或跳到第一行或最后一行',
       open: '打开模型详情',
+    },
+  },
+  guide: {
+    title: '这些数字的含义',
+    close: '关闭',
+    banner: {
+      label: '首次使用',
+      text: '第一次使用 PaddleClas 模型库？这份简短说明介绍精度、计算量和延迟数字的含义、什么是 SSLD，以及每个数字的出处。',
+      open: '这些数字的含义',
+      dismiss: '收起',
+    },
+    accuracy: {
+      title: '精度',
+      text: 'Top-1 与 Top-5 是 PaddleClas 在 ImageNet-1k 验证集 5 万张图片上测得的精度：第一个猜测就是正确类别的比例，或正确类别在前五个猜测之中的比例。每个模型都用它自己的预处理（缩放、裁剪、均值和标准差）评估，本应用会精确复现这些预处理。',
+    },
+    cost: {
+      title: '参数量与计算量',
+      text: '参数量（百万）和 FLOPs（十亿）由 PaddleClas 按模型自身的输入尺寸统计；在 384 px 评估的模型比同一网络在 224 px 时计算量更大。大小指推理模型的下载大小。并列显示的骨干网络调研数字是用 PyTorch 在 224 px 下统计的，可能不同。',
+    },
+    latency: {
+      title: '延迟与测试平台',
+      text: '每个批次的毫秒数，由 PaddleClas 在四种彼此不可比较的环境中测得：请在同一平台、同一批大小或线程数下比较模型。',
+    },
+    ssld: {
+      title: 'SSLD：蒸馏模型',
+      text: '名称以 _ssld 结尾的模型用 PaddleClas 的 SSLD 半监督知识蒸馏训练：由大的教师模型为额外的无标注图片打标签，小的学生模型向它学习。它们的“Reference Top-1”是未蒸馏的同一网络，“Acc gain”是两者之差。',
+    },
+    pretraining: {
+      title: 'ImageNet-22k 预训练',
+      text: '名称含 22k（如 _22kto1k）的模型先在 ImageNet-22k 的 1400 万张图片上预训练，再在 ImageNet-1k 上微调；同样的计算量下通常精度更高。',
+    },
+    sources: {
+      title: '数字的出处',
+      text: '每个数字都读自 PaddleClas 发布的表格，并记录其文档和行号；两份文档不一致时两者都会显示。标为“仅旧列表”或“仅调研”的条目，是这些文档给出但当前模型库没有数据的名称。',
     },
   },
   errors: {
