@@ -19,7 +19,7 @@ export interface ComparisonCell {
   text: string
   best: boolean
   delta: Delta | null
-  /** "+1.20 pp (+1.5 %)"; empty without a delta. */
+  /** "+1.20 pp, +1.5 %"; empty without a delta. */
   deltaText: string
   /** The model-list line the figure was read from. */
   line: number | null
@@ -55,7 +55,7 @@ const words = {
   en: {
     latency: 'Latency',
     batch: (n: number) => `batch ${n}`,
-    threads: (n: number) => `${n} threads`,
+    threads: (n: number) => (n === 1 ? '1 thread' : `${n} threads`),
     preprocess: 'Preprocessing',
     pretrained: 'Pretrained weights',
     inference: 'Inference model',
@@ -145,7 +145,7 @@ function figureRow(
         best: cell.best,
         delta: d,
         deltaText: d
-          ? `${formatFigureDelta(field, d.absolute)}${d.relative === null ? '' : ` (${formatRelative(d.relative)})`}`
+          ? `${formatFigureDelta(field, d.absolute)}${d.relative === null ? '' : `, ${formatRelative(d.relative)}`}`
           : '',
         line: cell.line,
       }

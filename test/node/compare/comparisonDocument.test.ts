@@ -96,7 +96,7 @@ describe('comparisonDocument', () => {
     expect(top1.cells[0]!.delta).toBeNull()
     const expected = models[1]!.top1!.value - models[0]!.top1!.value
     expect(top1.cells[1]!.delta!.absolute).toBeCloseTo(expected, 10)
-    expect(top1.cells[1]!.deltaText).toMatch(/^[+-]\d+\.\d\d pp \([+-]?\d+(\.\d)? %\)$/)
+    expect(top1.cells[1]!.deltaText).toMatch(/^[+-]\d+\.\d\d pp, [+-]?\d+(\.\d)? %$/)
   })
 
   it('shows a figure nobody has as "—", without delta or best, and calls the row identical', () => {
@@ -144,7 +144,7 @@ describe('comparisonMarkdown and comparisonCsv parse back', () => {
     const bestColumn = models.indexOf(best) + 1
     expect(top1[bestColumn]).toMatch(/^\*\*\d+\.\d+ %\*\*/)
     expect(top1[2]).toMatch(/^\d+\.\d+ %$/)
-    expect(top1[1]).toMatch(/ \([+-]\d+\.\d\d pp \([+-]?[\d.]+ %\)\)$/)
+    expect(top1[1]).toMatch(/ \([+-]\d+\.\d\d pp, [+-]?[\d.]+ %\)$/)
   })
 
   it('CSV: numbers in the unit of their row, blank for no figure, deltas per model', () => {
