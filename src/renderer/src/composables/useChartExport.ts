@@ -57,7 +57,7 @@ function blobOf(result: ChartExportResult): Blob {
   return new Blob([bytes], { type: result.mime })
 }
 
-function download(blob: Blob, fileName: string): void {
+export function download(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob)
   const link = document.createElement('a')
   link.href = url
