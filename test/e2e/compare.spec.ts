@@ -219,6 +219,41 @@ test.describe('Compare', () => {
     await expect(page.locator('[data-testid^="compare-column-"]')).toHaveCount(2)
   })
 
+  test('charts: bars (normalised, raw) and radar, exported as SVG and PNG', async ({
+    page,
+    app,
+  }) => {
+    const errors = collectErrors(page)
+    await page.setViewportSize({ width: 1440, height: 900 })
+    await page.goto(
+      `${app.url}#/compare?ids=ResNet50,MobileNetV3_large_x1_0,PPLCNet_x1_0,ViT_base_patch16_224`,
+    )
+    await page.getByTestId('compare-charts-toggle').locator('summary').click()
+    const canvas = page.getByTestId('compare-chart-canvas')
+    await expect(canvas).toHaveAttribute('data-painted', 'true')
+    await page.screenshot({ path: 'test-results/compare-chart-bars.png' })
+    await page.getByTestId('compare-chart-mode').selectOption('raw')
+    // Past the transition between the two options.
+    await page.waitForTimeout(1200)
+    await page.screenshot({ path: 'test-results/compare-chart-raw.png' })
+    await page.getByTestId('compare-chart-radar').check()
+    await page.waitForTimeout(1200)
+    await page.screenshot({ path: 'test-results/compare-chart-radar.png' })
+
+    for (const format of ['svg', 'png'] as const) {
+      await page.getByTestId('export-menu').click()
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId(`export-${format}`).click(),
+      ])
+      expect(download.suggestedFilename()).toBe(`zoo-compare-4-models-radar.${format}`)
+      const bytes = readFileSync((await download.path())!)
+      if (format === 'svg') expect(bytes.toString('utf8')).toContain('ViT_base_patch16_224')
+      else expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG')
+    }
+    expect(errors).toEqual([])
+  })
+
   for (const [name, size, patch] of [
     ['1440-en-light', { width: 1440, height: 900 }, { locale: 'en', theme: 'light' }],
     ['1024-zh-dark', { width: 1024, height: 700 }, { locale: 'zh-CN', theme: 'dark' }],

@@ -50,7 +50,7 @@ export interface ChartExport {
   copyPng: () => Promise<void>
 }
 
-function blobOf(result: ChartExportResult): Blob {
+export function blobOf(result: ChartExportResult): Blob {
   const binary = atob(result.base64)
   const bytes = new Uint8Array(binary.length)
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)

@@ -362,6 +362,17 @@ export const en = {
       remove: 'Remove from compare',
       check: 'Compare {id}',
     },
+    charts: {
+      label: 'Chart',
+      bars: 'Bars per metric',
+      radar: 'Radar',
+      mode: 'Bar values',
+      normalised: 'Normalised (1 = best)',
+      raw: 'Raw, in each unit',
+      nothing: 'No figure that two of these models share can be charted.',
+      show: 'Charts',
+      saved: 'Saved {file} ({n} metrics)',
+    },
     export: { csv: 'Export CSV', md: 'Export Markdown', saved: 'Saved {file}' },
   },
   classify: {

@@ -357,6 +357,17 @@ export const zhCN: MessageSchema = {
       remove: '移出对比',
       check: '对比 {id}',
     },
+    charts: {
+      label: '图表',
+      bars: '按指标分组柱状图',
+      radar: '雷达图',
+      mode: '柱值',
+      normalised: '归一化（1 = 最佳）',
+      raw: '原始值（各自单位）',
+      nothing: '这些模型没有至少两个共有的可绘制数据。',
+      show: '图表',
+      saved: '已保存 {file}（{n} 项指标）',
+    },
     export: { csv: '导出 CSV', md: '导出 Markdown', saved: '已保存 {file}' },
   },
   classify: {
