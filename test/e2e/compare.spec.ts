@@ -136,6 +136,12 @@ test.describe('Compare', () => {
     expect(md.split('\n')[0]).toBe('| Figure | ResNet50 (baseline) | ResNet50_vd | PPLCNet_x1_0 |')
     expect(errors).toEqual([])
 
+    // On Explore: the compared models are the chart's selection (highlighted), front drawn.
+    await page.getByTestId('compare-on-explore').click()
+    await expect(page).toHaveURL(/#\/explore\?.*sel=ResNet50(%2C|,)ResNet50_vd(%2C|,)PPLCNet_x1_0/)
+    await expect(page.getByTestId('selection-count')).toHaveText('3')
+    await page.screenshot({ path: 'test-results/compare-on-explore.png' })
+
     // Remembered: Compare without a query shows the same comparison.
     await page.goto(`${app.url}#/explore`)
     await page.goto(`${app.url}#/compare`)

@@ -362,6 +362,7 @@ export const en = {
       remove: 'Remove from compare',
       check: 'Compare {id}',
     },
+    onExplore: 'Show on Explore',
     charts: {
       label: 'Chart',
       bars: 'Bars per metric',

@@ -357,6 +357,7 @@ export const zhCN: MessageSchema = {
       remove: '移出对比',
       check: '对比 {id}',
     },
+    onExplore: '在探索中查看',
     charts: {
       label: '图表',
       bars: '按指标分组柱状图',
