@@ -3,9 +3,13 @@
  * the Markdown and CSV it prints are read back with independent parsers and checked against
  * `zoo model --json`'s figures.
  */
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { CatalogModelDetail } from '@shared/contract'
 import type { ComparisonDocument } from '@shared/compare/comparisonDocument'
+import { layOut } from './batch/helpers/analysisFixtures'
+import { COLOUR_MODEL } from './inference/helpers/expected'
+import { tinyClassifier, writeModel } from './inference/helpers/onnxBuilder'
 import { parseCsv, parseMarkdownTable } from './compare/tableParsers'
 import { zoo, zooProcess } from './helpers/runZoo'
 import { tempDirForTest } from './helpers/tempDir'
@@ -152,4 +156,36 @@ describe('zoo compare', () => {
     expect(table.header).toEqual(['Figure', 'ShuffleNetV2_x1_0', 'PPLCNet_x1_0'])
     expect(table.rows.find((r) => r[0] === 'Input size')![1]).toBe('224 px')
   })
+})
+
+/** The colour model with ImageNet's 1000 outputs at ResNet50's 224 px input, to attach to it. */
+function colourModel224(dir: string): string {
+  const weights = COLOUR_MODEL.weights.map((row) => [...row, ...new Array<number>(996).fill(0)])
+  const bias = [...COLOUR_MODEL.bias, ...new Array<number>(996).fill(-20)]
+  return writeModel(dir, 'colour-224.onnx', tinyClassifier({ weights, bias, inputSize: 224 }).bytes)
+}
+
+describe('zoo compare with local results', () => {
+  it('adds a local top-1 row from a finished labelled batch job of a catalog model', async () => {
+    const dir = tempDirForTest('zoo-compare-local')
+    const data = join(dir, 'data')
+    const root = join(dir, 'pets')
+    // Subfolders named by class index: 5 of the 6 files are the class of their folder.
+    await layOut(root, { '0': ['red', 'red', 'red'], '1': ['green', 'green', 'blue'] })
+    const attach = await zoo(['attach', colourModel224(dir), '--model', 'ResNet50'], data)
+    expect(attach.code, attach.err).toBe(0)
+    const run = await zoo(['classify', '--model', 'ResNet50', '--dir', root, '--recursive'], data)
+    expect(run.code, run.err).toBe(0)
+
+    const csv = await zoo(['compare', 'ResNet50', 'ResNet50_vd', '--format', 'csv'], data)
+    expect(csv.code, csv.err).toBe(0)
+    const { rows } = parseCsv(`${csv.out}\r\n`)
+    const local = rows.find((r) => /^local\/[^/]+\/top1$/.test(r[1]!))
+    expect(local, csv.out).toBeDefined()
+    expect(local![0]).toBe('Top-1 accuracy on pets (6 files) · local')
+    expect(Number(local![4])).toBeCloseTo((5 / 6) * 100, 4)
+    expect(local![5]).toBe('')
+    // The published figure stays its own row.
+    expect(rows.find((r) => r[1] === 'top1')![4]).toBe('76.5')
+  }, 60_000)
 })

@@ -8,8 +8,17 @@ import { fieldTable, type Direction } from '../catalog/fieldTable'
 import type { CatalogModel, EntryKind, Platform, Preprocess } from '../catalog/types'
 import type { Locale } from '../contract/values'
 import { formatFigure, formatFigureDelta, formatRelative } from '../format/formatFigure'
-import { baselineDeltas, type Delta } from './baselineDeltas'
-import { compareRows, isIdentical, rowField, rowId, type CompareRow } from './compareRows'
+import { baselineDeltas, delta, type Delta } from './baselineDeltas'
+import {
+  compareRows,
+  isIdentical,
+  markBest,
+  rowField,
+  rowId,
+  type CompareCell,
+  type CompareRow,
+} from './compareRows'
+import type { LocalAccuracySource } from './localAccuracy'
 import { latencyConditions, type ConditionDifference } from './latencyConditions'
 
 export interface ComparisonCell {
@@ -27,13 +36,16 @@ export interface ComparisonCell {
 
 export interface ComparisonRow {
   id: string
-  kind: 'figure' | 'latency' | 'text'
+  /** `local`: measured on this machine (a labelled batch job), not a published figure. */
+  kind: 'figure' | 'latency' | 'text' | 'local'
   label: string
   /** The unit of `value` (the stored unit); empty for text rows. */
   unit: string
   direction: Direction
   identical: boolean
   cells: ComparisonCell[]
+  /** For local rows: the job, its folders and how many labelled files it had. */
+  local?: { jobId: string; folders: string[]; files: number }
 }
 
 export interface ComparisonModel {
@@ -67,6 +79,8 @@ const words = {
       batchSize: 'batch size',
       threads: 'threads',
     } satisfies Record<ConditionDifference, string>,
+    local: (what: string, folder: string, files: number) =>
+      `${what} on ${folder} (${files} files) · local`,
     notComparable: (a: string, b: string, aKey: string, bKey: string, why: string) =>
       `${a} and ${b} share no latency measured alike (${aKey} vs ${bKey}): different ${why}.`,
   },
@@ -85,6 +99,8 @@ const words = {
       batchSize: '批大小',
       threads: '线程数',
     } satisfies Record<ConditionDifference, string>,
+    local: (what: string, folder: string, files: number) =>
+      `本机 ${folder} 上的 ${what}（${files} 个文件）`,
     notComparable: (a: string, b: string, aKey: string, bKey: string, why: string) =>
       `${a} 与 ${b} 没有相同条件下测得的耗时（${aKey} 对 ${bKey}）：${why}不同。`,
   },
@@ -178,6 +194,56 @@ export interface ComparisonOptions {
   baseline?: string | null
   locale?: Locale
   seriesNames?: ReadonlyMap<string, string>
+  /** Labelled batch jobs of this machine: each gives local accuracy rows. */
+  local?: readonly LocalAccuracySource[]
+}
+
+/** `/photos/cats/` → `cats`: the folder as a row label names it. */
+const folderName = (path: string) =>
+  path
+    .replace(/[\\/]+$/, '')
+    .split(/[\\/]/)
+    .at(-1) || path
+
+function localRows(
+  models: readonly CatalogModel[],
+  source: LocalAccuracySource,
+  baselineIndex: number | null,
+  locale: Locale,
+): ComparisonRow[] {
+  const folder = source.folders.map(folderName).join(', ')
+  return (['top1', 'top5'] as const).flatMap((field) => {
+    const values = models.map((m) => source.models.get(m.id)?.[field] ?? null)
+    if (values.every((v) => v === null)) return []
+    const cells = markBest(
+      values.map((value): CompareCell => ({ value, raw: null, line: null, best: false })),
+      field,
+    )
+    const base = baselineIndex === null ? null : (values[baselineIndex] ?? null)
+    const row: ComparisonRow = {
+      id: `local/${source.jobId}/${field}`,
+      kind: 'local',
+      label: words[locale].local(fieldTable[field].label[locale], folder, source.files),
+      unit: fieldTable[field].unit,
+      direction: 'higher',
+      identical: values.every((v) => v === values[0]),
+      local: { jobId: source.jobId, folders: source.folders, files: source.files },
+      cells: cells.map((cell, index) => {
+        const d = baselineIndex === null || index === baselineIndex ? null : delta(cell.value, base)
+        return {
+          value: cell.value,
+          text: cell.value === null ? NO_FIGURE : formatFigure(field, cell.value),
+          best: cell.best,
+          delta: d,
+          deltaText: d
+            ? `${formatFigureDelta(field, d.absolute)}${d.relative === null ? '' : `, ${formatRelative(d.relative)}`}`
+            : '',
+          line: null,
+        }
+      }),
+    }
+    return [row]
+  })
 }
 
 export function comparisonDocument(
@@ -196,6 +262,7 @@ export function comparisonDocument(
       models.map((m) => options.seriesNames?.get(m.series) ?? m.series),
     ),
     ...compareRows(models).map((row) => figureRow(row, base, platforms, locale)),
+    ...(options.local ?? []).flatMap((source) => localRows(models, source, base, locale)),
     textRow(
       'preprocess',
       w.preprocess,

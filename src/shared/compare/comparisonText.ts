@@ -7,7 +7,13 @@ import { toPercent } from '../format/publishedPrecision'
 import { NO_FIGURE, type ComparisonDocument, type ComparisonRow } from './comparisonDocument'
 
 const fieldOf = (row: ComparisonRow): FigureFieldId | null =>
-  row.kind === 'latency' ? 'latency' : row.kind === 'figure' ? (row.id as FigureFieldId) : null
+  row.kind === 'latency'
+    ? 'latency'
+    : row.kind === 'figure'
+      ? (row.id as FigureFieldId)
+      : row.kind === 'local'
+        ? (row.id.split('/').at(-1) as FigureFieldId)
+        : null
 
 /** A value in the unit its row names: percent for accuracies, G for FLOPs, ms for latency. */
 export function valueInUnit(row: ComparisonRow, value: number): number {

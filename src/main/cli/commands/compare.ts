@@ -7,6 +7,13 @@ import type { Platform } from '../../../shared/catalog/types'
 import { comparisonDocument } from '../../../shared/compare/comparisonDocument'
 import { comparisonCsv, comparisonMarkdown } from '../../../shared/compare/comparisonText'
 import { MAX_COMPARE, MIN_COMPARE } from '../../../shared/compare/compareSelection'
+import {
+  catalogIdOf,
+  localAccuracySource,
+  sourcesFor,
+  type LocalAccuracySource,
+} from '../../../shared/compare/localAccuracy'
+import type { AppCore } from '../../core/appCore'
 import { resolutionLine } from '../announceResolution'
 import { UsageError, type Command } from '../command'
 import { EXIT, reportFailure } from '../reportFailure'
@@ -22,6 +29,20 @@ function platformsOf(details: readonly CatalogModelDetail[]): Platform[] {
   return [...byId.values()]
 }
 
+/** Finished labelled batch jobs in this data folder that ran any of the models: local rows. */
+async function localSources(core: AppCore, ids: readonly string[]): Promise<LocalAccuracySource[]> {
+  const jobs = await core.dispatch('batch.list', {}, { face: 'cli' })
+  if (!jobs.ok) return []
+  const sources = []
+  for (const job of jobs.value) {
+    if (job.state !== 'done') continue
+    if (!job.spec.models.some((m) => ids.includes(catalogIdOf(m) ?? ''))) continue
+    const accuracy = await core.dispatch('batch.accuracy', { id: job.id }, { face: 'cli' })
+    if (accuracy.ok && accuracy.value) sources.push(localAccuracySource(job, accuracy.value.report))
+  }
+  return sourcesFor(ids, sources)
+}
+
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'two to eight models side by side: every figure, best marked, deltas to a baseline',
@@ -32,6 +53,8 @@ does: accuracy, SSLD gain, params, FLOPs, size, input size, every latency any of
 preprocessing and links; the best value of each row marked (bold in Markdown) by that figure's
 direction; with --baseline, each model's difference from it (absolute and %). Latencies measured
 under different conditions (hardware, engine, precision, batch, threads) are noted below.
+Finished batch jobs in the data folder whose files carry their true classes add rows of each
+model's top-1/top-5 on that folder, marked local.
 
 Options:
   --baseline ID     the model the others are measured against (one of those compared)
@@ -87,7 +110,11 @@ Options:
       const doc = comparisonDocument(
         details.map((d) => d.model),
         platformsOf(details),
-        { baseline, seriesNames: new Map(details.map((d) => [d.series.id, d.series.name])) },
+        {
+          baseline,
+          seriesNames: new Map(details.map((d) => [d.series.id, d.series.name])),
+          local: await localSources(core, ids),
+        },
       )
       io.out(
         format === 'json'
