@@ -245,6 +245,10 @@ test.describe('Compare', () => {
     await page.getByTestId('compare-chart-radar').check()
     await page.waitForTimeout(1200)
     await page.screenshot({ path: 'test-results/compare-chart-radar.png' })
+    await page.setViewportSize({ width: 1024, height: 700 })
+    await page.waitForTimeout(600)
+    await page.screenshot({ path: 'test-results/compare-chart-radar-1024.png' })
+    await page.setViewportSize({ width: 1440, height: 900 })
 
     for (const format of ['svg', 'png'] as const) {
       await page.getByTestId('export-menu').click()
