@@ -264,6 +264,24 @@ test.describe('Compare', () => {
     expect(errors).toEqual([])
   })
 
+  test('screenshot: the Models tray in Chinese, dark, 1024', async ({ page, app }) => {
+    await page.setViewportSize({ width: 1024, height: 700 })
+    await page.goto(`${app.url}#/models`)
+    const update = (p: SettingsPatch) => invokeFromPage(page, app, 'settings.update', p)
+    try {
+      await update({ locale: 'zh-CN', theme: 'dark' })
+      await page.goto(`${app.url}#/models`)
+      await page.getByTestId('models-search').fill('PPLCNet')
+      await expect(page.getByTestId('compare-check-PPLCNet_x1_0')).toBeVisible()
+      await page.getByTestId('compare-check-PPLCNet_x1_0').check()
+      await page.getByTestId('compare-check-PPLCNet_x0_5').check()
+      await expect(page.getByTestId('compare-tray-open')).toHaveText('对比 2 个 →')
+      await page.screenshot({ path: 'test-results/compare-tray-zh-dark-1024.png' })
+    } finally {
+      await update({ locale: null, theme: 'system' })
+    }
+  })
+
   for (const [name, size, patch] of [
     ['1440-en-light', { width: 1440, height: 900 }, { locale: 'en', theme: 'light' }],
     ['1024-zh-dark', { width: 1024, height: 700 }, { locale: 'zh-CN', theme: 'dark' }],
