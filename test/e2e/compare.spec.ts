@@ -108,6 +108,16 @@ test.describe('Compare', () => {
     )
     await expect(params.locator('td').first().locator('.delta')).toHaveCount(0)
 
+    // Sorting by a row puts the best first (fewest parameters here) and keeps it in the URL.
+    await page.getByTestId('compare-sort-paramsM').click()
+    await expect(page).toHaveURL(/ids=PPLCNet_x1_0,/)
+    await page.getByTestId('compare-sort-top1').click()
+    await expect(page.locator('[data-testid^="compare-column-"]').first()).toHaveAttribute(
+      'data-testid',
+      `compare-column-${best!.model.id}`,
+    )
+    await page.goto(`${app.url}#/compare?ids=ResNet50,ResNet50_vd,PPLCNet_x1_0&baseline=ResNet50`)
+
     // Rows nobody has are "—" and said so; folding hides the identical ones.
     const gain = page.getByTestId('compare-row-ssldGain')
     await expect(gain.locator('td').first()).toHaveAttribute(

@@ -363,6 +363,7 @@ export const en = {
       check: 'Compare {id}',
     },
     onExplore: 'Show on Explore',
+    sortBy: 'Sort the models by {row}, best first',
     charts: {
       label: 'Chart',
       bars: 'Bars per metric',

@@ -358,6 +358,7 @@ export const zhCN: MessageSchema = {
       check: '对比 {id}',
     },
     onExplore: '在探索中查看',
+    sortBy: '按{row}排序模型（最佳在前）',
     charts: {
       label: '图表',
       bars: '按指标分组柱状图',
