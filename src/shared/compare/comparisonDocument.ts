@@ -17,6 +17,7 @@ import {
   rowId,
   type CompareCell,
   type CompareRow,
+  type LatencyKey,
 } from './compareRows'
 import type { LocalAccuracySource } from './localAccuracy'
 import { latencyConditions, type ConditionDifference } from './latencyConditions'
@@ -44,6 +45,8 @@ export interface ComparisonRow {
   direction: Direction
   identical: boolean
   cells: ComparisonCell[]
+  /** For latency rows: the platform, batch size and threads they were measured at. */
+  latency?: LatencyKey
   /** For local rows: the job, its folders and how many labelled files it had. */
   local?: { jobId: string; folders: string[]; files: number }
 }
@@ -153,6 +156,7 @@ function figureRow(
     unit: def.unit,
     direction: def.direction,
     identical: isIdentical(row),
+    ...(row.kind === 'latency' ? { latency: row.key } : {}),
     cells: row.cells.map((cell, index) => {
       const d = deltas[index] ?? null
       return {
