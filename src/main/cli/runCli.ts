@@ -11,6 +11,7 @@ import {
 import { attachCommand } from './commands/attach'
 import { batchCommand } from './commands/batch'
 import { classifyCommand } from './commands/classify'
+import { compareCommand } from './commands/compare'
 import { convertCommand } from './commands/convert'
 import { preprocessCommand } from './commands/preprocess'
 import { exportCommand } from './commands/exportChart'
@@ -25,6 +26,7 @@ export const commands: readonly Command[] = [
   infoCommand,
   modelsCommand,
   modelCommand,
+  compareCommand,
   classifyCommand,
   batchCommand,
   attachCommand,

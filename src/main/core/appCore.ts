@@ -26,6 +26,7 @@ import { ThumbnailService } from '../batch/thumbnails'
 import { exportBatchChart } from '../export/batchChartExport'
 import { completePath } from '../files/completePath'
 import { exportChart, type ChartData } from '../export/chartExport'
+import { exportCompareChart } from '../export/compareChartExport'
 import { jobTitle } from '../../shared/batch/jobTitle'
 import { openDatabase } from '../db/openDatabase'
 import type { MigrationReport } from '../db/migrate'
@@ -235,6 +236,18 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'catalog.resolve': ({ name }) => catalog.resolve(name),
     'catalog.series': () => catalog.series(),
     'catalog.platforms': () => catalog.platforms(),
+    'compare.chartExport': (request) => {
+      // Names resolve as everywhere; each detail carries its own platforms, the chart needs all.
+      const details = request.ids.map((id) => catalog.find(id))
+      const platforms = new Map(details.flatMap((d) => d.platforms.map((p) => [p.id, p])))
+      const baseline = request.baseline ? canonicalId(request.baseline, resolve) : null
+      return exportCompareChart(
+        details.map((d) => d.model),
+        [...platforms.values()],
+        { ...request, baseline },
+        APP_VERSION,
+      )
+    },
     'chart.export': (request) =>
       exportChart(chartData(), {
         ...request,

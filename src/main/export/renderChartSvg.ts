@@ -2,12 +2,13 @@
  * Server-side ECharts: the chart option rendered to an SVG string under Node, with only the
  * chart types and components our charts use.
  */
-import { BarChart, LineChart, ScatterChart } from 'echarts/charts'
+import { BarChart, LineChart, RadarChart, ScatterChart } from 'echarts/charts'
 import {
   GridComponent,
   LegendComponent,
   MarkAreaComponent,
   MarkLineComponent,
+  RadarComponent,
   TitleComponent,
 } from 'echarts/components'
 import { init, use } from 'echarts/core'
@@ -17,6 +18,9 @@ import type { EChartsOption } from 'echarts'
 
 use([
   BarChart,
+  // Compare's radar.
+  RadarChart,
+  RadarComponent,
   ScatterChart,
   LineChart,
   GridComponent,

@@ -1,9 +1,11 @@
 /**
  * The numeric fields a chart axis can show, how to read each from a catalog row, and which way is
- * better (accuracy up, cost down): the Pareto frontier and budget line depend on it.
+ * better (accuracy up, cost down): the Pareto frontier and budget line depend on it. Built from
+ * the field table in `src/shared/catalog/fieldTable.ts`.
  */
 import type { PlatformId } from '../catalog/types'
 import type { ModelRow } from '../contract/catalog'
+import { fieldTable } from '../catalog/fieldTable'
 import { numericFields, type NumericField } from '../contract/values'
 
 /** Any numeric field of a model, as the Models view filters and sorts them, can be an axis. */
@@ -27,64 +29,38 @@ export interface ChartFieldDef {
   percent: boolean
 }
 
-export const chartFields: Record<ChartFieldId, ChartFieldDef> = {
-  top1: {
-    id: 'top1',
-    better: 'higher',
-    label: { en: 'Top-1 accuracy', 'zh-CN': 'Top-1 精度' },
-    unit: '%',
-    defaultScale: 'linear',
-    percent: true,
-  },
-  top5: {
-    id: 'top5',
-    better: 'higher',
-    label: { en: 'Top-5 accuracy', 'zh-CN': 'Top-5 精度' },
-    unit: '%',
-    defaultScale: 'linear',
-    percent: true,
-  },
-  paramsM: {
-    id: 'paramsM',
-    better: 'lower',
-    label: { en: 'Parameters', 'zh-CN': '参数量' },
-    unit: 'M',
-    defaultScale: 'log',
-    percent: false,
-  },
-  flopsG: {
-    id: 'flopsG',
-    better: 'lower',
-    label: { en: 'FLOPs', 'zh-CN': '计算量 FLOPs' },
-    unit: 'G',
-    defaultScale: 'log',
-    percent: false,
-  },
-  sizeMB: {
-    id: 'sizeMB',
-    better: 'lower',
-    label: { en: 'Model size', 'zh-CN': '模型大小' },
-    unit: 'MB',
-    defaultScale: 'log',
-    percent: false,
-  },
-  inputSize: {
-    id: 'inputSize',
-    better: 'lower',
-    label: { en: 'Input size', 'zh-CN': '输入尺寸' },
-    unit: 'px',
-    defaultScale: 'linear',
-    percent: false,
-  },
-  latency: {
-    id: 'latency',
-    better: 'lower',
-    label: { en: 'Latency', 'zh-CN': '推理耗时' },
-    unit: 'ms',
-    defaultScale: 'linear',
-    percent: false,
-  },
+/** Log scale where values span orders of magnitude (params from 0.5 M to 800 M). */
+const defaultScale: Record<ChartFieldId, 'linear' | 'log'> = {
+  top1: 'linear',
+  top5: 'linear',
+  paramsM: 'log',
+  flopsG: 'log',
+  sizeMB: 'log',
+  inputSize: 'linear',
+  latency: 'linear',
 }
+
+/**
+ * Labels, units and directions come from the one field table. The frontier needs a side for every
+ * axis: a field with no direction (input size) is plotted as a cost, lower first.
+ */
+export const chartFields = Object.fromEntries(
+  chartFieldIds.map((id) => {
+    const def = fieldTable[id]
+    const better: 'higher' | 'lower' = def.direction === 'higher' ? 'higher' : 'lower'
+    return [
+      id,
+      {
+        id,
+        better,
+        label: def.label,
+        unit: def.unit,
+        defaultScale: defaultScale[id],
+        percent: def.percent,
+      },
+    ]
+  }),
+) as Record<ChartFieldId, ChartFieldDef>
 
 export function fieldValue(
   row: ModelRow,

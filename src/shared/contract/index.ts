@@ -16,6 +16,7 @@ import {
   type SeriesSummary,
 } from './catalog'
 import { chartExportInput, type ChartExportResult } from './charts'
+import { compareChartExportInput } from './compare'
 import {
   attachInput,
   classifyInput,
@@ -80,6 +81,10 @@ export const requestChannels = {
   'catalog.series': { input: noInput, output: returns<SeriesSummary[]>() },
   'catalog.platforms': { input: noInput, output: returns<PlatformSummary[]>() },
   'chart.export': { input: chartExportInput, output: returns<ChartExportResult>() },
+  'compare.chartExport': {
+    input: compareChartExportInput,
+    output: returns<ChartExportResult>(),
+  },
   'inference.models': { input: noInput, output: returns<LocalModel[]>() },
   'inference.attach': { input: attachInput, output: returns<LocalModel>() },
   'inference.detach': { input: detachInput, output: returns<{ removed: boolean }>() },

@@ -1,4 +1,6 @@
 import type { CatalogModel, Figure, Preprocess, SourceRef } from '../../../shared/catalog/types'
+import { fieldTable, type FigureFieldId } from '../../../shared/catalog/fieldTable'
+import { formatFigure } from '../../../shared/format/formatFigure'
 import { formatFlops } from '../../../shared/format/formatFlops'
 import { resolutionLine } from '../announceResolution'
 import { catalogListInput, entryKinds, type CatalogModelDetail } from '../../../shared/contract'
@@ -93,27 +95,31 @@ export function describeSecondSource(model: CatalogModel): string[] {
 }
 
 export function formatModelDetail({ model, series, platforms }: CatalogModelDetail): string {
-  const figure = (label: string, f: Figure | null, unit: (v: number) => string) =>
+  // Names, units and number format from the one field table, as the app and `zoo compare` show them.
+  const figure = (field: FigureFieldId, f: Figure | null) =>
     f
       ? [
-          [label, unit(f.value), where(f.source)],
-          ...(f.others ?? []).map((o) => ['', unit(o.value), `also ${where(o.source)}`]),
+          [fieldTable[field].label.en, formatFigure(field, f.value, f.source.raw), where(f.source)],
+          ...(f.others ?? []).map((o) => [
+            '',
+            formatFigure(field, o.value, o.source.raw),
+            `also ${where(o.source)}`,
+          ]),
         ]
       : []
-  const pct = (v: number) => `${(v * 100).toFixed(2)} %`
   const rows = [
-    ...figure('Top-1 accuracy', model.top1, pct),
-    ...figure('Top-5 accuracy', model.top5, pct),
-    ...figure('SSLD reference top-1', model.ssldReferenceTop1, pct),
-    ...figure('SSLD gain', model.ssldGain, pct),
-    ...figure('Params', model.paramsM, (v) => `${v} M`),
-    ...figure('FLOPs', model.flopsG, (v) => `${v} G`),
-    ...figure('Model size', model.sizeMB, (v) => `${v} MB`),
+    ...figure('top1', model.top1),
+    ...figure('top5', model.top5),
+    ...figure('ssldReferenceTop1', model.ssldReferenceTop1),
+    ...figure('ssldGain', model.ssldGain),
+    ...figure('paramsM', model.paramsM),
+    ...figure('flopsG', model.flopsG),
+    ...figure('sizeMB', model.sizeMB),
     ...model.latencies.map((l) => {
       const platform = platforms.find((p) => p.id === l.platform)?.name ?? l.platform
       return [
         `${platform} bs=${l.batchSize}${l.threads ? ` threads=${l.threads}` : ''}`,
-        `${l.ms} ms`,
+        formatFigure('latency', l.ms, l.source.raw),
         where(l.source),
       ]
     }),

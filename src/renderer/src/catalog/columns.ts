@@ -3,6 +3,7 @@
  * decimals its numbers get. Fixed decimals per column keep right-aligned numbers lined up on the
  * decimal point; the detail panel shows every figure at full precision.
  */
+import { fieldTable, type FigureFieldId } from '@shared/catalog/fieldTable'
 import type { LatencyKey, ModelRow, SortField } from '@shared/contract'
 import type { ColumnId, SortDirection } from './modelsViewState'
 import { toPercent } from './figureFormat'
@@ -21,16 +22,16 @@ export interface ColumnDef {
   unit: 'percent' | 'paramsM' | 'flopsG' | 'sizeMB' | 'px' | 'ms' | null
 }
 
+/** The first click sorts best-first, by the field table's direction (ascending for none). */
 const number = (
-  id: ColumnId,
+  id: ColumnId & FigureFieldId,
   width: number,
   digits: number,
   unit: ColumnDef['unit'],
-  firstDirection: SortDirection = 'asc',
 ): ColumnDef => ({
   id,
   sortField: id as SortField,
-  firstDirection,
+  firstDirection: fieldTable[id].direction === 'higher' ? 'desc' : 'asc',
   numeric: true,
   width,
   digits,
@@ -56,8 +57,8 @@ export const columnDefs: readonly ColumnDef[] = [
     digits: 0,
     unit: null,
   },
-  number('top1', 66, 2, 'percent', 'desc'),
-  number('top5', 66, 2, 'percent', 'desc'),
+  number('top1', 66, 2, 'percent'),
+  number('top5', 66, 2, 'percent'),
   number('paramsM', 76, 2, 'paramsM'),
   number('flopsG', 80, 3, 'flopsG'),
   number('sizeMB', 60, 1, 'sizeMB'),

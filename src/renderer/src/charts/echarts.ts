@@ -2,7 +2,7 @@
  * The app's ECharts: only the chart types, components and renderer the Explore and Batch charts use, so the
  * bundle carries no more of ECharts than that (see chartOption.ts for what the option holds).
  */
-import { BarChart, LineChart, ScatterChart } from 'echarts/charts'
+import { BarChart, LineChart, RadarChart, ScatterChart } from 'echarts/charts'
 import {
   BrushComponent,
   DataZoomInsideComponent,
@@ -10,6 +10,7 @@ import {
   LegendScrollComponent,
   MarkAreaComponent,
   MarkLineComponent,
+  RadarComponent,
   TitleComponent,
   TooltipComponent,
 } from 'echarts/components'
@@ -19,6 +20,9 @@ import { CanvasRenderer } from 'echarts/renderers'
 
 use([
   BarChart,
+  // Compare's radar.
+  RadarChart,
+  RadarComponent,
   ScatterChart,
   LineChart,
   GridComponent,

@@ -50,14 +50,14 @@ export interface ChartExport {
   copyPng: () => Promise<void>
 }
 
-function blobOf(result: ChartExportResult): Blob {
+export function blobOf(result: ChartExportResult): Blob {
   const binary = atob(result.base64)
   const bytes = new Uint8Array(binary.length)
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
   return new Blob([bytes], { type: result.mime })
 }
 
-function download(blob: Blob, fileName: string): void {
+export function download(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob)
   const link = document.createElement('a')
   link.href = url

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import type { CatalogModel, Figure, Latency, PlatformId } from '@shared/catalog/types'
+import { fieldTable } from '@shared/catalog/fieldTable'
 import {
   compareFigures,
   compareRows,
-  parseIds,
+  isIdentical,
   type CompareFigure,
   type CompareRow,
-} from '../../../src/renderer/src/catalog/compareTable'
-import { realCatalog } from './exploreFixtures'
+} from '@shared/compare/compareRows'
+import { parseIds } from '@shared/compare/compareSelection'
+import { realCatalog } from '../explore/exploreFixtures'
 
 const DOC = 'reference/paddleclas/docs/model_list.zh_CN.md'
 
@@ -59,8 +61,8 @@ function model(
     paramsM: f('paramsM', 2),
     flopsG: f('flopsG', 3),
     sizeMB: f('sizeMB', 4),
-    ssldReferenceTop1: null,
-    ssldGain: null,
+    ssldReferenceTop1: f('ssldReferenceTop1', 5),
+    ssldGain: f('ssldGain', 6),
     latencies: extra.latencies ?? [],
     downloads: {
       pretrained: null,
@@ -138,6 +140,17 @@ describe('compareRows: figure rows', () => {
     expect(bests(row)).toEqual(best)
   })
 
+  it("never marks the reference top-1 without SSLD best: it is another model's score", () => {
+    const models = [0.7, 0.8].map((v, i) => model(`M${i}`, { ssldReferenceTop1: v }))
+    expect(bests(figureRow(compareRows(models), 'ssldReferenceTop1'))).toEqual([false, false])
+    expect(fieldTable.ssldReferenceTop1.direction).toBe('none')
+  })
+
+  it('marks the largest SSLD gain best', () => {
+    const models = [0.02, null, 0.035].map((v, i) => model(`M${i}`, { ssldGain: v }))
+    expect(bests(figureRow(compareRows(models), 'ssldGain'))).toEqual([false, false, true])
+  })
+
   it('never marks an input size best: larger is neither better nor worse', () => {
     const models = [224, 299, 384].map((size, i) => model(`M${i}`, {}, { inputSize: size }))
     expect(bests(figureRow(compareRows(models), 'inputSize'))).toEqual([false, false, false])
@@ -149,6 +162,21 @@ describe('compareRows: figure rows', () => {
     const rows = compareRows([a, b])
     expect(bests(figureRow(rows, 'top1'))).toEqual([true, false])
     expect(bests(figureRow(rows, 'paramsM'))).toEqual([false, true])
+  })
+})
+
+describe('isIdentical', () => {
+  const cases: [string, (number | null)[], boolean][] = [
+    ['all equal', [224, 224, 224], true],
+    ['one differs', [224, 224, 384], false],
+    ['nobody has it', [null, null], true],
+    ['only some have it (missing is not equal)', [224, null], false],
+    ['zero beside missing', [0, null], false],
+    ['a single model', [5], true],
+  ]
+  it.each(cases)('%s', (_name, sizes, identical) => {
+    const models = sizes.map((size, i) => model(`M${i}`, {}, { inputSize: size }))
+    expect(isIdentical(figureRow(compareRows(models), 'inputSize'))).toBe(identical)
   })
 })
 
@@ -250,9 +278,12 @@ describe('compareRows on the real catalog', () => {
     const chosen = ids.map((id) => models.get(id)).filter((m): m is CatalogModel => m !== undefined)
     expect(chosen.length).toBeGreaterThanOrEqual(4)
     const rows = compareRows(chosen)
+    // Directions written out here, not read from the field table, so the table is checked too.
     const higher: Record<CompareFigure, boolean | null> = {
       top1: true,
       top5: true,
+      ssldGain: true,
+      ssldReferenceTop1: null,
       paramsM: false,
       flopsG: false,
       sizeMB: false,
