@@ -267,6 +267,7 @@ export const zhCN: MessageSchema = {
       placeholder: '无',
       clear: '取消预算',
       unavailable: '预算只适用于横轴为开销的情况（耗时、大小、FLOPs、参数量）。',
+      invalid: '预算须为大于 0 的数（如 5），未应用。',
     },
     tools: {
       label: '图表工具',
@@ -298,9 +299,12 @@ export const zhCN: MessageSchema = {
       frontier: '帕累托前沿',
       frontierEmpty: '没有绘制任何模型。',
       frontierOff: '前沿已关闭。',
-      series: '系列',
+      series: '模型族',
       showAll: '全部显示',
       hideAll: '全部隐藏',
+      seriesNote:
+        '已选 {chosen} 个系列，其中 {plotted} 个有数据点：共 {groups} 条曲线（每个模型族一条）',
+      seriesNoteAll: '{plotted} 个系列有数据点：共 {groups} 条曲线（每个模型族一条）',
     },
     tooltip: {
       latency: '耗时',
