@@ -22,6 +22,22 @@ export function niceStep(span: number, most = 10): number {
   return clean(10 * decade)
 }
 
+const onStep = (value: number, step: number) =>
+  Math.abs(value / step - Math.round(value / step)) < 1e-6
+
+/**
+ * A finer step that a fixed bound falls on (0.75 with 0.02 → 0.01), when it keeps the ticks
+ * readable, so that the ticks stay evenly spaced from the bound on.
+ */
+function stepThrough(step: number, span: number, fixed: (number | null)[]): number {
+  const bounds = fixed.filter((b): b is number => b !== null)
+  for (const m of [1, 0.5, 0.4, 0.25, 0.2]) {
+    const s = clean(step * m)
+    if (span / s <= 14 && bounds.every((b) => onStep(b, s))) return s
+  }
+  return step
+}
+
 /**
  * Ticks of a linear axis over the data [lo, hi]; a fixed min or max is kept as is. The bounds are
  * always ticks: a bound off the step replaces the step tick next to it when the two would crowd.
@@ -40,7 +56,7 @@ export function linearTicks(
     if (fixedMax === null) to = from + pad
     else from = to - pad
   }
-  const step = niceStep(to - from, most)
+  const step = stepThrough(niceStep(to - from, most), to - from, [fixedMin, fixedMax])
   const min = fixedMin ?? clean(Math.floor(from / step + 1e-9) * step)
   const max = fixedMax ?? clean(Math.ceil(to / step - 1e-9) * step)
   const inner: number[] = []

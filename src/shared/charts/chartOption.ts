@@ -132,7 +132,7 @@ const GRID_LEFT = 73
  * (ECharts' labelLayout does both, in that order). One that would cross the y axis moves right.
  */
 const labelLayout: LabelLayoutOptionCallback = ({ labelRect }) => ({
-  ...(labelRect.x < GRID_LEFT + 2 ? { x: GRID_LEFT + 4, align: 'left' as const } : {}),
+  ...(labelRect.x < GRID_LEFT + 2 ? { x: GRID_LEFT + 2, align: 'left' as const } : {}),
   moveOverlap: 'shiftY',
   hideOverlap: true,
 })
@@ -213,7 +213,13 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
                 label: {
                   show: true,
                   formatter: p.id,
-                  position: labelPosition(p.x, p.y, xTicks, yTicks, scales),
+                  // Frontier labels above their point: the stepped frontier runs right of and below
+                  // each of its points, and above-left of it no model is plotted (it would
+                  // dominate). All labels take the side with room, inside the plot.
+                  position:
+                    state.labels === 'frontier'
+                      ? ('top' as const)
+                      : labelPosition(p.x, p.y, xTicks, yTicks, scales),
                   distance: 5,
                   fontSize: state.labels === 'all' ? 10 : 11,
                   color: theme.text,
@@ -325,10 +331,12 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
       bottom: 24,
       data: legendNames,
       selected: Object.fromEntries(state.hidden.map((name) => [name, false])),
-      textStyle: { color: theme.text, fontSize: 12 },
+      // Compact rows: a preset's 25–35 families fit a 700 px window without paging.
+      textStyle: { color: theme.text, fontSize: 11 },
       pageTextStyle: { color: theme.muted },
-      itemWidth: 16,
-      itemHeight: 10,
+      itemGap: 4,
+      itemWidth: 14,
+      itemHeight: 9,
     },
     // The budget's answer, top right inside the plot where the greyed expensive models are.
     graphic: callout

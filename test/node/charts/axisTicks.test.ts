@@ -9,6 +9,16 @@ describe('linearTicks', () => {
     // A fixed max off the step: labelled, and the step tick that would crowd it goes.
     [0.78, 0.84, 0.77, 0.845, 0.77, 0.845, [0.77, 0.78, 0.79, 0.8, 0.81, 0.82, 0.83, 0.845]],
     [2.1, 37, 2, null, 2, 40, [2, 5, 10, 15, 20, 25, 30, 35, 40]],
+    // A fixed min off the step takes a finer step it falls on: evenly spaced from 75 %.
+    [
+      0.758,
+      0.851,
+      0.75,
+      null,
+      0.75,
+      0.86,
+      [0.75, 0.76, 0.77, 0.78, 0.79, 0.8, 0.81, 0.82, 0.83, 0.84, 0.85, 0.86],
+    ],
   ])('%s–%s (min %s, max %s)', (lo, hi, fmin, fmax, min, max, ticks) => {
     const t = linearTicks(lo, hi, fmin, fmax)
     expect(t.min).toBe(min)
@@ -27,7 +37,7 @@ describe('linearTicks', () => {
       expect(t.max).toBeGreaterThanOrEqual(hi)
       for (let k = 1; k < t.ticks.length; k++)
         expect(t.ticks[k]! - t.ticks[k - 1]!).toBeGreaterThan(t.step * 0.59)
-      expect(t.ticks.length).toBeLessThanOrEqual(12)
+      expect(t.ticks.length).toBeLessThanOrEqual(16)
     }
   })
 })
