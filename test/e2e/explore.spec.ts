@@ -184,6 +184,17 @@ test.describe('explore view', () => {
     expect(byDefault).toBeGreaterThan(50)
     await expect(chart).toHaveAttribute('data-points', String(byDefault))
 
+    // From here on every series, no fixed ranges: top-1 against V100 latency, as a URL gives it.
+    await page.goto(`${app.url}#/explore?x=latency&y=top1`)
+    await expect(chart).toHaveAttribute('data-painted', 'true')
+    await expect(chart).toHaveAttribute(
+      'data-points',
+      String(
+        rows.filter((r) => r.top1 !== null && latencyOf(r, 'v100-trt-fp32', 1, null) !== null)
+          .length,
+      ),
+    )
+
     // X: FLOPs (log by default for a cost), Y: top-5.
     await redrawn(chart, () => page.getByTestId('x-field').selectOption('flopsG'))
     await expect(page).toHaveURL(/x=flopsG&xs=log/)

@@ -6,6 +6,7 @@ import { BarChart, LineChart, ScatterChart } from 'echarts/charts'
 import {
   GridComponent,
   LegendComponent,
+  GraphicComponent,
   MarkAreaComponent,
   MarkLineComponent,
   TitleComponent,
@@ -23,6 +24,7 @@ use([
   LegendComponent,
   TitleComponent,
   MarkLineComponent,
+  GraphicComponent,
   MarkAreaComponent,
   // `labelLayout: { hideOverlap }` (frontier labels) is a feature of its own in tree-shaken builds.
   LabelLayout,

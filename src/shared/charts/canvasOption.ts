@@ -176,3 +176,18 @@ export function fitLabels(option: EChartsOption, width: () => number): EChartsOp
     }) as EChartsOption['series'],
   }
 }
+
+/** Below this canvas width the legend would squeeze the plot to a strip. */
+export const NARROW_CHART = 720
+
+/**
+ * On a narrow canvas the legend goes (it still switches series, from its state) and the plot takes
+ * its room: the Explore view's families panel beside the chart shows the same swatches and
+ * switches. Exports keep their legend: this is for the canvas only.
+ */
+export function fitLegend(option: EChartsOption, width: number): EChartsOption {
+  if (width >= NARROW_CHART) return option
+  const legend = (Array.isArray(option.legend) ? option.legend[0] : option.legend) ?? {}
+  const grid = (Array.isArray(option.grid) ? option.grid[0] : option.grid) ?? {}
+  return { ...option, legend: { ...legend, show: false }, grid: { ...grid, right: 24 } }
+}

@@ -355,7 +355,8 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
               borderColor: '#e15759',
               borderWidth: 1,
               borderRadius: 4,
-              padding: [4, 8],
+              // Wider on the right: the exported SVG's font can run a little wider than measured.
+              padding: [4, 14, 4, 8],
             },
           },
         ]

@@ -8,6 +8,7 @@ import {
   DataZoomInsideComponent,
   GridComponent,
   LegendScrollComponent,
+  GraphicComponent,
   MarkAreaComponent,
   MarkLineComponent,
   TitleComponent,
@@ -30,6 +31,7 @@ use([
   DataZoomInsideComponent,
   BrushComponent,
   MarkLineComponent,
+  GraphicComponent,
   MarkAreaComponent,
   // Frontier labels use `labelLayout: { hideOverlap: true }`, a feature of its own.
   LabelLayout,

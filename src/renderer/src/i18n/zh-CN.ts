@@ -74,7 +74,7 @@ export const zhCN: MessageSchema = {
     latency: {
       label: '延时平台',
       option: '{key}（{n} 个模型）',
-      batch: 'batch {n}',
+      batch: '批大小 {n}',
       threads: '{n} 线程',
       caption: '{platform} · {key}',
     },
@@ -241,7 +241,7 @@ export const zhCN: MessageSchema = {
       names: {
         'v100-bs1': '服务器 CNN · V100',
         'sd855-t1': '移动端 CNN · 骁龙 855',
-        't4-bs4': '服务器 · batch 4',
+        't4-bs4': '服务器 · 批大小 4',
         'vit-bs1': 'Transformer · V100',
       },
     },
