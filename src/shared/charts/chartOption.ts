@@ -332,7 +332,13 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
       data: legendNames,
       selected: Object.fromEntries(state.hidden.map((name) => [name, false])),
       // Compact rows: a preset's 25–35 families fit a 700 px window without paging.
-      textStyle: { color: theme.text, fontSize: 11 },
+      // Names longer than the legend's room are cut with "…" rather than drawn over the plot.
+      textStyle: {
+        color: theme.text,
+        fontSize: 11,
+        width: legendWidth(legendNames) - 28,
+        overflow: 'truncate',
+      },
       pageTextStyle: { color: theme.muted },
       itemGap: 4,
       itemWidth: 14,

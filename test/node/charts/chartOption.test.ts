@@ -133,6 +133,21 @@ describe('buildChartOption', () => {
     }
   })
 
+  it.each(cases)('keeps the legend right of the plot, long names cut: %s', (_l, s) => {
+    const { option } = build(s)
+    const legend = option.legend as {
+      right: number
+      itemWidth: number
+      textStyle: { width: number; overflow: string }
+    }
+    const grid = option.grid as { right: number }
+    expect(legend.textStyle.overflow).toBe('truncate')
+    // Marker, gap and the longest text fit between the legend's right edge and the plot.
+    expect(legend.right + legend.itemWidth + 5 + legend.textStyle.width).toBeLessThanOrEqual(
+      grid.right,
+    )
+  })
+
   it.each(cases)('lists the series, then the frontier, in the legend: %s', (_l, s) => {
     const { option, model } = build(s)
     const frontier = frontierSeries(option, model)
