@@ -191,3 +191,15 @@ export function fitLegend(option: EChartsOption, width: number): EChartsOption {
   const grid = (Array.isArray(option.grid) ? option.grid[0] : option.grid) ?? {}
   return { ...option, legend: { ...legend, show: false }, grid: { ...grid, right: 24 } }
 }
+
+/** A title wider than a narrow canvas is cut with "…" rather than at both edges. */
+export function fitTitle(option: EChartsOption, width: number): EChartsOption {
+  const title = Array.isArray(option.title) ? option.title[0] : option.title
+  if (!title) return option
+  const textStyle = {
+    ...(title.textStyle ?? {}),
+    width: Math.max(80, width - 24),
+    overflow: 'truncate' as const,
+  }
+  return { ...option, title: { ...title, textStyle } }
+}
