@@ -35,6 +35,8 @@ export interface ChartModel {
    * family, not a catalog series, gets a colour and a marker. `state.hidden` names these.
    */
   series: string[]
+  /** What a legend entry is: a family, or a catalog series beyond MAX_FAMILY_ENTRIES families. */
+  groupedBy: 'family' | 'series'
   /** Catalog series that have points: what the series filter chose and what got plotted. */
   catalogSeries: string[]
   /** Models of the chosen (visible) series left out because an axis has no figure for them. */
@@ -42,6 +44,13 @@ export interface ChartModel {
   /** Models left out because they lie outside an axis's fixed min/max. */
   outOfRange: string[]
 }
+
+/**
+ * Most families a chart gives legend entries of their own. The zoo has 86 in all; a catalog with
+ * thousands (a synthetic or merged one) would make as many series, slow to draw and zoom, and
+ * unreadable: then catalog series are the entries.
+ */
+export const MAX_FAMILY_ENTRIES = 100
 
 const usable = (value: number | null, scale: 'linear' | 'log'): value is number =>
   value !== null && Number.isFinite(value) && (scale === 'linear' || value > 0)
@@ -70,16 +79,18 @@ export function chartModel(
     const y = fieldValue(row, state.y.field, state.y.latency ?? undefined)
     // Hidden series are switched off, not missing: they do not count in the notes.
     if (!usable(x, state.x.scale)) {
-      if (!hidden.has(row.family)) missing.push({ id: row.id, axis: 'x' })
+      if (!hidden.has(row.family) && !hidden.has(row.series))
+        missing.push({ id: row.id, axis: 'x' })
       continue
     }
     if (!usable(y, state.y.scale)) {
-      if (!hidden.has(row.family)) missing.push({ id: row.id, axis: 'y' })
+      if (!hidden.has(row.family) && !hidden.has(row.series))
+        missing.push({ id: row.id, axis: 'y' })
       continue
     }
     // Off the fixed axis range the point would be clipped yet still count: leave it out.
     if (!inRange(x, state.x) || !inRange(y, state.y)) {
-      if (!hidden.has(row.family)) outOfRange.push(row.id)
+      if (!hidden.has(row.family) && !hidden.has(row.series)) outOfRange.push(row.id)
       continue
     }
     points.push({
@@ -96,6 +107,9 @@ export function chartModel(
       row,
     })
   }
+  const groupedBy =
+    new Set(points.map((p) => p.family)).size > MAX_FAMILY_ENTRIES ? 'series' : 'family'
+  if (groupedBy === 'series') for (const p of points) p.group = p.series
   // Hidden series stay in the legend but take no part in the frontier.
   const visible = points.filter((p) => !hidden.has(p.group))
   const frontier = paretoFrontier(
@@ -121,6 +135,7 @@ export function chartModel(
     frontier,
     lines: familyLines(points),
     series,
+    groupedBy,
     catalogSeries,
     missing,
     outOfRange,

@@ -235,10 +235,12 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
 
   /** A family line, split where it crosses the budget: the part over it is greyed like its points. */
   const familySeries = (line: ChartModel['lines'][number]): LineSeriesOption[] => {
-    const style = styles.get(line.family)
+    // A line belongs to its legend entry: its family, or its series when entries are series.
+    const entry = model.groupedBy === 'series' ? line.series : line.family
+    const style = styles.get(entry)
     const base = (points: [number, number][], over: boolean): LineSeriesOption => ({
       type: 'line',
-      name: line.family,
+      name: entry,
       data: points,
       symbol: 'none',
       silent: true,

@@ -114,6 +114,7 @@ describe('chartSubtitle', () => {
     points: [],
     frontier: [],
     lines: [],
+    groupedBy: 'family',
     catalogSeries: [],
     series: [],
     missing: [
