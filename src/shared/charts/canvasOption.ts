@@ -56,6 +56,14 @@ function isPlain(item: unknown): boolean {
   return keys.every((key) => key === 'name' || key === 'value')
 }
 
+const BUILT_IN = ['roundRect', 'pin', 'arrow', 'emptyCircle'] as const
+/** A built-in shape standing in for a path marker, the same one for the same path. */
+function builtInShape(path: string): string {
+  let hash = 0
+  for (let i = 0; i < path.length; i++) hash = (hash * 31 + path.charCodeAt(i)) | 0
+  return BUILT_IN[Math.abs(hash) % BUILT_IN.length]!
+}
+
 function splitLargeScatter(series: AnySeries[]): AnySeries[] {
   const result: AnySeries[] = []
   for (const s of series) {
@@ -71,6 +79,11 @@ function splitLargeScatter(series: AnySeries[]): AnySeries[] {
     result.push({
       ...scatter,
       data: plain,
+      // A path marker is drawn point by point as a parsed path: thousands of them cost seconds
+      // per frame while zooming. Large series take the nearest built-in shape.
+      ...(typeof scatter.symbol === 'string' && scatter.symbol.startsWith('path://')
+        ? { symbol: builtInShape(scatter.symbol) }
+        : {}),
       large: true,
       largeThreshold: 0,
       labelLayout: undefined,
