@@ -43,7 +43,7 @@ export async function exportChart(
     x: describeAxis(state.x, locale),
     y: describeAxis(state.y, locale),
     filters: describeFilters(state),
-    points: model.points.filter((p) => !hidden.has(p.series)).length,
+    points: model.points.filter((p) => !hidden.has(p.group)).length,
     catalogVersion: data.catalogVersion,
     appVersion: data.appVersion,
     generatedAt: now.toISOString(),

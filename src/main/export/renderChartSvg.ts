@@ -6,6 +6,7 @@ import { BarChart, LineChart, RadarChart, ScatterChart } from 'echarts/charts'
 import {
   GridComponent,
   LegendComponent,
+  GraphicComponent,
   MarkAreaComponent,
   MarkLineComponent,
   RadarComponent,
@@ -27,6 +28,7 @@ use([
   LegendComponent,
   TitleComponent,
   MarkLineComponent,
+  GraphicComponent,
   MarkAreaComponent,
   // `labelLayout: { hideOverlap }` (frontier labels) is a feature of its own in tree-shaken builds.
   LabelLayout,

@@ -85,6 +85,6 @@ export function pointsInBrush(
   if (areas.length === 0) return []
   const off = new Set(hidden)
   return points
-    .filter((p) => !off.has(p.series) && areas.some((area) => inArea(p, area, scales)))
+    .filter((p) => !off.has(p.group) && areas.some((area) => inArea(p, area, scales)))
     .map((p) => p.id)
 }

@@ -56,6 +56,14 @@ function isPlain(item: unknown): boolean {
   return keys.every((key) => key === 'name' || key === 'value')
 }
 
+const BUILT_IN = ['roundRect', 'pin', 'arrow', 'emptyCircle'] as const
+/** A built-in shape standing in for a path marker, the same one for the same path. */
+function builtInShape(path: string): string {
+  let hash = 0
+  for (let i = 0; i < path.length; i++) hash = (hash * 31 + path.charCodeAt(i)) | 0
+  return BUILT_IN[Math.abs(hash) % BUILT_IN.length]!
+}
+
 function splitLargeScatter(series: AnySeries[]): AnySeries[] {
   const result: AnySeries[] = []
   for (const s of series) {
@@ -71,6 +79,11 @@ function splitLargeScatter(series: AnySeries[]): AnySeries[] {
     result.push({
       ...scatter,
       data: plain,
+      // A path marker is drawn point by point as a parsed path: thousands of them cost seconds
+      // per frame while zooming. Large series take the nearest built-in shape.
+      ...(typeof scatter.symbol === 'string' && scatter.symbol.startsWith('path://')
+        ? { symbol: builtInShape(scatter.symbol) }
+        : {}),
       large: true,
       largeThreshold: 0,
       labelLayout: undefined,
@@ -175,4 +188,31 @@ export function fitLabels(option: EChartsOption, width: () => number): EChartsOp
       return { ...scatter, labelLayout } as AnySeries
     }) as EChartsOption['series'],
   }
+}
+
+/** Below this canvas width the legend would squeeze the plot to a strip. */
+export const NARROW_CHART = 720
+
+/**
+ * On a narrow canvas the legend goes (it still switches series, from its state) and the plot takes
+ * its room: the Explore view's families panel beside the chart shows the same swatches and
+ * switches. Exports keep their legend: this is for the canvas only.
+ */
+export function fitLegend(option: EChartsOption, width: number): EChartsOption {
+  if (width >= NARROW_CHART) return option
+  const legend = (Array.isArray(option.legend) ? option.legend[0] : option.legend) ?? {}
+  const grid = (Array.isArray(option.grid) ? option.grid[0] : option.grid) ?? {}
+  return { ...option, legend: { ...legend, show: false }, grid: { ...grid, right: 24 } }
+}
+
+/** A title wider than a narrow canvas is cut with "…" rather than at both edges. */
+export function fitTitle(option: EChartsOption, width: number): EChartsOption {
+  const title = Array.isArray(option.title) ? option.title[0] : option.title
+  if (!title) return option
+  const textStyle = {
+    ...(title.textStyle ?? {}),
+    width: Math.max(80, width - 24),
+    overflow: 'truncate' as const,
+  }
+  return { ...option, title: { ...title, textStyle } }
 }

@@ -2,6 +2,7 @@
  * What every exported chart carries about itself (title, axes, filters, catalog and app version,
  * date, sources), and how that is written into SVG, PNG and CSV.
  */
+import { latencyLabel } from './platformLabel'
 import { chartFields } from './chartFields'
 import type { ChartAxis, ChartState } from './chartState'
 
@@ -21,9 +22,7 @@ export interface ChartMetadata {
 export function describeAxis(axis: ChartAxis, locale: 'en' | 'zh-CN' = 'en'): string {
   const def = chartFields[axis.field]
   const latency =
-    axis.field === 'latency' && axis.latency
-      ? ` (${axis.latency.platform}, batch ${axis.latency.batchSize}${axis.latency.threads ? `, ${axis.latency.threads} threads` : ''})`
-      : ''
+    axis.field === 'latency' && axis.latency ? ` (${latencyLabel(axis.latency, locale)})` : ''
   return `${def.label[locale]}${latency} [${def.unit}], ${axis.scale}`
 }
 

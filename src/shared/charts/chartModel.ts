@@ -14,6 +14,8 @@ export interface PlottedPoint {
   name: string
   series: string
   family: string
+  /** The legend entry the point belongs to: its family (ResNet_vd, MobileNetV3_small, …_ssld). */
+  group: string
   x: number
   y: number
   onFrontier: boolean
@@ -27,13 +29,28 @@ export interface ChartModel {
   /** Frontier points ordered along x. */
   frontier: PlottedPoint[]
   lines: FamilyLine[]
-  /** Series that have points, in catalog order (legend order). */
+  /**
+   * Legend entries, one per model family that has points (catalog series order, then family name):
+   * the official charts draw ResNet, ResNet_vd and each SSLD variant as curves of their own, so a
+   * family, not a catalog series, gets a colour and a marker. `state.hidden` names these.
+   */
   series: string[]
+  /** What a legend entry is: a family, or a catalog series beyond MAX_FAMILY_ENTRIES families. */
+  groupedBy: 'family' | 'series'
+  /** Catalog series that have points: what the series filter chose and what got plotted. */
+  catalogSeries: string[]
   /** Models of the chosen (visible) series left out because an axis has no figure for them. */
   missing: { id: string; axis: 'x' | 'y' }[]
   /** Models left out because they lie outside an axis's fixed min/max. */
   outOfRange: string[]
 }
+
+/**
+ * Most families a chart gives legend entries of their own. The zoo has 86 in all; a catalog with
+ * thousands (a synthetic or merged one) would make as many series, slow to draw and zoom, and
+ * unreadable: then catalog series are the entries.
+ */
+export const MAX_FAMILY_ENTRIES = 100
 
 const usable = (value: number | null, scale: 'linear' | 'log'): value is number =>
   value !== null && Number.isFinite(value) && (scale === 'linear' || value > 0)
@@ -62,16 +79,18 @@ export function chartModel(
     const y = fieldValue(row, state.y.field, state.y.latency ?? undefined)
     // Hidden series are switched off, not missing: they do not count in the notes.
     if (!usable(x, state.x.scale)) {
-      if (!hidden.has(row.series)) missing.push({ id: row.id, axis: 'x' })
+      if (!hidden.has(row.family) && !hidden.has(row.series))
+        missing.push({ id: row.id, axis: 'x' })
       continue
     }
     if (!usable(y, state.y.scale)) {
-      if (!hidden.has(row.series)) missing.push({ id: row.id, axis: 'y' })
+      if (!hidden.has(row.family) && !hidden.has(row.series))
+        missing.push({ id: row.id, axis: 'y' })
       continue
     }
     // Off the fixed axis range the point would be clipped yet still count: leave it out.
     if (!inRange(x, state.x) || !inRange(y, state.y)) {
-      if (!hidden.has(row.series)) outOfRange.push(row.id)
+      if (!hidden.has(row.family) && !hidden.has(row.series)) outOfRange.push(row.id)
       continue
     }
     points.push({
@@ -79,6 +98,7 @@ export function chartModel(
       name: row.displayName,
       series: row.series,
       family: row.family,
+      group: row.family,
       x,
       y,
       onFrontier: false,
@@ -87,8 +107,11 @@ export function chartModel(
       row,
     })
   }
+  const groupedBy =
+    new Set(points.map((p) => p.family)).size > MAX_FAMILY_ENTRIES ? 'series' : 'family'
+  if (groupedBy === 'series') for (const p of points) p.group = p.series
   // Hidden series stay in the legend but take no part in the frontier.
-  const visible = points.filter((p) => !hidden.has(p.series))
+  const visible = points.filter((p) => !hidden.has(p.group))
   const frontier = paretoFrontier(
     visible,
     chartFields[state.x.field].better,
@@ -96,8 +119,25 @@ export function chartModel(
   )
   for (const point of frontier) point.onFrontier = true
   const order = new Map(seriesOrder.map((s, i) => [s, i]))
-  const series = [...new Set(points.map((p) => p.series))].sort(
-    (a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || a.localeCompare(b),
+  const rank = (s: string) => order.get(s) ?? Infinity
+  const catalogSeries = [...new Set(points.map((p) => p.series))].sort(
+    (a, b) => rank(a) - rank(b) || a.localeCompare(b),
   )
-  return { points, frontier, lines: familyLines(points), series, missing, outOfRange }
+  const seriesOfGroup = new Map(points.map((p) => [p.group, p.series]))
+  const series = [...seriesOfGroup.keys()].sort(
+    (a, b) =>
+      rank(seriesOfGroup.get(a)!) - rank(seriesOfGroup.get(b)!) ||
+      seriesOfGroup.get(a)!.localeCompare(seriesOfGroup.get(b)!) ||
+      a.localeCompare(b),
+  )
+  return {
+    points,
+    frontier,
+    lines: familyLines(points),
+    series,
+    groupedBy,
+    catalogSeries,
+    missing,
+    outOfRange,
+  }
 }

@@ -11,8 +11,11 @@ import type {
 import type { Locale } from '../contract/values'
 import { chartFields } from './chartFields'
 import type { ChartModel, PlottedPoint } from './chartModel'
+import { linearTicks, logTicks, type AxisTicks } from './axisTicks'
+import { budgetCallout } from './budgetBest'
 import { chartThemes, seriesStyle } from './chartPalette'
 import type { ChartAxis, ChartState } from './chartState'
+import { latencyLabel } from './platformLabel'
 
 export interface ChartOptionInput {
   model: ChartModel
@@ -42,13 +45,14 @@ const TEXT = {
   },
 } as const
 
-/** "Top-1 accuracy vs Latency (V100, bs 1)": the title of a chart that has none of its own. */
+/**
+ * "Top-1 accuracy vs Latency · NVIDIA V100 · TensorRT 8.0 · FP32 · batch 1": the title of a chart
+ * that has none of its own, with the platform's name from the catalog, never its id.
+ */
 export function autoTitle(x: ChartAxis, y: ChartAxis, locale: Locale): string {
   const label = (a: ChartAxis) => {
     const latency =
-      a.field === 'latency' && a.latency
-        ? ` (${a.latency.platform}, bs ${a.latency.batchSize}${a.latency.threads ? `, ${a.latency.threads} thr` : ''})`
-        : ''
+      a.field === 'latency' && a.latency ? ` · ${latencyLabel(a.latency, locale)}` : ''
     return `${chartFields[a.field].label[locale]}${latency}`
   }
   return TEXT[locale].versus(label(y), label(x))
@@ -57,9 +61,7 @@ export function autoTitle(x: ChartAxis, y: ChartAxis, locale: Locale): string {
 export function axisTitle(axis: ChartAxis, locale: Locale): string {
   const def = chartFields[axis.field]
   const latency =
-    axis.field === 'latency' && axis.latency
-      ? ` · ${axis.latency.platform} · bs ${axis.latency.batchSize}${axis.latency.threads ? ` · ${axis.latency.threads} thr` : ''}`
-      : ''
+    axis.field === 'latency' && axis.latency ? ` · ${latencyLabel(axis.latency, locale)}` : ''
   return `${def.label[locale]} (${def.unit}${axis.scale === 'log' ? ', log' : ''})${latency}`
 }
 
@@ -69,16 +71,28 @@ export function formatTick(value: number, percent: boolean): string {
   return String(Number(value.toPrecision(4)))
 }
 
+/** The axis's ticks over the values plotted on it (all points, so hiding a series keeps the frame). */
+export function axisTicksOf(axis: ChartAxis, values: readonly number[]): AxisTicks | null {
+  const log = axis.scale === 'log'
+  const usable = values.filter((v) => Number.isFinite(v) && (!log || v > 0))
+  if (usable.length === 0) return null
+  const lo = Math.min(...usable)
+  const hi = Math.max(...usable)
+  const positive = (value: number | null) => (value !== null && (!log || value > 0) ? value : null)
+  return log
+    ? logTicks(lo, hi, positive(axis.min), positive(axis.max))
+    : linearTicks(lo, hi, axis.min, axis.max)
+}
+
 function axisOption(
   axis: ChartAxis,
+  ticks: AxisTicks | null,
   locale: Locale,
   theme: (typeof chartThemes)['light'],
   nameGap: number,
 ) {
   const def = chartFields[axis.field]
   const log = axis.scale === 'log'
-  const positive = (value: number | null) =>
-    value !== null && (!log || value > 0) ? value : undefined
   return {
     type: log ? ('log' as const) : ('value' as const),
     ...(log ? { logBase: 10 } : { scale: true }),
@@ -86,16 +100,20 @@ function axisOption(
     nameLocation: 'middle' as const,
     nameGap,
     nameTextStyle: { color: theme.text, fontSize: 13 },
-    min: positive(axis.min),
-    max: positive(axis.max),
+    min: ticks?.min,
+    max: ticks?.max,
     axisLine: { show: true, lineStyle: { color: theme.axis } },
-    axisTick: { lineStyle: { color: theme.axis } },
+    // Our own tick values: min and max always labelled, 1-2-5 between decades on log axes.
+    axisTick: {
+      lineStyle: { color: theme.axis },
+      ...(ticks ? { customValues: ticks.ticks } : {}),
+    },
     axisLabel: {
       color: theme.muted,
+      fontSize: 12,
+      hideOverlap: true,
       formatter: (value: number) => formatTick(value, def.percent),
-      // A fixed min/max rarely falls on the tick interval; its label would crowd the next tick.
-      showMinLabel: axis.min === null,
-      showMaxLabel: axis.max === null,
+      ...(ticks ? { customValues: ticks.ticks } : {}),
     },
     splitLine: { lineStyle: { color: theme.grid } },
   }
@@ -110,26 +128,53 @@ function legendWidth(names: readonly string[]): number {
 const GRID_LEFT = 73
 
 /**
- * Labels sit left of their point (the stepped frontier leaves each point to the right). One that
- * would cross the y axis, at the cheap end of the frontier, goes above and right of its point.
+ * Labels that would meet are moved apart vertically, and those still overlapping are hidden
+ * (ECharts' labelLayout does both, in that order). One that would cross the y axis moves right.
  */
-const labelLayout: LabelLayoutOptionCallback = ({ rect, labelRect }) =>
-  labelRect.x < GRID_LEFT + 2
-    ? {
-        x: rect.x + rect.width + 2,
-        y: rect.y,
-        align: 'left',
-        verticalAlign: 'bottom',
-        hideOverlap: true,
-      }
-    : { hideOverlap: true }
+const labelLayout: LabelLayoutOptionCallback = ({ labelRect }) => ({
+  ...(labelRect.x < GRID_LEFT + 2 ? { x: GRID_LEFT + 2, align: 'left' as const } : {}),
+  moveOverlap: 'shiftY',
+  hideOverlap: true,
+})
+
+/**
+ * Where a point's label goes so that it stays inside the plot: right of points in the left
+ * two-thirds, left of the others, and below points near the top.
+ */
+export function labelPosition(
+  x: number,
+  y: number,
+  xTicks: AxisTicks | null,
+  yTicks: AxisTicks | null,
+  scales: { x: 'linear' | 'log'; y: 'linear' | 'log' },
+): 'right' | 'left' | 'bottom' {
+  const fraction = (v: number, t: AxisTicks | null, log: boolean) => {
+    if (!t || t.max === t.min) return 0.5
+    return log ? Math.log(v / t.min) / Math.log(t.max / t.min) : (v - t.min) / (t.max - t.min)
+  }
+  const fx = fraction(x, xTicks, scales.x === 'log')
+  const fy = fraction(y, yTicks, scales.y === 'log')
+  if (fy > 0.95 && fx > 0.1 && fx < 0.7) return 'bottom'
+  return fx > 0.66 ? 'left' : 'right'
+}
 
 export function buildChartOption(input: ChartOptionInput): EChartsOption {
   const { model, state, locale, interactive } = input
   const theme = chartThemes[input.theme]
   const text = TEXT[locale]
   const xPercent = chartFields[state.x.field].percent
-  const styles = new Map(model.series.map((name, index) => [name, seriesStyle(index)]))
+  const styles = new Map(model.series.map((name, index) => [name, seriesStyle(index, name)]))
+  const xTicks = axisTicksOf(
+    state.x,
+    model.points.map((p) => p.x),
+  )
+  const yTicks = axisTicksOf(
+    state.y,
+    model.points.map((p) => p.y),
+  )
+  const scales = { x: state.x.scale, y: state.y.scale }
+  // Rings mark the selection on screen; an exported figure is the chart, not the session.
+  const ringed = (p: PlottedPoint) => interactive && p.selected
   const showLabel = (p: PlottedPoint) =>
     state.labels === 'all' ||
     (state.labels === 'frontier' && p.onFrontier && state.frontier && p.withinBudget)
@@ -142,18 +187,18 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
       symbol: style.symbol,
       symbolSize: 9,
       itemStyle: { color: style.color, borderColor: style.color, borderWidth: 0 },
-      emphasis: { focus: 'series', scale: 1.4 },
+      ...(interactive ? { emphasis: { focus: 'series' as const, scale: 1.4 } } : {}),
       labelLayout,
       z: 3,
       data: model.points
-        .filter((p) => p.series === name)
+        .filter((p) => p.group === name)
         .map((p) => ({
           name: p.id,
           value: [p.x, p.y],
           ...(p.withinBudget
             ? {}
             : { itemStyle: { color: theme.greyed, borderColor: theme.greyed, opacity: 0.6 } }),
-          ...(p.selected
+          ...(ringed(p)
             ? {
                 symbolSize: 14,
                 itemStyle: {
@@ -165,15 +210,22 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
             : {}),
           ...(showLabel(p)
             ? {
-                // Above the point: the stepped frontier runs right and down from it, and a label
-                // on the left would run off the plot for the leftmost points.
                 label: {
                   show: true,
                   formatter: p.id,
-                  position: 'top' as const,
-                  distance: 4,
-                  fontSize: 10,
-                  color: theme.muted,
+                  // Frontier labels above their point: the stepped frontier runs right of and below
+                  // each of its points, and above-left of it no model is plotted (it would
+                  // dominate). All labels take the side with room, inside the plot.
+                  position:
+                    state.labels === 'frontier'
+                      ? ('top' as const)
+                      : labelPosition(p.x, p.y, xTicks, yTicks, scales),
+                  distance: 5,
+                  fontSize: state.labels === 'all' ? 10 : 11,
+                  color: theme.text,
+                  // A halo in the background colour keeps a label readable over lines and points.
+                  textBorderColor: theme.background,
+                  textBorderWidth: 3,
                 },
               }
             : {}),
@@ -183,10 +235,12 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
 
   /** A family line, split where it crosses the budget: the part over it is greyed like its points. */
   const familySeries = (line: ChartModel['lines'][number]): LineSeriesOption[] => {
-    const style = styles.get(line.series)
+    // A line belongs to its legend entry: its family, or its series when entries are series.
+    const entry = model.groupedBy === 'series' ? line.series : line.family
+    const style = styles.get(entry)
     const base = (points: [number, number][], over: boolean): LineSeriesOption => ({
       type: 'line',
-      name: line.series,
+      name: entry,
       data: points,
       symbol: 'none',
       silent: true,
@@ -251,6 +305,9 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
   }
 
   const legendNames = [...model.series, ...(frontierVisible ? [text.frontier] : [])]
+  const gridTop = input.subtitle ? 80 : 64
+  const gridRight = legendWidth(legendNames) + 16
+  const callout = budgetCallout(model, state, locale)
   const pointsById = new Map(model.points.map((p) => [p.id, p]))
   const option: EChartsOption = {
     backgroundColor: interactive ? 'transparent' : theme.background,
@@ -276,22 +333,53 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
       bottom: 24,
       data: legendNames,
       selected: Object.fromEntries(state.hidden.map((name) => [name, false])),
-      textStyle: { color: theme.text, fontSize: 12 },
+      // Compact rows: a preset's 25–35 families fit a 700 px window without paging.
+      // Names longer than the legend's room are cut with "…" rather than drawn over the plot.
+      textStyle: {
+        color: theme.text,
+        fontSize: 11,
+        width: legendWidth(legendNames) - 28,
+        overflow: 'truncate',
+      },
       pageTextStyle: { color: theme.muted },
-      itemWidth: 16,
-      itemHeight: 10,
+      itemGap: 4,
+      itemWidth: 14,
+      itemHeight: 9,
     },
+    // The budget's answer, top right inside the plot where the greyed expensive models are.
+    graphic: callout
+      ? [
+          {
+            type: 'text',
+            right: gridRight + 8,
+            top: gridTop + 8,
+            z: 10,
+            silent: true,
+            style: {
+              text: callout,
+              fill: theme.text,
+              font: `600 13px ${FONT_FAMILY}`,
+              backgroundColor: theme.background,
+              borderColor: '#e15759',
+              borderWidth: 1,
+              borderRadius: 4,
+              // Wider on the right: the exported SVG's font can run a little wider than measured.
+              padding: [4, 14, 4, 8],
+            },
+          },
+        ]
+      : [],
     grid: {
       left: GRID_LEFT,
-      right: legendWidth(legendNames) + 16,
-      top: input.subtitle ? 80 : 64,
+      right: gridRight,
+      top: gridTop,
       bottom: 64,
       // The margins above leave room for the axis labels and names: ECharts need not measure them
       // to shrink the plot (its default), which is a third of the work of a first draw.
       outerBoundsMode: 'none',
     },
-    xAxis: axisOption(state.x, locale, theme, 36),
-    yAxis: axisOption(state.y, locale, theme, 52),
+    xAxis: axisOption(state.x, xTicks, locale, theme, 36),
+    yAxis: axisOption(state.y, yTicks, locale, theme, 52),
     // Points first: a legend entry takes its marker from the first series of that name.
     series: [...scatter, ...lines, ...extras],
   }

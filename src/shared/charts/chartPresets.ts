@@ -23,7 +23,7 @@ export const chartPresets: readonly ChartPreset[] = [
     id: 'v100-bs1',
     title: {
       en: 'CNN server models · V100 TensorRT FP32, batch 1',
-      'zh-CN': '服务器端 CNN 模型 · V100 TensorRT FP32，batch 1',
+      'zh-CN': '服务器端 CNN 模型 · V100 TensorRT FP32，批大小 1',
     },
     reproduces: 'v100.fp32.bs1.main_fps_top1_s.png',
     caveat: null,
@@ -79,11 +79,11 @@ export const chartPresets: readonly ChartPreset[] = [
   }),
   preset({
     id: 't4-bs4',
-    title: { en: 'Server models · batch 4', 'zh-CN': '服务器端模型 · batch 4' },
+    title: { en: 'Server models · batch 4', 'zh-CN': '服务器端模型 · 批大小 4' },
     reproduces: 't4.fp32.bs4.main_fps_top1.png',
     caveat: {
       en: 'The model list publishes no T4 timings: this uses V100 TensorRT FP32 at batch 4 for the same models.',
-      'zh-CN': '模型库未公布 T4 耗时：此处用同一批模型在 V100 TensorRT FP32、batch 4 下的耗时。',
+      'zh-CN': '模型库未公布 T4 耗时：此处用同一批模型在 V100 TensorRT FP32、批大小 4 下的耗时。',
     },
     state: {
       x: axis('latency', {
@@ -133,7 +133,7 @@ export const chartPresets: readonly ChartPreset[] = [
     id: 'vit-bs1',
     title: {
       en: 'Vision Transformer models · V100 TensorRT FP32, batch 1',
-      'zh-CN': 'Vision Transformer 模型 · V100 TensorRT FP32，batch 1',
+      'zh-CN': 'Vision Transformer 模型 · V100 TensorRT FP32，批大小 1',
     },
     reproduces: 'v100.fp32.bs1.visiontransformer.png',
     caveat: {

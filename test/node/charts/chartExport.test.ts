@@ -44,7 +44,7 @@ function plotted(core: AppCore, s: ChartState) {
     s,
     core.catalog.series().map((x) => x.id),
   )
-  const visible = model.points.filter((p) => !s.hidden.includes(p.series))
+  const visible = model.points.filter((p) => !s.hidden.includes(p.group))
   return { model, visible }
 }
 
@@ -81,7 +81,8 @@ describe('chart.export as SVG', () => {
       '<title>Accuracy &amp; cost: &quot;ResNet&quot; &lt;vs&gt; PP-HGNet, 精度</title>',
     )
     expect(meta!.x).toContain(chartFields.latency.label.en)
-    expect(meta!.x).toContain('v100-trt-fp32')
+    expect(meta!.x).toContain('NVIDIA V100 · TensorRT 8.0 · FP32 · batch 1')
+    expect(meta!.x).not.toContain('v100-trt-fp32')
     expect(meta!.y).toContain(chartFields.top1.label.en)
     for (const name of filtered.series) expect(meta!.filters).toContain(name)
     expect(meta!.filters).toMatch(/hidden: EfficientNet/)
@@ -254,8 +255,23 @@ describe('chart.export as CSV', () => {
 
     const { visible } = plotted(core, s)
     expect(csv.header.slice(0, 4)).toEqual(['id', 'name', 'series', 'family'])
-    expect(csv.header).toContain(`x_${s.x.field}`)
-    expect(csv.header).toContain(`y_${s.y.field}`)
+    // Headers carry their units, and accuracies are percent, as their "%" says.
+    const unit = (field: keyof typeof chartFields) => chartFields[field].unit
+    const xName = `x_${s.x.field} [${unit(s.x.field)}]`
+    const yName = `y_${s.y.field} [${unit(s.y.field)}]`
+    expect(csv.header).toContain(xName)
+    expect(csv.header).toContain(yName)
+    for (const name of ['top1 [%]', 'top5 [%]', 'params [M]', 'flops [G]', 'size [MB]'])
+      expect(csv.header).toContain(name)
+    // Every latency of every plotted model has a column, named by platform, never by its id.
+    const latencyColumns = csv.header.filter((h) => h.startsWith('latency [ms] '))
+    const keys = new Set(
+      visible.flatMap((p) =>
+        p.row.latencies.map((l) => `${l.platform}|${l.batchSize}|${l.threads}`),
+      ),
+    )
+    expect(latencyColumns).toHaveLength(keys.size)
+    expect(csv.header.join(',')).not.toMatch(/v100-trt|sd855-arm|xeon6/)
     expect(csv.rows).toHaveLength(visible.length)
     expect(comments.get('points')).toBe(String(visible.length))
     const column = (name: string) => csv.header.indexOf(name)
@@ -264,8 +280,14 @@ describe('chart.export as CSV', () => {
       expect(row).toHaveLength(csv.header.length)
       const point = byId.get(row[column('id')]!)
       expect(point, row.join(',')).toBeDefined()
-      expect(Number(row[column(`x_${s.x.field}`)])).toBe(point!.x)
-      expect(Number(row[column(`y_${s.y.field}`)])).toBe(point!.y)
+      const asWritten = (v: number | null, field: keyof typeof chartFields) =>
+        v === null ? '' : String(chartFields[field].percent ? Number((v * 100).toPrecision(10)) : v)
+      expect(row[column(xName)]).toBe(asWritten(point!.x, s.x.field))
+      expect(row[column(yName)]).toBe(asWritten(point!.y, s.y.field))
+      expect(row[column('top1 [%]')]).toBe(asWritten(point!.row.top1, 'top1'))
+      expect(row[column('flops [G]')]).toBe(asWritten(point!.row.flopsG, 'flopsG'))
+      const latencyCells = latencyColumns.filter((h) => row[column(h)] !== '')
+      expect(latencyCells).toHaveLength(point!.row.latencies.length)
       expect(row[column('series')]).toBe(point!.series)
       expect(row[column('on_frontier')]).toBe(String(point!.onFrontier))
       expect(row[column('within_budget')]).toBe(String(point!.withinBudget))

@@ -57,7 +57,7 @@ function bruteFrontier(rows: readonly ModelRow[], s: ChartState): string[] {
   const sx = chartFields[s.x.field].better === 'lower' ? -1 : 1
   const sy = chartFields[s.y.field].better === 'lower' ? -1 : 1
   const points = chosen(rows, s)
-    .filter((r) => !s.hidden.includes(r.series))
+    .filter((r) => !s.hidden.includes(r.family))
     .map((r) => ({ id: r.id, x: valueOn(r, s.x), y: valueOn(r, s.y) }))
     .filter((p) => plottable(p.x, s.x) && plottable(p.y, s.y))
     .filter((p) => inAxisRange(p.x!, s.x) && inAxisRange(p.y!, s.y)) as {
@@ -260,18 +260,18 @@ describe('chartModel on the shipped catalog', () => {
     const { rows, seriesOrder } = catalog()
     const preset = chartPresets.find((p) => p.id === 'v100-bs1')!.state
     const shown = chartModel(rows, preset, seriesOrder)
-    const leader = shown.frontier.at(-1)!.series
+    const leader = shown.frontier.at(-1)!.group
     const s = state({ ...preset, hidden: [leader] })
     const model = chartModel(rows, s, seriesOrder)
 
     expect(model.points.map((p) => p.id)).toEqual(shown.points.map((p) => p.id))
     expect(model.series).toEqual(shown.series)
     expect(model.series).toContain(leader)
-    expect(model.points.filter((p) => p.series === leader && p.onFrontier)).toEqual([])
+    expect(model.points.filter((p) => p.group === leader && p.onFrontier)).toEqual([])
     expect(model.frontier.map((p) => p.id)).toEqual(bruteFrontier(rows, s))
     expect(model.frontier.map((p) => p.id)).not.toEqual(shown.frontier.map((p) => p.id))
-    expect(model.lines.filter((l) => l.series === leader).length).toBe(
-      shown.lines.filter((l) => l.series === leader).length,
+    expect(model.lines.filter((l) => l.family === leader).length).toBe(
+      shown.lines.filter((l) => l.family === leader).length,
     )
   })
 
@@ -284,11 +284,23 @@ describe('chartModel on the shipped catalog', () => {
     expect(model.points.filter((p) => p.selected).length).toBe(new Set(picks).size - 1)
   })
 
-  it('lists the series that have points in catalog order, and joins families of 2+ points', () => {
+  it('lists one legend entry per family with points, in catalog series order, and joins families of 2+ points', () => {
     const { rows, seriesOrder } = catalog()
     const model = chartModel(rows, defaultChartState, seriesOrder)
-    expect(new Set(model.series)).toEqual(new Set(model.points.map((p) => p.series)))
-    const positions = model.series.map((s) => seriesOrder.indexOf(s))
+    expect(new Set(model.series)).toEqual(new Set(model.points.map((p) => p.family)))
+    expect(new Set(model.catalogSeries)).toEqual(new Set(model.points.map((p) => p.series)))
+    // ResNet, ResNet_vd and the SSLD variants are entries of their own (as on the official chart).
+    expect(model.series).toEqual(expect.arrayContaining(['ResNet', 'ResNet_vd', 'ResNet_vd_ssld']))
+    const mobile = chartModel(
+      rows,
+      chartPresets.find((p) => p.id === 'sd855-t1')!.state,
+      seriesOrder,
+    )
+    expect(mobile.series).toEqual(
+      expect.arrayContaining(['MobileNetV3_large', 'MobileNetV3_small', 'MobileNetV3_small_ssld']),
+    )
+    const seriesOf = new Map(model.points.map((p) => [p.group, p.series]))
+    const positions = model.series.map((s) => seriesOrder.indexOf(seriesOf.get(s)!))
     expect(positions.every((i) => i >= 0)).toBe(true)
     expect(positions).toEqual([...positions].sort((a, b) => a - b))
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { chartFields } from '@shared/charts/chartFields'
 import { chartModel, type ChartModel, type PlottedPoint } from '@shared/charts/chartModel'
 import { buildChartOption, type ChartOptionInput } from '@shared/charts/chartOption'
-import { chartThemes } from '@shared/charts/chartPalette'
+import { chartThemes, PALETTE } from '@shared/charts/chartPalette'
 import { chartPresets } from '@shared/charts/chartPresets'
 import { axis, defaultChartState, type ChartState } from '@shared/charts/chartState'
 import { chartStateSchema, type ChartStateInput } from '@shared/contract/charts'
@@ -101,12 +101,12 @@ const cases: [string, ChartState][] = [
 ]
 
 describe('buildChartOption', () => {
-  it.each(cases)('draws one scatter per series with all its points: %s', (_l, s) => {
+  it.each(cases)('draws one scatter per family with all its points: %s', (_l, s) => {
     const { option, model } = build(s)
     const scatter = scatterOf(option)
     expect(scatter.map((x) => x.name)).toEqual(model.series)
     for (const series of scatter) {
-      const points = model.points.filter((p) => p.series === series.name)
+      const points = model.points.filter((p) => p.group === series.name)
       expect(points.length).toBeGreaterThan(0)
       expect(dataOf(series).map((d) => d.name)).toEqual(points.map((p) => p.id))
       expect(dataOf(series).map((d) => d.value)).toEqual(coords(points))
@@ -115,6 +115,9 @@ describe('buildChartOption', () => {
     // Colour and marker together tell the series apart.
     const looks = scatter.map((x) => `${x.itemStyle?.color}/${(x as { symbol?: string }).symbol}`)
     expect(new Set(looks).size).toBe(looks.length)
+    // …and no two entries share a colour (the issue: ResNet and RegNet both orange).
+    const colours = scatter.map((x) => x.itemStyle?.color)
+    if (colours.length <= PALETTE.length) expect(new Set(colours).size).toBe(colours.length)
   })
 
   it.each(cases)('draws family lines named and coloured as their series: %s', (_l, s) => {
@@ -123,11 +126,26 @@ describe('buildChartOption', () => {
     const family = linesOf(option).filter((l) => model.series.includes(l.name))
     expect(model.lines.length).toBeGreaterThan(0)
     expect(family.map((l) => l.data)).toEqual(model.lines.map((l) => l.points))
-    expect(family.map((l) => l.name)).toEqual(model.lines.map((l) => l.series))
+    expect(family.map((l) => l.name)).toEqual(model.lines.map((l) => l.family))
     for (const line of family) {
       expect(line.lineStyle?.color).toBeDefined()
       expect(line.lineStyle?.color).toBe(colour.get(line.name))
     }
+  })
+
+  it.each(cases)('keeps the legend right of the plot, long names cut: %s', (_l, s) => {
+    const { option } = build(s)
+    const legend = option.legend as {
+      right: number
+      itemWidth: number
+      textStyle: { width: number; overflow: string }
+    }
+    const grid = option.grid as { right: number }
+    expect(legend.textStyle.overflow).toBe('truncate')
+    // Marker, gap and the longest text fit between the legend's right edge and the plot.
+    expect(legend.right + legend.itemWidth + 5 + legend.textStyle.width).toBeLessThanOrEqual(
+      grid.right,
+    )
   })
 
   it.each(cases)('lists the series, then the frontier, in the legend: %s', (_l, s) => {
@@ -139,14 +157,18 @@ describe('buildChartOption', () => {
   })
 
   it.each(cases)('uses the state’s axis types and ranges: %s', (_l, s) => {
-    const { option } = build(s)
+    const { option, model } = build(s)
     for (const [a, o] of [
       [s.x, xAxisOf(option)],
       [s.y, yAxisOf(option)],
     ] as const) {
       expect(o.type).toBe(a.scale === 'log' ? 'log' : 'value')
-      expect(o.min).toBe(a.min ?? undefined)
-      expect(o.max).toBe(a.max ?? undefined)
+      // A fixed bound is kept; a free one is computed to enclose every point.
+      if (a.min !== null) expect(o.min).toBe(a.min)
+      if (a.max !== null) expect(o.max).toBe(a.max)
+      const values = model.points.map((p) => (a === s.x ? p.x : p.y))
+      expect(o.min).toBeLessThanOrEqual(Math.min(...values))
+      expect(o.max).toBeGreaterThanOrEqual(Math.max(...values))
       expect(o.name).toContain(chartFields[a.field].label.en)
     }
   })
@@ -169,26 +191,28 @@ describe('buildChartOption', () => {
     expect(legendOf(option).data).toEqual(expect.arrayContaining(hidden))
   })
 
+  // The catalog's FLOPs run from about 0.01 to a few hundred G: free bounds are 1-2-5 ticks.
   it.each([
-    [
-      { min: 0, max: 100 },
-      { min: undefined, max: 100 },
-    ],
-    [
-      { min: -1, max: -0.5 },
-      { min: undefined, max: undefined },
-    ],
+    [{ min: 0, max: 100 }, { max: 100 }],
+    [{ min: -1, max: -0.5 }, {}],
     [
       { min: 0.01, max: 50 },
       { min: 0.01, max: 50 },
     ],
-    [
-      { min: null, max: 0 },
-      { min: undefined, max: undefined },
-    ],
-  ])('on a log axis passes positive min/max only: %j', (range, expected) => {
-    const { option } = build(state({ x: axis('flopsG', range), y: axis('top1', { min: 0 }) }))
-    expect(xAxisOf(option)).toMatchObject({ type: 'log', ...expected })
+    [{ min: null, max: 0 }, {}],
+  ])('on a log axis keeps positive min/max only: %j', (range, expected) => {
+    const { option, model } = build(
+      state({ x: axis('flopsG', range), y: axis('top1', { min: 0 }) }),
+    )
+    const x = xAxisOf(option)
+    expect(x).toMatchObject({ type: 'log', ...expected })
+    // A range that holds no positive value leaves nothing to plot, and no bounds to compute.
+    if (model.points.length === 0) return
+    expect(x.min).toBeGreaterThan(0)
+    if (!('min' in expected)) {
+      expect(x.min).toBeLessThanOrEqual(Math.min(...model.points.map((p) => p.x)))
+      expect(String(x.min)).toMatch(/^(1|2|5|0\.0*[125])(e[-+]?\d+)?$|^[125]0*$/)
+    }
     // A linear axis keeps zero.
     expect(yAxisOf(option)).toMatchObject({ type: 'value', min: 0 })
   })
@@ -224,9 +248,12 @@ describe('buildChartOption', () => {
     const all = build(chartPresets[0]!.state).model
     const cheap = all.points.find((p) => p.x < 2)!
     const dear = all.points.find((p) => p.x > 10)!
-    const { option } = build(
-      state({ ...chartPresets[0]!.state, budget: 5, selection: [cheap.id, dear.id] }),
-    )
+    const selected = state({ ...chartPresets[0]!.state, budget: 5, selection: [cheap.id, dear.id] })
+    // An exported chart draws no rings: the selection is the session's, not the figure's.
+    const exported = scatterOf(build(selected).option).flatMap(dataOf)
+    expect(exported.filter((d) => d.symbolSize !== undefined)).toEqual([])
+    expect(exported.filter((d) => d.itemStyle?.borderWidth)).toEqual([])
+    const { option } = build(selected, { interactive: true })
     const data = scatterOf(option).flatMap(dataOf)
     const big = data.filter((d) => d.symbolSize !== undefined)
     expect(big.map((d) => d.name).sort()).toEqual([cheap.id, dear.id].sort())

@@ -26,14 +26,14 @@ describe('chartTitle', () => {
       name: 'the default, auto title',
       state: defaultChartState,
       locale: 'en',
-      title: 'Top-1 accuracy vs Latency (v100-trt-fp32, bs 1)',
+      title: 'Top-1 accuracy vs Latency · NVIDIA V100 · TensorRT 8.0 · FP32 · batch 1',
       sub: null,
     },
     {
       name: 'the default in Chinese',
       state: defaultChartState,
       locale: 'zh-CN',
-      title: 'Top-1 精度 与 推理耗时 (v100-trt-fp32, bs 1)',
+      title: 'Top-1 精度 与 推理耗时 · NVIDIA V100 · TensorRT 8.0 · FP32 · 批大小 1',
       sub: null,
     },
     {
@@ -42,7 +42,7 @@ describe('chartTitle', () => {
         x: axis('latency', { latency: { platform: 'sd855-arm-fp32', batchSize: 1, threads: 4 } }),
       }),
       locale: 'en',
-      title: 'Top-1 accuracy vs Latency (sd855-arm-fp32, bs 1, 4 thr)',
+      title: 'Top-1 accuracy vs Latency · Snapdragon 855 (ARM) · Paddle-Lite · FP32 · 4 threads',
       sub: null,
     },
     {
@@ -70,7 +70,7 @@ describe('chartTitle', () => {
       name: 'an unknown preset: auto title, no caveat',
       state: state({ preset: 'no-such-preset' }),
       locale: 'en',
-      title: 'Top-1 accuracy vs Latency (v100-trt-fp32, bs 1)',
+      title: 'Top-1 accuracy vs Latency · NVIDIA V100 · TensorRT 8.0 · FP32 · batch 1',
       sub: null,
     },
     {
@@ -114,6 +114,8 @@ describe('chartSubtitle', () => {
     points: [],
     frontier: [],
     lines: [],
+    groupedBy: 'family',
+    catalogSeries: [],
     series: [],
     missing: [
       ...Array.from({ length: missingX }, (_, i) => ({ id: `x${i}`, axis: 'x' as const })),
@@ -228,7 +230,7 @@ describe('chartSubtitle', () => {
       modelRow('no-flops-2', { top1: 0.7 }),
       modelRow('no-top1', { flopsG: 3 }),
       modelRow('too-slow', { top1: 0.75, flopsG: 400 }),
-      modelRow('hidden', { series: 'H', top1: 0.75 }),
+      modelRow('hidden', { series: 'H', family: 'H', top1: 0.75 }),
     ]
     const s = state({ x: axis('flopsG', { max: 100 }), y: axis('top1'), hidden: ['H'] })
     const model = chartModel(rows, s, ['S', 'H'])

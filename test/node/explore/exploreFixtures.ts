@@ -47,6 +47,7 @@ export function plottedPoint(
     name: id,
     series,
     family: series,
+    group: series,
     x,
     y,
     onFrontier: false,

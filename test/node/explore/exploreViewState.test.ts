@@ -117,8 +117,10 @@ describe('parseExploreQuery / toExploreQuery: round trips', () => {
 })
 
 describe('parseExploreQuery: defaults and garbage', () => {
-  it('gives the default chart and no panel for an empty query', () => {
-    expect(parseExploreQuery({})).toEqual({ chart: defaultChartState, model: null })
+  it('opens on the official V100 preset, not on every model, for an empty query', () => {
+    expect(parseExploreQuery({})).toEqual({ chart: presetChart('v100-bs1'), model: null })
+    expect(parseExploreQuery({}).chart.preset).toBe('v100-bs1')
+    expect(parseExploreQuery({ model: 'ResNet50' }).chart.preset).toBe('v100-bs1')
   })
 
   const long = 'x'.repeat(201)
@@ -201,7 +203,12 @@ describe('parseExploreQuery: defaults and garbage', () => {
 
   it.each(cases)('%s', (_name, query, expected, model = null) => {
     const parsed = parseExploreQuery(query)
-    expect(parsed.chart).toEqual({ ...defaultChartState, ...expected })
+    // A query with no chart value in it (only a panel, or keys without values) is a first visit.
+    const noChart = Object.entries(query).every(
+      ([key, value]) => key === 'model' || (Array.isArray(value) ? value[0] : value) == null,
+    )
+    const base = noChart ? presetChart('v100-bs1')! : defaultChartState
+    expect(parsed.chart).toEqual({ ...base, ...expected })
     expect(parsed.model).toBe(model)
   })
 })

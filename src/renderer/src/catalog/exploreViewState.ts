@@ -26,6 +26,9 @@ export interface ExploreViewState {
 /** What a drag on the chart does: pan (the wheel zooms), draw a box, or draw a lasso. */
 export type ChartTool = 'zoom' | 'rect' | 'polygon'
 
+/** The preset a first visit opens on: PaddleClas's own server chart. */
+export const DEFAULT_PRESET = 'v100-bs1'
+
 /** Query keys that are not part of the chart (and are not remembered across restarts). */
 export const transientKeys = ['model'] as const
 
@@ -41,8 +44,13 @@ export function parseExploreQuery(query: LocationQuery): ExploreViewState {
     if (text !== null) params.set(key, text)
   }
   const model = params.get('model')
+  const chartKeys = [...params.keys()].filter((key) => key !== 'model')
   return {
-    chart: decodeChartState(params),
+    // A first visit (no chart in the URL) opens on the official V100 chart, not on all 250 models.
+    chart:
+      chartKeys.length === 0
+        ? (presetChart(DEFAULT_PRESET) ?? decodeChartState(params))
+        : decodeChartState(params),
     model: model && model.length <= 200 ? model : null,
   }
 }

@@ -8,6 +8,7 @@ import {
   DataZoomInsideComponent,
   GridComponent,
   LegendScrollComponent,
+  GraphicComponent,
   MarkAreaComponent,
   MarkLineComponent,
   RadarComponent,
@@ -34,6 +35,7 @@ use([
   DataZoomInsideComponent,
   BrushComponent,
   MarkLineComponent,
+  GraphicComponent,
   MarkAreaComponent,
   // Frontier labels use `labelLayout: { hideOverlap: true }`, a feature of its own.
   LabelLayout,

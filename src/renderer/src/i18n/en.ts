@@ -284,6 +284,7 @@ export const en = {
       placeholder: 'none',
       clear: 'Remove the budget',
       unavailable: 'A budget applies to a cost on the x axis (latency, size, FLOPs, parameters).',
+      invalid: 'A budget is a number above 0 (e.g. 5): not applied.',
     },
     tools: {
       label: 'Chart tool',
@@ -315,9 +316,11 @@ export const en = {
       frontier: 'Pareto frontier',
       frontierEmpty: 'No model is plotted.',
       frontierOff: 'The frontier is switched off.',
-      series: 'Series',
+      series: 'Families',
       showAll: 'Show all',
       hideAll: 'Hide all',
+      seriesNote: '{chosen} series chosen, {plotted} with points: {groups} curves (one per family)',
+      seriesNoteAll: '{plotted} series with points: {groups} curves (one per family)',
     },
     tooltip: {
       latency: 'Latency',

@@ -75,7 +75,7 @@ export const zhCN: MessageSchema = {
     latency: {
       label: '延时平台',
       option: '{key}（{n} 个模型）',
-      batch: 'batch {n}',
+      batch: '批大小 {n}',
       threads: '{n} 线程',
       caption: '{platform} · {key}',
     },
@@ -253,7 +253,7 @@ export const zhCN: MessageSchema = {
       names: {
         'v100-bs1': '服务器 CNN · V100',
         'sd855-t1': '移动端 CNN · 骁龙 855',
-        't4-bs4': '服务器 · batch 4',
+        't4-bs4': '服务器 · 批大小 4',
         'vit-bs1': 'Transformer · V100',
       },
     },
@@ -279,6 +279,7 @@ export const zhCN: MessageSchema = {
       placeholder: '无',
       clear: '取消预算',
       unavailable: '预算只适用于横轴为开销的情况（耗时、大小、FLOPs、参数量）。',
+      invalid: '预算须为大于 0 的数（如 5），未应用。',
     },
     tools: {
       label: '图表工具',
@@ -310,9 +311,12 @@ export const zhCN: MessageSchema = {
       frontier: '帕累托前沿',
       frontierEmpty: '没有绘制任何模型。',
       frontierOff: '前沿已关闭。',
-      series: '系列',
+      series: '模型族',
       showAll: '全部显示',
       hideAll: '全部隐藏',
+      seriesNote:
+        '已选 {chosen} 个系列，其中 {plotted} 个有数据点：共 {groups} 条曲线（每个模型族一条）',
+      seriesNoteAll: '{plotted} 个系列有数据点：共 {groups} 条曲线（每个模型族一条）',
     },
     tooltip: {
       latency: '耗时',
