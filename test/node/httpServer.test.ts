@@ -374,7 +374,7 @@ describe('the API: errors', () => {
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({
       ok: true,
-      value: { locale: null, theme: 'system', views: {} },
+      value: { locale: null, theme: 'system', views: {}, guideDismissed: false },
     })
   })
 

@@ -556,7 +556,8 @@ describe('sorting a batch job into folders', () => {
   it('files not classified yet are left out and counted; a model the job lacks is refused', async () => {
     const { core } = openTestCore()
     const dir = tempDirForTest('zoo-sort')
-    const folder = await imageFolder(join(dir, 'photos'), 40)
+    // Enough files that the pause lands before the tiny model has done them all (40 raced it).
+    const folder = await imageFolder(join(dir, 'photos'), 240)
     const { job } = valueOf(
       await core.dispatch(
         'batch.start',
