@@ -48,6 +48,14 @@ test.describe('keyboard shortcuts and a narrow window', () => {
     // The freed width goes to the view: the table starts near the left edge.
     const table = await page.locator('main').evaluate((el) => el.getBoundingClientRect().left)
     expect(table).toBeLessThanOrEqual(64)
+    // Scrolled sideways, the model's name stays in view; the Download marks are explained.
+    const scroller = page.getByTestId('models-scroller')
+    const name = page.locator('tbody th.model').first()
+    const before = await name.evaluate((el) => el.getBoundingClientRect().left)
+    await scroller.evaluate((el) => (el.scrollLeft = el.scrollWidth))
+    await expect.poll(() => scroller.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0)
+    expect(await name.evaluate((el) => el.getBoundingClientRect().left)).toBe(before)
+    await expect(page.getByTestId('download-legend')).toContainText('Inference model available')
     await page.screenshot({ path: 'test-results/narrow-models.png' })
     await page.setViewportSize({ width: 1440, height: 900 })
     await expect(page.getByText('Models', { exact: true }).first()).toBeVisible()
