@@ -329,19 +329,24 @@ static void resize_execute(napi_env env, void *data) {
   job->area |= 2; /* ran */
 }
 
+/* A resize's promise: resolved when it ran, rejected when it could not (its one failure). */
+static void settle_resize(napi_env env, napi_deferred deferred, int ran) {
+  napi_value result;
+  if (ran) {
+    napi_get_undefined(env, &result);
+    napi_resolve_deferred(env, deferred, result);
+    return;
+  }
+  napi_value message;
+  napi_create_string_utf8(env, "the resize could not run (out of memory)", NAPI_AUTO_LENGTH,
+                          &message);
+  napi_create_error(env, NULL, message, &result);
+  napi_reject_deferred(env, deferred, result);
+}
+
 static void resize_complete(napi_env env, napi_status status, void *data) {
   ResizeJob *job = data;
-  napi_value result;
-  if (status == napi_ok && (job->area & 2)) {
-    napi_get_undefined(env, &result);
-    napi_resolve_deferred(env, job->deferred, result);
-  } else {
-    napi_value message;
-    napi_create_string_utf8(env, "the resize could not run (out of memory)", NAPI_AUTO_LENGTH,
-                            &message);
-    napi_create_error(env, NULL, message, &result);
-    napi_reject_deferred(env, job->deferred, result);
-  }
+  settle_resize(env, job->deferred, status == napi_ok && (job->area & 2));
   for (int i = 0; i < ARRAYS; i++) napi_delete_reference(env, job->refs[i]);
   napi_delete_async_work(env, job->work);
   free(job);
@@ -565,17 +570,7 @@ static void pil_execute(napi_env env, void *data) {
 
 static void pil_complete(napi_env env, napi_status status, void *data) {
   PilJob *job = data;
-  napi_value result;
-  if (status == napi_ok && job->ran) {
-    napi_get_undefined(env, &result);
-    napi_resolve_deferred(env, job->deferred, result);
-  } else {
-    napi_value message;
-    napi_create_string_utf8(env, "the resize could not run (out of memory)", NAPI_AUTO_LENGTH,
-                            &message);
-    napi_create_error(env, NULL, message, &result);
-    napi_reject_deferred(env, job->deferred, result);
-  }
+  settle_resize(env, job->deferred, status == napi_ok && job->ran);
   for (int i = 0; i < job->nrefs; i++) napi_delete_reference(env, job->refs[i]);
   napi_delete_async_work(env, job->work);
   free(job);
