@@ -127,6 +127,37 @@ test.describe('explore presets beside the official charts', () => {
     await expect(page).toHaveURL(new RegExp(`model=${id}`))
   })
 
+  test('C on a focused point adds its model to Compare (the tooltip says so); C again takes it out', async ({
+    page,
+    app,
+  }) => {
+    await page.goto(`${app.url}#/explore`)
+    await painted(page)
+    const chart = chartOf(page)
+    await chart.focus()
+    await page.keyboard.press('Home')
+    const id = (await chart.getAttribute('data-focused'))!
+    await expect(page.locator('.zt-hint').first()).toContainText('add to Compare')
+    await page.keyboard.press('c')
+    const tray = page.getByTestId('compare-tray')
+    await expect(tray).toContainText(id)
+    await page.keyboard.press('ArrowRight')
+    const second = (await chart.getAttribute('data-focused'))!
+    await page.keyboard.press('c')
+    await expect(tray.locator('li')).toHaveCount(2)
+    await page.screenshot({ path: 'test-results/explore-compare-tray-1440.png' })
+    await page.keyboard.press('ArrowLeft')
+    await expect(page.locator('.zt-hint').first()).toContainText('remove from Compare')
+    await page.keyboard.press('c')
+    await expect(tray.locator('li')).toHaveCount(1)
+    await expect(tray).toContainText(second)
+    await page.keyboard.press('ArrowLeft')
+    await page.keyboard.press('c')
+    await page.getByTestId('compare-tray-open').click()
+    await expect(page).toHaveURL(new RegExp(`#/compare\\?ids=${second},`))
+    await expect(page.locator('[data-testid^="compare-column-"]')).toHaveCount(2)
+  })
+
   test('zh-CN and dark, once, with a budget', async ({ page, app }) => {
     await page.setViewportSize({ width: 1440, height: 900 })
     await page.goto(`${app.url}#/explore`)

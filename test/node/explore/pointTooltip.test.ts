@@ -49,6 +49,8 @@ const messages = {
       overBudget: 'Over the budget',
       selected: 'Selected',
       open: 'Click for every figure with its source',
+      compareAdd: 'Shift+click (or C): add to Compare',
+      compareRemove: 'Shift+click (or C): remove from Compare',
     },
   },
   'zh-CN': {
@@ -75,6 +77,8 @@ const messages = {
       overBudget: '超出预算',
       selected: '已选',
       open: '点击查看全部数据及其来源',
+      compareAdd: 'Shift+点击（或 C）：加入对比',
+      compareRemove: 'Shift+点击（或 C）：移出对比',
     },
   },
 } satisfies Record<Locale, unknown>
@@ -87,8 +91,8 @@ function fill(message: string, values: Record<string, string | number>, count?: 
   return form.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key]))
 }
 
-/** What ExploreView.vue passes, built from the same messages. */
-function tooltipText(locale: Locale): TooltipText {
+/** What ExploreView.vue passes, built from the same messages; `inCompare` models say "remove". */
+function tooltipText(locale: Locale, inCompare: readonly string[] = []): TooltipText {
   const m = messages[locale]
   const figure = (field: TooltipField) => ({
     label: m.names[field],
@@ -118,6 +122,7 @@ function tooltipText(locale: Locale): TooltipText {
     overBudget: m.tooltip.overBudget,
     selected: m.tooltip.selected,
     open: m.tooltip.open,
+    compare: (id) => (inCompare.includes(id) ? m.tooltip.compareRemove : m.tooltip.compareAdd),
   }
 }
 
@@ -163,6 +168,7 @@ interface Tooltip {
   tablesHeading: string | null
   tables: { section: string; source: string }[]
   hint: string
+  compareHint: string
 }
 
 function readTooltip(html: string): Tooltip {
@@ -203,7 +209,8 @@ function readTooltip(html: string): Tooltip {
     tables: [
       ...(tablesBlock ?? '').matchAll(/(?:<br>)([^<]*) <span class="zt-src">(.*?)<\/span>/g),
     ].map((m) => ({ section: unescape(m[1]!), source: unescape(m[2]!) })),
-    hint: unescape(one(/<div class="zt-hint">(.*?)<\/div>/) ?? ''),
+    hint: unescape(one(/<div class="zt-hint">(.*?)<br>/) ?? ''),
+    compareHint: unescape(one(/<div class="zt-hint">.*?<br>(.*?)<\/div>/) ?? ''),
   }
 }
 
@@ -256,6 +263,14 @@ describe('pointTooltipHtml: figures and sources', () => {
     expect(tooltip.displayName).toBe('ResNet50 vd')
     expect(tooltip.seriesLine).toBe('ResNet · ResNet_vd')
     expect(tooltip.hint).toBe(en.tooltip.open)
+    expect(tooltip.compareHint).toBe(en.tooltip.compareAdd)
+  })
+
+  it('says how to take a model already chosen for Compare out again', () => {
+    const chosen = readTooltip(
+      pointTooltipHtml(resnetPoint, flopsTop1, tooltipText('en', ['ResNet50_vd'])),
+    )
+    expect(chosen.compareHint).toBe(en.tooltip.compareRemove)
   })
 
   it('lists every figure, in order, with its unit and model-list line', () => {
@@ -412,6 +427,7 @@ describe('pointTooltipHtml: escaping', () => {
       tables: 'Tables & "lists"',
       selected: '<sel>',
       open: 'Click <here>',
+      compare: () => 'Shift & <click>',
     }
     const point = { ...resnetPoint, selected: true }
     const read = readTooltip(pointTooltipHtml(point, flopsTop1, words))
@@ -421,6 +437,7 @@ describe('pointTooltipHtml: escaping', () => {
     expect(read.flags).toEqual(['<sel>'])
     expect(read.tablesHeading).toBe('Tables & "lists"')
     expect(read.hint).toBe('Click <here>')
+    expect(read.compareHint).toBe('Shift & <click>')
   })
 
   it.each([
@@ -449,6 +466,7 @@ describe('pointTooltipHtml: both languages', () => {
     expect(read.flags).toEqual([m.tooltip.onFrontier, m.tooltip.overBudget, m.tooltip.selected])
     expect(read.tablesHeading).toBe(m.tooltip.tables)
     expect(read.hint).toBe(m.tooltip.open)
+    expect(read.compareHint).toBe(m.tooltip.compareAdd)
   })
 
   it('says the ARM latency keys in Chinese', () => {

@@ -29,6 +29,8 @@ export interface TooltipText {
   overBudget: string
   selected: string
   open: string
+  /** How to add the model to Compare, or take it out when it is in. */
+  compare: (id: string) => string
 }
 
 const platformOrder: PlatformId[] = [
@@ -123,7 +125,7 @@ export function pointTooltipHtml(
     tables
       ? `<div class="zt-tables"><span class="zt-muted">${escapeHtml(text.tables)}</span><br>${tables}</div>`
       : '',
-    `<div class="zt-hint">${escapeHtml(text.open)}</div>`,
+    `<div class="zt-hint">${escapeHtml(text.open)}<br>${escapeHtml(text.compare(row.id))}</div>`,
     `</div>`,
   ].join('')
 }

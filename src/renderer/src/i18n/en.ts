@@ -330,6 +330,8 @@ export const en = {
       overBudget: 'Over the budget',
       selected: 'Selected',
       open: 'Click for every figure with its source',
+      compareAdd: 'Shift+click (or C): add to Compare',
+      compareRemove: 'Shift+click (or C): remove from Compare',
     },
   },
   compare: {

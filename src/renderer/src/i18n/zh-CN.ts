@@ -326,6 +326,8 @@ export const zhCN: MessageSchema = {
       overBudget: '超出预算',
       selected: '已选',
       open: '点击查看全部数据及其来源',
+      compareAdd: 'Shift+点击（或 C）：加入对比',
+      compareRemove: 'Shift+点击（或 C）：移出对比',
     },
   },
   compare: {
