@@ -373,6 +373,46 @@ test.describe('explore view', () => {
     await expect(panel.getByTestId('detail-title')).toHaveText(frontierId)
   })
 
+  test('Shift+click on a point adds its model to Compare', async ({ page, app }) => {
+    await page.goto(`${app.url}#/explore`)
+    await choosePreset(page, 'sd855-t1')
+    const id = await hoverSomePoint(page)
+    await page.keyboard.down('Shift')
+    await page.mouse.down()
+    await page.mouse.up()
+    await page.keyboard.up('Shift')
+    await expect(page.getByTestId('compare-tray')).toContainText(id)
+    // Shift+click is not a plain click: no detail panel opened.
+    await expect(page.getByTestId('model-detail')).toHaveCount(0)
+  })
+
+  test('zooming in labels the zoomed window, zooming out gives the whole axis back', async ({
+    page,
+    app,
+  }) => {
+    await page.goto(`${app.url}#/explore`)
+    await choosePreset(page, 'v100-bs1')
+    const chart = chartOf(page)
+    const plot = await plotRect(chart)
+    await page.mouse.move(plot.x + plot.width * 0.3, plot.y + plot.height * 0.5)
+    for (let i = 0; i < 6; i++) {
+      await page.mouse.wheel(0, -200)
+      await page.waitForTimeout(80)
+    }
+    const ticksOf = async (axis: 'x' | 'y') =>
+      ((await chart.getAttribute(`data-${axis}-axis-ticks`)) ?? '').split(' ').map(Number)
+    await expect.poll(async () => (await ticksOf('x')).length).toBeGreaterThanOrEqual(4)
+    const zoomed = await ticksOf('x')
+    await page.screenshot({ path: 'test-results/explore-zoomed-ticks.png' })
+    await page.getByTestId('reset-zoom').click()
+    await expect.poll(async () => (await ticksOf('x')).join(' ')).not.toBe(zoomed.join(' '))
+    const whole = await ticksOf('x')
+    const span = (t: number[]) => t[t.length - 1]! - t[0]!
+    expect(span(zoomed)).toBeLessThan(span(whole) * 0.7)
+    expect(zoomed[0]!).toBeGreaterThanOrEqual(whole[0]!)
+    expect(zoomed[zoomed.length - 1]!).toBeLessThanOrEqual(whole[whole.length - 1]!)
+  })
+
   test('exports SVG, PNG and CSV through the export engine', async ({ page, app }) => {
     await page.goto(`${app.url}#/explore`)
     await choosePreset(page, 'v100-bs1')

@@ -89,3 +89,31 @@ export function logTicks(
   if (fixedMax !== null && ticks[ticks.length - 1] !== max) ticks.push(max)
   return { min, max, ticks, step: 0 }
 }
+
+/**
+ * Ticks for the part of an axis a zoom shows, [start, end] percent of [min, max] (of their logs on
+ * a log axis, as ECharts zooms it): the full axis's ticks would leave one label or none in a deep
+ * zoom. Under a decade a log axis gets linear steps, since 1-2-5 would give one tick or none.
+ * Null when the whole axis shows.
+ */
+export function zoomedTicks(
+  scale: 'linear' | 'log',
+  min: number,
+  max: number,
+  start: number,
+  end: number,
+): number[] | null {
+  if (start <= 0 && end >= 100) return null
+  const log = scale === 'log'
+  if (!(max > min) || (log && !(min > 0))) return null
+  const at = (percent: number) =>
+    log
+      ? 10 ** (Math.log10(min) + (Math.log10(max) - Math.log10(min)) * (percent / 100))
+      : min + (max - min) * (percent / 100)
+  const lo = at(Math.max(0, start))
+  const hi = at(Math.min(100, end))
+  if (!(hi > lo)) return null
+  const ticks = log && hi / lo >= 10 ? logTicks(lo, hi).ticks : linearTicks(lo, hi).ticks
+  const slack = (hi - lo) * 1e-9
+  return ticks.filter((t) => t >= lo - slack && t <= hi + slack)
+}

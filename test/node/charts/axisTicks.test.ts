@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { linearTicks, logTicks } from '@shared/charts/axisTicks'
+import { linearTicks, logTicks, zoomedTicks } from '@shared/charts/axisTicks'
 
 describe('linearTicks', () => {
   it.each([
@@ -58,5 +58,42 @@ describe('logTicks', () => {
     expect(t.min).toBe(0.25)
     expect(t.max).toBe(50)
     expect(t.ticks).toEqual([0.25, 0.5, 1, 2, 5, 10, 20, 50])
+  })
+})
+
+describe('zoomedTicks', () => {
+  it('none while the whole axis shows', () => {
+    expect(zoomedTicks('linear', 0, 20, 0, 100)).toBeNull()
+  })
+
+  it('a zoom into 25–50 % of 0–20 ms gets steps of that window, all inside it', () => {
+    expect(zoomedTicks('linear', 0, 20, 25, 50)).toEqual([
+      5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 9.5, 10,
+    ])
+  })
+
+  it('a deep zoom still has several labels, none outside the window', () => {
+    const ticks = zoomedTicks('linear', 0.7, 0.88, 40, 42)!
+    expect(ticks.length).toBeGreaterThanOrEqual(3)
+    const lo = 0.7 + 0.18 * 0.4
+    const hi = 0.7 + 0.18 * 0.42
+    for (const t of ticks) expect(t >= lo - 1e-12 && t <= hi + 1e-12).toBe(true)
+  })
+
+  it('a log axis zooms in log space: the middle half of 0.1–1000 is 1–100, ticked 1-2-5', () => {
+    expect(zoomedTicks('log', 0.1, 1000, 25, 75)).toEqual([1, 2, 5, 10, 20, 50, 100])
+  })
+
+  it('under a decade a log axis gets linear steps rather than one tick or none', () => {
+    // 10^(0.25·…) … : the window 1.78–3.16 holds no 1-2-5 tick but 2 and 3.
+    const ticks = zoomedTicks('log', 1, 10, 25, 50)!
+    expect(ticks.length).toBeGreaterThanOrEqual(3)
+    expect(ticks).toContain(2)
+    expect(ticks).toContain(3)
+  })
+
+  it('refuses a window it cannot place', () => {
+    expect(zoomedTicks('log', 0, 10, 10, 20)).toBeNull()
+    expect(zoomedTicks('linear', 5, 5, 10, 20)).toBeNull()
   })
 })
