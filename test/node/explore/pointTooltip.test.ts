@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import type { PlatformId } from '@shared/catalog/types'
-import { chartFields } from '@shared/charts/chartFields'
 import { axis, type ChartAxis } from '@shared/charts/chartState'
 import type { ModelRow } from '@shared/contract'
 import type { Locale } from '@shared/contract/values'
@@ -9,7 +8,6 @@ import {
   MODEL_LIST_FILE,
   pointTooltipHtml,
   tooltipFields,
-  type TooltipField,
   type TooltipText,
 } from '../../../src/renderer/src/catalog/pointTooltip'
 import { modelRow, plottedPoint, realCatalog } from './exploreFixtures'
@@ -94,19 +92,8 @@ function fill(message: string, values: Record<string, string | number>, count?: 
 /** What ExploreView.vue passes, built from the same messages; `inCompare` models say "remove". */
 function tooltipText(locale: Locale, inCompare: readonly string[] = []): TooltipText {
   const m = messages[locale]
-  const figure = (field: TooltipField) => ({
-    label: m.names[field],
-    unit: chartFields[field].unit,
-  })
   return {
-    figures: {
-      top1: figure('top1'),
-      top5: figure('top5'),
-      paramsM: figure('paramsM'),
-      flopsG: figure('flopsG'),
-      sizeMB: figure('sizeMB'),
-      inputSize: figure('inputSize'),
-    },
+    figures: m.names,
     latency: m.tooltip.latency,
     latencyKey: (key) =>
       fill(m.latency.caption, {
@@ -420,7 +407,7 @@ describe('pointTooltipHtml: escaping', () => {
     const text = tooltipText('en')
     const words: TooltipText = {
       ...text,
-      figures: { ...text.figures, top1: { label: 'Top-1 <b>', unit: '<%>' } },
+      figures: { ...text.figures, top1: 'Top-1 <b>' },
       latency: 'Lat & cy',
       latencyKey: () => '<key>',
       notPublished: '<none>',
@@ -431,7 +418,7 @@ describe('pointTooltipHtml: escaping', () => {
     }
     const point = { ...resnetPoint, selected: true }
     const read = readTooltip(pointTooltipHtml(point, flopsTop1, words))
-    expect(read.lines[0]).toMatchObject({ label: 'Top-1 <b>', unit: '<%>' })
+    expect(read.lines[0]).toMatchObject({ label: 'Top-1 <b>', unit: '%' })
     expect(read.lines[4]).toMatchObject({ value: null })
     expect(read.lines[6]!.label).toBe('Lat & cy · <key>')
     expect(read.flags).toEqual(['<sel>'])
@@ -474,6 +461,12 @@ describe('pointTooltipHtml: both languages', () => {
     expect(read.lines.map((l) => l.label)).toContain('耗时 · 骁龙 855 · 4 线程')
   })
 
+  it('writes FLOPs below 1 G in M, every published digit kept, as the rest of the app does', () => {
+    const small = { ...resnetPoint, row: { ...resnetPoint.row, flopsG: 0.579017 } }
+    const read = readTooltip(pointTooltipHtml(small, flopsTop1, tooltipText('en')))
+    expect(read.lines[3]).toMatchObject({ value: '579.017', unit: 'M' })
+  })
+
   it('writes numbers grouped by thousands, as both languages do', () => {
     const read = readTooltip(pointTooltipHtml(resnetPoint, flopsTop1, tooltipText('en')))
     expect(read.lines.find((l) => l.label.includes('Xeon 6148'))?.value).toBe('1,234.5')
@@ -498,7 +491,9 @@ describe('pointTooltipHtml on the real catalog', () => {
         return
       }
       const percent = field === 'top1' || field === 'top5'
-      expect(close(number(line.value!), percent ? value * 100 : value)).toBe(true)
+      // FLOPs print in M under 1 G, as everywhere else in the app.
+      const scale = percent ? 100 : field === 'flopsG' && line.unit === 'M' ? 1000 : 1
+      expect(close(number(line.value!), value * scale), `${row.id} ${field}`).toBe(true)
       if (field === 'inputSize') expect(line.source).toBe('')
       else {
         // Every published figure of the list comes from a line of the model list.

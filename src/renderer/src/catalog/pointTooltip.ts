@@ -9,6 +9,8 @@ import type { ChartAxis } from '@shared/charts/chartState'
 import type { PlatformId } from '@shared/catalog/types'
 import type { ModelRow } from '@shared/contract'
 import { escapeHtml } from '@shared/format/escapeHtml'
+import { fieldTable } from '@shared/catalog/fieldTable'
+import { formatFigureNumber } from '@shared/format/formatFigure'
 import { formatFull, toPercent } from './figureFormat'
 
 /** Every `sourceLines` and latency `line` of a list row points into this document. */
@@ -18,8 +20,8 @@ export const tooltipFields = ['top1', 'top5', 'paramsM', 'flopsG', 'sizeMB', 'in
 export type TooltipField = (typeof tooltipFields)[number]
 
 export interface TooltipText {
-  /** Name and unit of each figure ("Top-1 accuracy", "%"). */
-  figures: Record<TooltipField, { label: string; unit: string }>
+  /** Name of each figure ("Top-1 accuracy"); units come with the number, from formatFigure. */
+  figures: Record<TooltipField, string>
   latency: string
   /** "V100 · batch 1". */
   latencyKey: (key: { platform: PlatformId; batchSize: number; threads: number | null }) => string
@@ -40,10 +42,16 @@ const platformOrder: PlatformId[] = [
   'xeon6271c-openvino-fp32',
 ]
 
-function figureValue(row: ModelRow, field: TooltipField): string | null {
+/**
+ * Every digit the source published (the list rows carry no published text to round to), in the
+ * units the rest of the app uses: percent, and FLOPs in M below 1 G.
+ */
+function figureValue(row: ModelRow, field: TooltipField): { number: string; unit: string } | null {
   const value = row[field]
   if (value === null) return null
-  return field === 'top1' || field === 'top5' ? formatFull(toPercent(value)) : formatFull(value)
+  const { unit } = formatFigureNumber(field, value)
+  if (fieldTable[field].percent) return { number: formatFull(toPercent(value)), unit }
+  return { number: formatFull(unit === 'M' && field === 'flopsG' ? value * 1000 : value), unit }
 }
 
 function sourceCell(line: number | undefined): string {
@@ -67,18 +75,22 @@ export function pointTooltipHtml(
 ): string {
   const { row } = point
   const plotted = (field: string) => axes.x.field === field || axes.y.field === field
-  const line = (label: string, value: string | null, unit: string, source: string, on: boolean) =>
+  const line = (
+    label: string,
+    value: { number: string; unit: string } | null,
+    source: string,
+    on: boolean,
+  ) =>
     `<tr${on ? ' class="zt-on"' : ''}><th>${escapeHtml(label)}</th>` +
     (value === null
       ? `<td class="zt-none">${escapeHtml(text.notPublished)}</td>`
-      : `<td>${escapeHtml(value)}${unit ? `&#8239;${escapeHtml(unit)}` : ''}</td>`) +
+      : `<td>${escapeHtml(value.number)}${value.unit ? `&#8239;${escapeHtml(value.unit)}` : ''}</td>`) +
     `<td class="zt-src">${source}</td></tr>`
 
   const figures = tooltipFields.map((field) =>
     line(
-      text.figures[field].label,
+      text.figures[field],
       figureValue(row, field),
-      text.figures[field].unit,
       sourceCell(field === 'inputSize' ? undefined : row.sourceLines[field]),
       plotted(field),
     ),
@@ -93,8 +105,7 @@ export function pointTooltipHtml(
     .map((latency) =>
       line(
         `${text.latency} · ${text.latencyKey(latency)}`,
-        formatFull(latency.ms),
-        'ms',
+        { number: formatFull(latency.ms), unit: fieldTable.latency.unit },
         sourceCell(latency.line),
         plottedLatency(axes.x, latency) || plottedLatency(axes.y, latency),
       ),
