@@ -22,8 +22,16 @@ export interface Figure {
   others?: { value: number; source: SourceRef }[]
 }
 
+/**
+ * The published platforms, and this machine: its figures come from the benchmark runs kept on
+ * this computer (src/shared/bench/machineLatencies.ts), never from the catalog.
+ */
 export type PlatformId =
-  'v100-trt-fp32' | 'sd855-arm-fp32' | 'xeon6148-paddle-fp32' | 'xeon6271c-openvino-fp32'
+  | 'v100-trt-fp32'
+  | 'sd855-arm-fp32'
+  | 'xeon6148-paddle-fp32'
+  | 'xeon6271c-openvino-fp32'
+  | 'this-machine'
 
 export interface Platform {
   id: PlatformId

@@ -8,7 +8,7 @@
  * before that. The API's schema of a state (contract/charts.ts) is built from the same limits and
  * checked against these types at compile time.
  */
-import { platformIds } from '../contract/values'
+import { chartPlatformIds } from '../contract/values'
 import { chartFieldIds, chartFields, type ChartFieldId, type LatencyChoice } from './chartFields'
 
 export const axisScales = ['linear', 'log'] as const
@@ -85,7 +85,7 @@ function isLatencyChoice(value: unknown): value is LatencyChoice {
   return (
     typeof choice === 'object' &&
     choice !== null &&
-    oneOf(platformIds)(choice.platform) &&
+    oneOf(chartPlatformIds)(choice.platform) &&
     isRunCount(choice.batchSize) &&
     (choice.threads === null || isRunCount(choice.threads))
   )

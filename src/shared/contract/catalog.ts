@@ -11,13 +11,16 @@ import type {
 } from '../catalog/types'
 import { numericFields, platformIds, sortFields } from './values'
 
-/** Which latency figure "latency" refers to: a platform and its batch size / thread count. */
 export const entryKinds = [
   'zoo',
   'olderListOnly',
   'surveyOnly',
 ] as const satisfies readonly EntryKind[]
 
+/**
+ * Which latency figure "latency" refers to: a platform and its batch size / thread count. The
+ * catalog is asked about published platforms only; charts and labels also name this machine.
+ */
 export const latencyKey = z
   .object({
     platform: z.enum(platformIds),
@@ -25,7 +28,9 @@ export const latencyKey = z
     threads: z.number().int().min(1).max(64).nullable().default(null),
   })
   .strict()
-export type LatencyKey = z.infer<typeof latencyKey>
+/** A latency key of a published platform: what the catalog can list, sort and filter by. */
+export type CatalogLatencyKey = z.infer<typeof latencyKey>
+export type LatencyKey = Omit<CatalogLatencyKey, 'platform'> & { platform: PlatformId }
 
 const finite = z.number().finite()
 

@@ -7,11 +7,11 @@ import {
   normalizeTitle,
   type ChartState,
 } from '../charts/chartState'
-import { chartFormats, locales, platformIds } from './values'
+import { chartFormats, chartPlatformIds, locales } from './values'
 
 const latencyChoice = z
   .object({
-    platform: z.enum(platformIds),
+    platform: z.enum(chartPlatformIds),
     batchSize: z.number().int().min(1).max(limits.latencyRun),
     threads: z.number().int().min(1).max(limits.latencyRun).nullable(),
   })

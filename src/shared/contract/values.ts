@@ -12,6 +12,12 @@ export const platformIds = [
   'xeon6271c-openvino-fp32',
 ] as const satisfies readonly PlatformId[]
 
+/** A chart may also plot this machine's benchmarked latencies; the catalog has none. */
+export const chartPlatformIds = [
+  ...platformIds,
+  'this-machine',
+] as const satisfies readonly PlatformId[]
+
 /** Numeric columns a list can be filtered and sorted by. `latency` means the chosen latency key. */
 export const numericFields = [
   'top1',

@@ -38,6 +38,7 @@ const messages = {
       'sd855-arm-fp32': 'SD855',
       'xeon6148-paddle-fp32': 'Xeon 6148',
       'xeon6271c-openvino-fp32': 'Xeon 6271C',
+      'this-machine': 'This machine',
     },
     tooltip: {
       latency: 'Latency',
@@ -66,6 +67,7 @@ const messages = {
       'sd855-arm-fp32': '骁龙 855',
       'xeon6148-paddle-fp32': 'Xeon 6148',
       'xeon6271c-openvino-fp32': 'Xeon 6271C',
+      'this-machine': '本机',
     },
     tooltip: {
       latency: '耗时',

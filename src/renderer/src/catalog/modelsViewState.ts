@@ -5,8 +5,14 @@
  * are left out, so a fresh view is plain `#/models`), and turn it into a `catalog.list` input.
  */
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
-import type { CatalogListInput, LatencyKey } from '@shared/contract'
-import { numericFields, platformIds, sortFields, type SortField } from '@shared/contract/values'
+import type { CatalogLatencyKey, CatalogListInput, LatencyKey } from '@shared/contract'
+import {
+  chartPlatformIds,
+  numericFields,
+  platformIds,
+  sortFields,
+  type SortField,
+} from '@shared/contract/values'
 import type { PlatformId } from '@shared/catalog/types'
 
 /** Table columns the user can show or hide; the model column is always shown. */
@@ -30,14 +36,14 @@ export interface ModelsViewState {
   sort: SortState
   /** Visible columns, in table order. */
   columns: ColumnId[]
-  latency: LatencyKey
+  latency: CatalogLatencyKey
   /** The model whose detail panel is open. */
   model: string | null
 }
 
 /** Series order is the catalog's own order (the order of the PaddleClas model list). */
 export const defaultSort: SortState = { field: 'series', direction: 'asc' }
-export const defaultLatency: LatencyKey = {
+export const defaultLatency: CatalogLatencyKey = {
   platform: 'v100-trt-fp32',
   batchSize: 1,
   threads: null,
@@ -86,7 +92,8 @@ function isSortField(value: string): value is SortField {
   return (sortFields as readonly string[]).includes(value)
 }
 
-function isPlatformId(value: string): value is PlatformId {
+/** A published platform: the catalog's list is sorted and filtered by those alone. */
+function isPlatformId(value: string): value is (typeof platformIds)[number] {
   return (platformIds as readonly string[]).includes(value)
 }
 
@@ -208,9 +215,19 @@ export function latencyKeyValue(key: LatencyKey): string {
   return `${key.platform}:${key.batchSize}:${key.threads ?? ''}`
 }
 
+/** Any platform a chart can plot, this machine included. */
 export function parseLatencyKeyValue(value: string): LatencyKey | null {
   const [platform = '', batch = '', threads = ''] = value.split(':')
   const batchSize = smallInt(batch)
-  if (!isPlatformId(platform) || batchSize === null) return null
-  return { platform, batchSize, threads: threads === '' ? null : smallInt(threads) }
+  if (!(chartPlatformIds as readonly string[]).includes(platform) || batchSize === null) return null
+  return {
+    platform: platform as PlatformId,
+    batchSize,
+    threads: threads === '' ? null : smallInt(threads),
+  }
+}
+
+/** The key when the catalog can list by it (a published platform), else null. */
+export function catalogLatencyKey(key: LatencyKey): CatalogLatencyKey | null {
+  return isPlatformId(key.platform) ? { ...key, platform: key.platform } : null
 }

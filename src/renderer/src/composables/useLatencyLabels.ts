@@ -5,7 +5,7 @@ import type { LatencyKey } from '@shared/contract'
 
 export interface LatencyLabels {
   platformShort: (id: PlatformId) => string
-  /** "batch 4" for GPU/CPU timings, "4 threads" for ARM timings. */
+  /** "batch 4" for GPU/CPU timings, "4 threads" for ARM timings, both for this machine's. */
   keyLabel: (key: { batchSize: number; threads: number | null }) => string
   /** "SD855 · 4 threads": the latency column's caption. */
   caption: (key: LatencyKey) => string
@@ -14,10 +14,12 @@ export interface LatencyLabels {
 export function useLatencyLabels(): LatencyLabels {
   const { t } = useI18n()
   const platformShort = (id: PlatformId): string => t(`models.platforms.${id}`)
-  const keyLabel = (key: { batchSize: number; threads: number | null }): string =>
-    key.threads !== null
-      ? t('models.latency.threads', key.threads)
-      : t('models.latency.batch', { n: key.batchSize })
+  const keyLabel = (key: { batchSize: number; threads: number | null }): string => {
+    const batch = t('models.latency.batch', { n: key.batchSize })
+    if (key.threads === null) return batch
+    const threads = t('models.latency.threads', key.threads)
+    return key.batchSize > 1 ? `${batch} · ${threads}` : threads
+  }
   const caption = (key: LatencyKey): string =>
     t('models.latency.caption', { platform: platformShort(key.platform), key: keyLabel(key) })
   return { platformShort, keyLabel, caption }

@@ -83,6 +83,7 @@ export const en = {
       'sd855-arm-fp32': 'SD855',
       'xeon6148-paddle-fp32': 'Xeon 6148',
       'xeon6271c-openvino-fp32': 'Xeon 6271C',
+      'this-machine': 'This machine',
     },
     columns: {
       button: 'Columns',

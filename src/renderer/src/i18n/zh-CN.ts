@@ -84,6 +84,7 @@ export const zhCN: MessageSchema = {
       'sd855-arm-fp32': '骁龙 855',
       'xeon6148-paddle-fp32': 'Xeon 6148',
       'xeon6271c-openvino-fp32': 'Xeon 6271C',
+      'this-machine': '本机',
     },
     columns: {
       button: '列',
