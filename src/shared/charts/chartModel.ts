@@ -3,6 +3,7 @@
  * are on the Pareto frontier, within the budget, selected, and which family lines join them.
  * Pure: the option builder, the CSV export and the frontier list all read this.
  */
+import { THIS_MACHINE, machineFigureBeside } from '../bench/machineLatencies'
 import type { ModelRow } from '../contract/catalog'
 import { chartFields, fieldValue } from './chartFields'
 import type { ChartState } from './chartState'
@@ -24,8 +25,21 @@ export interface PlottedPoint {
   row: ModelRow
 }
 
+/** This machine's latency for a plotted model, set beside its published point (same y). */
+export interface MachinePoint {
+  id: string
+  x: number
+  y: number
+  /** The published point it belongs to. */
+  from: PlottedPoint
+  batchSize: number
+  threads: number | null
+}
+
 export interface ChartModel {
   points: PlottedPoint[]
+  /** Empty unless x is a published latency, `state.machine` is on and this machine has figures. */
+  machine: MachinePoint[]
   /** Frontier points ordered along x. */
   frontier: PlottedPoint[]
   lines: FamilyLine[]
@@ -132,6 +146,7 @@ export function chartModel(
   )
   return {
     points,
+    machine: machinePoints(points, state, hidden),
     frontier,
     lines: familyLines(points),
     series,
@@ -140,4 +155,35 @@ export function chartModel(
     missing,
     outOfRange,
   }
+}
+
+/**
+ * Beside a published latency of batch N, this machine's fastest figure at batch N (batch 1 beside
+ * a platform timed per thread count), for the visible points within the axes' fixed range.
+ */
+function machinePoints(
+  points: readonly PlottedPoint[],
+  state: ChartState,
+  hidden: ReadonlySet<string>,
+): MachinePoint[] {
+  const published = state.x.latency
+  if (!state.machine || state.x.field !== 'latency' || !published) return []
+  if (published.platform === THIS_MACHINE) return []
+  const batchSize = published.threads === null ? published.batchSize : 1
+  const out: MachinePoint[] = []
+  for (const point of points) {
+    if (hidden.has(point.group)) continue
+    const figure = machineFigureBeside(point.row, batchSize)
+    if (!figure || !usable(figure.ms, state.x.scale)) continue
+    if (state.x.max !== null && figure.ms > state.x.max) continue
+    out.push({
+      id: point.id,
+      x: figure.ms,
+      y: point.y,
+      from: point,
+      batchSize: figure.batchSize,
+      threads: figure.threads,
+    })
+  }
+  return out
 }

@@ -10,7 +10,7 @@ import type {
 } from 'echarts'
 import type { Locale } from '../contract/values'
 import { chartFields } from './chartFields'
-import type { ChartModel, PlottedPoint } from './chartModel'
+import type { ChartModel, MachinePoint, PlottedPoint } from './chartModel'
 import { linearTicks, logTicks, type AxisTicks } from './axisTicks'
 import { budgetCallout } from './budgetBest'
 import { chartThemes, seriesStyle } from './chartPalette'
@@ -28,18 +28,25 @@ export interface ChartOptionInput {
   interactive: boolean
   /** HTML for a point's tooltip (the renderer supplies it, with its translations). */
   tooltip?: (point: PlottedPoint) => string
+  /** HTML for this machine's point of a model (its run, the machine). */
+  machineTooltip?: (point: MachinePoint) => string
 }
+
+/** Hollow, in one colour none of the families uses: measured here, not published. */
+const MACHINE_COLOR = '#d6336c'
 
 export const FONT_FAMILY = "'Noto Sans', 'Noto Sans CJK SC', 'DejaVu Sans', system-ui, sans-serif"
 
 const TEXT = {
   en: {
     frontier: 'Pareto frontier',
+    machine: 'This machine',
     budget: (value: string) => `budget ≤ ${value}`,
     versus: (y: string, x: string) => `${y} vs ${x}`,
   },
   'zh-CN': {
     frontier: '帕累托前沿',
+    machine: '本机',
     budget: (value: string) => `预算 ≤ ${value}`,
     versus: (y: string, x: string) => `${y} 与 ${x}`,
   },
@@ -164,10 +171,10 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
   const text = TEXT[locale]
   const xPercent = chartFields[state.x.field].percent
   const styles = new Map(model.series.map((name, index) => [name, seriesStyle(index, name)]))
-  const xTicks = axisTicksOf(
-    state.x,
-    model.points.map((p) => p.x),
-  )
+  const xTicks = axisTicksOf(state.x, [
+    ...model.points.map((p) => p.x),
+    ...model.machine.map((p) => p.x),
+  ])
   const yTicks = axisTicksOf(
     state.y,
     model.points.map((p) => p.y),
@@ -304,7 +311,38 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
     })
   }
 
-  const legendNames = [...model.series, ...(frontierVisible ? [text.frontier] : [])]
+  // This machine's points, each tied to its published point by a dotted line along its y.
+  const machineSeries: ScatterSeriesOption[] = model.machine.length
+    ? [
+        {
+          type: 'scatter',
+          name: text.machine,
+          symbol: 'emptyDiamond',
+          symbolSize: 11,
+          itemStyle: { color: MACHINE_COLOR, borderColor: MACHINE_COLOR, borderWidth: 1.8 },
+          z: 5,
+          data: model.machine.map((p) => ({ name: p.id, value: [p.x, p.y] })),
+          markLine: {
+            silent: true,
+            symbol: 'none',
+            animation: false,
+            lineStyle: { color: MACHINE_COLOR, type: 'dotted', width: 1.2, opacity: 0.8 },
+            label: { show: false },
+            data: model.machine.map((p) => [
+              { coord: [p.from.x, p.from.y] },
+              { coord: [p.x, p.y] },
+            ]),
+          },
+        },
+      ]
+    : []
+  const machineById = new Map(model.machine.map((p) => [p.id, p]))
+
+  const legendNames = [
+    ...model.series,
+    ...(frontierVisible ? [text.frontier] : []),
+    ...(model.machine.length ? [text.machine] : []),
+  ]
   const gridTop = input.subtitle ? 80 : 64
   const gridRight = legendWidth(legendNames) + 16
   const callout = budgetCallout(model, state, locale)
@@ -381,7 +419,7 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
     xAxis: axisOption(state.x, xTicks, locale, theme, 36),
     yAxis: axisOption(state.y, yTicks, locale, theme, 52),
     // Points first: a legend entry takes its marker from the first series of that name.
-    series: [...scatter, ...lines, ...extras],
+    series: [...scatter, ...lines, ...extras, ...machineSeries],
   }
 
   if (interactive) {
@@ -394,7 +432,11 @@ export function buildChartOption(input: ChartOptionInput): EChartsOption {
       textStyle: { color: theme.text, fontSize: 12 },
       extraCssText: 'max-width: 360px; white-space: normal;',
       formatter: (params) => {
-        const name = (params as { name?: string }).name
+        const { name, seriesName } = params as { name?: string; seriesName?: string }
+        if (seriesName === text.machine) {
+          const mine = name ? machineById.get(name) : undefined
+          return mine && input.machineTooltip ? input.machineTooltip(mine) : ''
+        }
         const point = name ? pointsById.get(name) : undefined
         return point && input.tooltip ? input.tooltip(point) : ''
       },

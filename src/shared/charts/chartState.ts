@@ -53,6 +53,8 @@ export interface ChartState {
   budget: number | null
   frontier: boolean
   families: boolean
+  /** This machine's benchmarked latency beside each published one (when there are any). */
+  machine: boolean
   labels: LabelMode
   selection: string[]
   preset: string | null
@@ -114,6 +116,7 @@ const validPart: { [K in keyof ChartState]: (value: unknown) => boolean } = {
   budget: (value) => value === null || (isFiniteOrNull(value) && (value as number) > 0),
   frontier: isBoolean,
   families: isBoolean,
+  machine: isBoolean,
   labels: oneOf(labelModes),
   selection: isNameList(chartStateLimits.models),
   preset: isTextOrNull(chartStateLimits.preset),
@@ -134,6 +137,7 @@ export function chartState(
     budget: null,
     frontier: true,
     families: true,
+    machine: true,
     labels: 'frontier',
     selection: [],
     preset: null,
@@ -196,6 +200,7 @@ export function encodeChartState(state: ChartState): URLSearchParams {
   put('budget', state.budget)
   if (!state.frontier) put('frontier', 0)
   if (!state.families) put('families', 0)
+  if (!state.machine) put('machine', 0)
   if (state.labels !== 'frontier') put('labels', state.labels)
   put('sel', state.selection.join(','))
   put('preset', state.preset)
@@ -240,6 +245,7 @@ export function decodeChartState(
     budget: num('budget'),
     frontier: params.get('frontier') !== '0',
     families: params.get('families') !== '0',
+    machine: params.get('machine') !== '0',
     labels: params.get('labels') ?? 'frontier',
     selection: list('sel'),
     preset: params.get('preset'),

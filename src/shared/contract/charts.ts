@@ -40,6 +40,7 @@ export const chartStateSchema = z
     budget: z.number().positive().finite().nullable().default(null),
     frontier: z.boolean().default(true),
     families: z.boolean().default(true),
+    machine: z.boolean().default(true),
     labels: z.enum(labelModes).default('frontier'),
     selection: z.array(name).max(limits.models).default([]),
     preset: z.string().max(limits.preset).nullable().default(null),

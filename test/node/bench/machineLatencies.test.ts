@@ -6,6 +6,10 @@ import {
   withMachineLatencies,
   type MachineRun,
 } from '@shared/bench/machineLatencies'
+import type { LatencyChoice } from '@shared/charts/chartFields'
+import { chartModel } from '@shared/charts/chartModel'
+import { buildChartOption } from '@shared/charts/chartOption'
+import { axis, chartState, decodeChartState, encodeChartState } from '@shared/charts/chartState'
 import type { ModelRow, PlatformSummary } from '@shared/contract'
 import { modelRow } from '../explore/exploreFixtures'
 
@@ -126,5 +130,94 @@ describe('withMachineLatencies', () => {
     const row = withMachineLatencies(rows, platforms, figures).rows[0]!
     expect(machineFigureBeside(row, 1)).toMatchObject({ threads: 2, ms: 18 })
     expect(machineFigureBeside(row, 8)).toBeNull()
+  })
+})
+
+describe('this machine on the chart', () => {
+  const published = (platform: 'v100-trt-fp32' | 'sd855-arm-fp32', threads: number | null) => ({
+    platform,
+    batchSize: 1,
+    threads,
+    ms: platform === 'v100-trt-fp32' ? 2 : 80,
+    line: 10,
+  })
+  const rows = withMachineLatencies(
+    [
+      modelRow('ResNet50', {
+        family: 'ResNet',
+        top1: 0.76,
+        latencies: [published('v100-trt-fp32', null), published('sd855-arm-fp32', 1)],
+      }),
+      modelRow('MobileNetV2', {
+        family: 'MobileNet',
+        top1: 0.72,
+        latencies: [published('v100-trt-fp32', null)],
+      }),
+    ],
+    [],
+    machineLatencies([
+      run('f1', 'ResNet50', [
+        [1, 1, 40, false, '2026-12-01T00:00:00Z'],
+        [1, 2, 25, false, '2026-12-01T00:00:00Z'],
+        [4, 2, 70, false, '2026-12-01T00:00:00Z'],
+      ]),
+    ]),
+  ).rows
+  const latencyAxis = (latency: LatencyChoice) => ({ ...axis('latency'), latency })
+
+  it('beside a published latency: the measured models, at the same y, tied to their point', () => {
+    const state = chartState({
+      x: latencyAxis({ platform: 'v100-trt-fp32', batchSize: 1, threads: null }),
+      y: axis('top1'),
+    })
+    const model = chartModel(rows, state, [])
+    expect(model.machine).toHaveLength(1)
+    expect(model.machine[0]).toMatchObject({ id: 'ResNet50', x: 25, y: 0.76, threads: 2 })
+    expect(model.machine[0]!.from).toMatchObject({ id: 'ResNet50', x: 2 })
+
+    const option = buildChartOption({
+      model,
+      state,
+      locale: 'en',
+      theme: 'light',
+      title: 't',
+      interactive: false,
+    })
+    const series = (
+      option.series as { name?: string; data?: unknown[]; markLine?: { data: unknown[] } }[]
+    ).find((s) => s.name === 'This machine')!
+    expect(series.data).toEqual([{ name: 'ResNet50', value: [25, 0.76] }])
+    expect(series.markLine!.data).toEqual([[{ coord: [2, 0.76] }, { coord: [25, 0.76] }]])
+    expect((option.legend as { data: string[] }).data).toContain('This machine')
+  })
+
+  it('beside a platform timed per thread count, batch 1', () => {
+    const state = chartState({
+      x: latencyAxis({ platform: 'sd855-arm-fp32', batchSize: 1, threads: 1 }),
+      y: axis('top1'),
+    })
+    expect(chartModel(rows, state, []).machine.map((p) => p.x)).toEqual([25])
+  })
+
+  it('none when switched off, when x is this machine itself, or when x is no latency', () => {
+    const v100 = latencyAxis({ platform: 'v100-trt-fp32', batchSize: 1, threads: null })
+    expect(
+      chartModel(rows, chartState({ x: v100, y: axis('top1'), machine: false }), []).machine,
+    ).toEqual([])
+    const mine = latencyAxis({ platform: THIS_MACHINE, batchSize: 4, threads: 2 })
+    const own = chartModel(rows, chartState({ x: mine, y: axis('top1') }), [])
+    expect(own.machine).toEqual([])
+    expect(own.points.map((p) => [p.id, p.x])).toEqual([['ResNet50', 70]])
+    expect(
+      chartModel(rows, chartState({ x: axis('flopsG'), y: axis('top1') }), []).machine,
+    ).toEqual([])
+  })
+
+  it('the state says so in its URL only when switched off', () => {
+    const v100 = latencyAxis({ platform: 'v100-trt-fp32', batchSize: 1, threads: null })
+    const off = encodeChartState(chartState({ x: v100, y: axis('top1'), machine: false }))
+    expect(off.get('machine')).toBe('0')
+    expect(decodeChartState(off).machine).toBe(false)
+    expect(encodeChartState(chartState({ x: v100, y: axis('top1') })).has('machine')).toBe(false)
   })
 })

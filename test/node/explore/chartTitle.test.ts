@@ -112,6 +112,7 @@ describe('chartSubtitle', () => {
   /** A chart model with only the notes chartSubtitle reads. */
   const notes = (missingX: number, missingY: number, outOfRange: number): ChartModel => ({
     points: [],
+    machine: [],
     frontier: [],
     lines: [],
     groupedBy: 'family',
