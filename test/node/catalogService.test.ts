@@ -166,6 +166,38 @@ describe('catalog.list', () => {
     expect(expected.length).toBeGreaterThan(5)
   })
 
+  it('sorts by a latency key other than the one it returns', async () => {
+    const shown = { platform: 'v100-trt-fp32', batchSize: 1, threads: null } as const
+    const byKey = { platform: 'sd855-arm-fp32', batchSize: 1, threads: 2 } as const
+    for (const direction of ['asc', 'desc'] as const) {
+      const result = await list({
+        latency: shown,
+        sort: { field: 'latency', direction, latency: byKey },
+      })
+      expect(result.rows.map((row) => row.id)).toEqual(
+        expectedOrder((m) => latencyOf(m, byKey.platform, 1, 2), direction),
+      )
+      // The rows still carry the shown key's figure.
+      for (const row of result.rows.slice(0, 20)) {
+        const model = models.find((m) => m.id === row.id)!
+        expect(row.latencyMs).toBe(latencyOf(model, shown.platform, 1, null))
+      }
+    }
+    // Without a shown key the sort key is enough.
+    const alone = await list({
+      sort: {
+        field: 'latency',
+        direction: 'asc',
+        latency: { platform: 'v100-trt-fp32', batchSize: 8 },
+      },
+      limit: 3,
+    })
+    expect(alone.rows.map((row) => row.id)).toEqual(
+      expectedOrder((m) => latencyOf(m, 'v100-trt-fp32', 8, null), 'asc').slice(0, 3),
+    )
+    expect(alone.rows.every((row) => row.latencyMs === null)).toBe(true)
+  })
+
   it('combines series and numeric ranges', async () => {
     const result = await list({
       series: ['ResNet', 'MobileNetV3'],
@@ -297,6 +329,11 @@ describe('catalog.list', () => {
   it.each([
     [{ ranges: [{ field: 'latency', max: 3 }] }, 'latency'],
     [{ sort: { field: 'latency', direction: 'asc' } }, 'latency'],
+    [
+      { sort: { field: 'top1', latency: { platform: 'v100-trt-fp32', batchSize: 1 } } },
+      'sort.latency',
+    ],
+    [{ sort: { field: 'latency', latency: { platform: 'tpu', batchSize: 1 } } }, 'sort.latency'],
     [{ sort: { field: 'bogus' } }, 'sort.field'],
     [{ ranges: [{ field: 'top1', min: 'high' }] }, 'ranges.0.min'],
     [{ search: 'x'.repeat(201) }, 'search'],

@@ -72,19 +72,26 @@ function listParam(params: SqlQuery['params'], prefix: string, values: readonly 
     .join(', ')
 }
 
+/**
+ * The model's figure for one latency key, as a scalar subquery; `name` prefixes its parameters so
+ * that the shown key and the sort key can differ. The table stores "no thread count" as 0.
+ */
+function latencyOf(
+  key: NonNullable<ListQuery['latency']>,
+  name: string,
+  params: SqlQuery['params'],
+): string {
+  params[`${name}Platform`] = key.platform
+  params[`${name}BatchSize`] = key.batchSize
+  params[`${name}Threads`] = key.threads ?? 0
+  return `(SELECT l.ms FROM latencies l WHERE l.model_id = m.id AND l.platform_id = @${name}Platform
+         AND l.batch_size = @${name}BatchSize AND l.threads = @${name}Threads)`
+}
+
 export function buildListQuery(query: ListQuery): SqlQuery {
   const params: SqlQuery['params'] = {}
   const where: string[] = []
-  const latency = query.latency
-  if (latency) {
-    params.platform = latency.platform
-    params.batchSize = latency.batchSize
-    params.threads = latency.threads ?? 0
-  }
-  const latencyColumn = latency
-    ? `(SELECT l.ms FROM latencies l WHERE l.model_id = m.id AND l.platform_id = @platform
-         AND l.batch_size = @batchSize AND l.threads = @threads)`
-    : 'NULL'
+  const latencyColumn = query.latency ? latencyOf(query.latency, 'shown', params) : 'NULL'
 
   where.push(`m.entry_kind IN (${listParam(params, 'kind', query.entryKinds)})`)
   if (query.search) where.push(...searchClauses(query.search, params))
@@ -120,10 +127,14 @@ export function buildListQuery(query: ListQuery): SqlQuery {
     )
   }
 
-  const sort = query.sort ?? { field: 'id' as const, direction: 'asc' as const }
+  const sort: NonNullable<ListQuery['sort']> = query.sort ?? { field: 'id', direction: 'asc' }
   const direction = sort.direction === 'desc' ? 'DESC' : 'ASC'
   const ranked = query.search?.trim() ? `${relevance(query.search, params)}, ` : ''
-  const orderBy = `${ranked}${SORT[sort.field]} IS NULL, ${SORT[sort.field]} ${direction}, s.position, m.position`
+  const sortColumn =
+    sort.field === 'latency' && sort.latency
+      ? latencyOf(sort.latency, 'sort', params)
+      : SORT[sort.field]
+  const orderBy = `${ranked}${sortColumn} IS NULL, ${sortColumn} ${direction}, s.position, m.position`
   // The window count costs a pass; without paging the row count is the total.
   const paged = query.limit !== undefined || (query.offset ?? 0) > 0
   params.limit = query.limit ?? -1

@@ -59,8 +59,20 @@ export const catalogListInput = z
      */
     entryKinds: z.array(z.enum(entryKinds)).min(1).max(entryKinds.length).default(['zoo']),
     sort: z
-      .object({ field: z.enum(sortFields), direction: z.enum(['asc', 'desc']).default('asc') })
+      .object({
+        field: z.enum(sortFields),
+        direction: z.enum(['asc', 'desc']).default('asc'),
+        /**
+         * With field 'latency': sort by this latency key instead of `latency`'s, so a table can
+         * show one key in `latencyMs` and order by another (its other figures are in `latencies`).
+         */
+        latency: latencyKey.optional(),
+      })
       .strict()
+      .refine((sort) => !sort.latency || sort.field === 'latency', {
+        message: 'A sort latency key applies only to sorting by latency.',
+        path: ['latency'],
+      })
       .optional(),
     limit: z.number().int().min(1).max(10_000).optional(),
     offset: z.number().int().min(0).optional(),
@@ -70,7 +82,7 @@ export const catalogListInput = z
     message: 'A latency range needs `latency` to say which platform and batch size.',
     path: ['latency'],
   })
-  .refine((input) => input.sort?.field !== 'latency' || input.latency, {
+  .refine((input) => input.sort?.field !== 'latency' || input.latency || input.sort.latency, {
     message: 'Sorting by latency needs `latency` to say which platform and batch size.',
     path: ['latency'],
   })

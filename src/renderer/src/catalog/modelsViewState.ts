@@ -23,7 +23,12 @@ export type SortDirection = 'asc' | 'desc'
 export interface SortState {
   field: SortField
   direction: SortDirection
+  /** With field 'latency', an added latency column's key; absent for the "Latency on" column. */
+  latency?: CatalogLatencyKey
 }
+
+/** Latency columns at once: the "Latency on" column and up to three added ones. */
+export const MAX_LATENCY_COLUMNS = 4
 
 export interface ModelsViewState {
   search: string
@@ -37,6 +42,8 @@ export interface ModelsViewState {
   /** Visible columns, in table order. */
   columns: ColumnId[]
   latency: CatalogLatencyKey
+  /** Latency columns added beside the "Latency on" one, in the order they were added. */
+  latencyColumns: CatalogLatencyKey[]
   /** The model whose detail panel is open. */
   model: string | null
 }
@@ -60,6 +67,7 @@ export function defaultViewState(): ModelsViewState {
     sort: { ...defaultSort },
     columns: [...columnIds],
     latency: { ...defaultLatency },
+    latencyColumns: [],
     model: null,
   }
 }
@@ -134,9 +142,60 @@ export function parseViewQuery(query: LocationQuery): ModelsViewState {
     }
   }
 
+  state.latencyColumns = list(first(query.lat))
+    .map(parseLatencyToken)
+    .filter((key) => key !== null)
+  if (state.sort.field === 'latency') {
+    const key = parseLatencyToken(first(query.slat) ?? '')
+    if (key) state.sort.latency = key
+  }
+
   const model = first(query.model)
   state.model = model && model.length <= 200 ? model : null
-  return state
+  return consistent(state)
+}
+
+export function sameLatencyKey(a: LatencyKey, b: LatencyKey): boolean {
+  return a.platform === b.platform && a.batchSize === b.batchSize && a.threads === b.threads
+}
+
+/**
+ * Settles what a hand-edited URL or a change elsewhere can leave contradictory: added latency
+ * columns lose repeats, the "Latency on" key and any past the limit (so choosing an added column's
+ * key as "Latency on" moves it there); a sort by an added column that is gone falls back to the
+ * default order, and one whose key became "Latency on" sorts by that column.
+ */
+export function consistent(state: ModelsViewState): ModelsViewState {
+  const added: CatalogLatencyKey[] = []
+  for (const key of state.latencyColumns) {
+    if (added.length === MAX_LATENCY_COLUMNS - 1) break
+    if (sameLatencyKey(key, state.latency) || added.some((k) => sameLatencyKey(k, key))) continue
+    added.push(key)
+  }
+  let sort = state.sort
+  if (sort.latency) {
+    const key = sort.latency
+    const { latency: _added, ...plain } = sort
+    if (sort.field !== 'latency' || sameLatencyKey(key, state.latency)) sort = plain
+    else if (!added.some((k) => sameLatencyKey(k, key))) sort = { ...defaultSort }
+  }
+  return { ...state, latencyColumns: added, sort }
+}
+
+/**
+ * "Latency on" set to `key`. An added column that showed `key` shows the previous "Latency on"
+ * key instead, so that choosing one of the shown keys swaps two columns rather than losing one.
+ */
+export function withPrimaryLatency(
+  state: ModelsViewState,
+  key: CatalogLatencyKey,
+): Pick<ModelsViewState, 'latency' | 'latencyColumns'> {
+  return {
+    latency: key,
+    latencyColumns: state.latencyColumns.map((shown) =>
+      sameLatencyKey(shown, key) ? state.latency : shown,
+    ),
+  }
 }
 
 function sameColumns(a: readonly ColumnId[], b: readonly ColumnId[]): boolean {
@@ -144,7 +203,8 @@ function sameColumns(a: readonly ColumnId[], b: readonly ColumnId[]): boolean {
 }
 
 /** The shortest query that parses back to `state`. */
-export function toViewQuery(state: ModelsViewState): LocationQueryRaw {
+export function toViewQuery(written: ModelsViewState): LocationQueryRaw {
+  const state = consistent(written)
   const query: LocationQueryRaw = {}
   if (state.search) query.q = state.search
   if (state.series.length) query.series = state.series.join(',')
@@ -155,6 +215,7 @@ export function toViewQuery(state: ModelsViewState): LocationQueryRaw {
   if (state.sort.field !== defaultSort.field || state.sort.direction !== defaultSort.direction) {
     query.sort = state.sort.field
     query.dir = state.sort.direction
+    if (state.sort.latency) query.slat = latencyToken(state.sort.latency)
   }
   if (!sameColumns(state.columns, columnIds)) query.cols = state.columns.join(',')
   const latency = state.latency
@@ -167,6 +228,7 @@ export function toViewQuery(state: ModelsViewState): LocationQueryRaw {
     if (latency.batchSize !== 1) query.bs = String(latency.batchSize)
     if (latency.threads !== null) query.t = String(latency.threads)
   }
+  if (state.latencyColumns.length) query.lat = state.latencyColumns.map(latencyToken).join(',')
   if (state.model) query.model = state.model
   return query
 }
@@ -230,4 +292,24 @@ export function parseLatencyKeyValue(value: string): LatencyKey | null {
 /** The key when the catalog can list by it (a published platform), else null. */
 export function catalogLatencyKey(key: LatencyKey): CatalogLatencyKey | null {
   return isPlatformId(key.platform) ? { ...key, platform: key.platform } : null
+}
+
+/**
+ * A latency key in the URL's `lat` list, short because a person may read or edit it:
+ * `v100-trt-fp32:4` is batch 4, `sd855-arm-fp32:t2` is 2 threads (at batch 1), `…:4t2` both.
+ */
+export function latencyToken(key: LatencyKey): string {
+  const batch = key.threads !== null && key.batchSize === 1 ? '' : String(key.batchSize)
+  return `${key.platform}:${batch}${key.threads !== null ? `t${key.threads}` : ''}`
+}
+
+export function parseLatencyToken(token: string): CatalogLatencyKey | null {
+  const match = /^([a-z0-9-]+):(\d{1,2})?(?:t(\d{1,2}))?$/.exec(token)
+  if (!match) return null
+  const [, platform = '', batch, threads] = match
+  if (!isPlatformId(platform) || (batch === undefined && threads === undefined)) return null
+  const batchSize = batch === undefined ? 1 : smallInt(batch)
+  const threadCount = threads === undefined ? null : smallInt(threads)
+  if (batchSize === null || (threads !== undefined && threadCount === null)) return null
+  return { platform, batchSize, threads: threadCount }
 }

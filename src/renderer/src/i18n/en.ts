@@ -77,6 +77,10 @@ export const en = {
       batch: 'batch {n}',
       threads: '{n} thread | {n} threads',
       caption: '{platform} · {key}',
+      add: 'Add latency column',
+      full: 'Up to {n} latency columns at once: remove one to add another.',
+      noneLeft: 'Every platform and key with figures already has a column.',
+      remove: 'Remove the {caption} column',
     },
     platforms: {
       'v100-trt-fp32': 'V100',

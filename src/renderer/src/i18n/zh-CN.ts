@@ -78,6 +78,10 @@ export const zhCN: MessageSchema = {
       batch: '批大小 {n}',
       threads: '{n} 线程',
       caption: '{platform} · {key}',
+      add: '添加延时列',
+      full: '最多同时显示 {n} 个延时列：移除一列后才能再添加。',
+      noneLeft: '所有有数据的平台与配置都已有列。',
+      remove: '移除“{caption}”列',
     },
     platforms: {
       'v100-trt-fp32': 'V100',
