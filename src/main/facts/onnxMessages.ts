@@ -56,7 +56,8 @@ function decodeTensorType(r: ProtoReader): { elemType: number; dims: GraphDim[] 
       dims = []
       while (!shape.done()) {
         const dimTag = shape.tag()
-        if (dimTag.field === 1 && dimTag.wire === WireType.LEN) dims.push(decodeDim(shape.message()))
+        if (dimTag.field === 1 && dimTag.wire === WireType.LEN)
+          dims.push(decodeDim(shape.message()))
         else shape.skip(dimTag)
       }
     } else r.skip(tag)
@@ -149,6 +150,8 @@ export function decodePacked(
   const r = new ProtoReader(payload, 0, payload.length, origin)
   const out: number[] = []
   while (!r.done())
-    out.push(element === 'float' ? r.float() : element === 'double' ? r.double() : Number(r.int64()))
+    out.push(
+      element === 'float' ? r.float() : element === 'double' ? r.double() : Number(r.int64()),
+    )
   return out
 }

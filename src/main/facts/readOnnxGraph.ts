@@ -154,10 +154,15 @@ async function repeatedNumbers(
     into.push(...decodePacked(await payload(c, h, 'repeated values'), element, h.start))
     return into
   }
-  const wire = element === 'float' ? WireType.I32 : element === 'double' ? WireType.I64 : WireType.VARINT
+  const wire =
+    element === 'float' ? WireType.I32 : element === 'double' ? WireType.I64 : WireType.VARINT
   expectWire(h, wire, 'a repeated value')
   const value =
-    element === 'float' ? await float32(c, h) : element === 'double' ? await float64(c, h) : int64Of(h)
+    element === 'float'
+      ? await float32(c, h)
+      : element === 'double'
+        ? await float64(c, h)
+        : int64Of(h)
   into?.push(value)
   return into
 }
@@ -243,7 +248,16 @@ async function walkTensor(c: FileCursor, end: number): Promise<GraphTensor> {
 }
 
 /** AttributeProto.AttributeType numbers. */
-const AttrType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8 }
+const AttrType = {
+  FLOAT: 1,
+  INT: 2,
+  STRING: 3,
+  TENSOR: 4,
+  GRAPH: 5,
+  FLOATS: 6,
+  INTS: 7,
+  STRINGS: 8,
+}
 
 /** AttributeProto: name 1, f 2, i 3, s 4, t 5, g 6, floats 7, ints 8, strings 9, type 20. */
 async function walkAttribute(
@@ -419,7 +433,9 @@ async function walkGraph(c: FileCursor, end: number, graph: OnnxGraphInfo): Prom
       case 13: {
         expectWire(h, WireType.LEN, 'a value info')
         const info = decodeValueInfo(await reader(c, h, 'a value info'))
-        ;(h.field === 11 ? graph.inputs : h.field === 12 ? graph.outputs : graph.valueInfo).push(info)
+        ;(h.field === 11 ? graph.inputs : h.field === 12 ? graph.outputs : graph.valueInfo).push(
+          info,
+        )
         break
       }
       case 15:
