@@ -4,6 +4,7 @@
  * difference flagged past 5 %. Labels are the face's (English text, or i18n keys by `key`). Pure.
  */
 import type { ModelFactsReport } from '../contract/facts'
+import { formatDecimal } from '../format/formatDecimal'
 import { formatFigure, formatRelative } from '../format/formatFigure'
 
 /** A measured figure this far from the published one (either way) is flagged. */
@@ -22,6 +23,10 @@ export interface FactsRow {
 
 const flops = (count: number) => formatFigure('flopsG', count / 1e9)
 
+/** In M as the zoo writes them; a model too small for that (a test's, a toy's) as a count. */
+const params = (count: number) =>
+  count < 10_000 ? formatDecimal(count, 0, 0) : formatFigure('paramsM', count / 1e6)
+
 export function factsRows(report: ModelFactsReport): FactsRow[] {
   const { facts, published, difference } = report
   const compared = (d: number | null) => ({
@@ -31,7 +36,7 @@ export function factsRows(report: ModelFactsReport): FactsRow[] {
   const rows: FactsRow[] = [
     {
       key: 'params',
-      measured: formatFigure('paramsM', facts.params / 1e6),
+      measured: params(facts.params),
       published:
         published?.paramsM != null
           ? formatFigure('paramsM', published.paramsM, published.paramsRaw)
