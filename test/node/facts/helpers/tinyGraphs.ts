@@ -18,6 +18,11 @@ export function tensor(name: string, dims: number[], type: OnnxType = OnnxType.F
   return { name, dataType: type, dims, data: encodeValues(type, values) }
 }
 
+/** A float tensor of the given values. */
+export function floats(name: string, dims: number[], values: number[]): OnnxTensor {
+  return { name, dataType: OnnxType.FLOAT, dims, data: encodeValues(OnnxType.FLOAT, values) }
+}
+
 export function int64s(name: string, values: number[]): OnnxTensor {
   return {
     name,
