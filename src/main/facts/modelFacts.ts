@@ -7,7 +7,7 @@ import type { ModelFacts } from '../../shared/contract/facts'
 import { AppError } from '../../shared/errors'
 import { nodeMacs, separateBiasMacs } from './countMacs'
 import { countParams } from './countParams'
-import { type GraphValueInfo, type OnnxGraphInfo, defaultOpset } from './onnxGraph'
+import { type GraphDim, type GraphValueInfo, type OnnxGraphInfo, defaultOpset } from './onnxGraph'
 import { propagateShapes } from './shapes/propagateShapes'
 
 /** Where the graph leaves the image's height and width open and nobody says: PaddleClas's crop. */
@@ -28,17 +28,24 @@ function imageInput(graph: OnnxGraphInfo): GraphValueInfo {
   return input
 }
 
-/** The input's shape with its open dims chosen: batch 1, 3 channels, `size` for height and width. */
+/**
+ * The input's shape with its open dims chosen: batch 1, 3 channels, `size` for height and width
+ * (NCHW, or NHWC when the last axis is a fixed 3 and the second is open).
+ */
 function chooseShape(input: GraphValueInfo, size: number) {
-  if (!input.dims)
+  const dims = input.dims
+  if (!dims)
     throw new AppError('MODEL_INPUT_UNSUPPORTED', `The graph's input "${input.name}" has no shape.`)
-  const rank = input.dims.length
+  const rank = dims.length
+  const open = (d: GraphDim | undefined) => typeof d !== 'number' || d <= 0
+  const channelsLast = rank === 4 && dims[3] === 3 && open(dims[1])
+  const channelAxis = channelsLast ? 3 : 1
   const chosen: ModelFacts['inputChosen'] = []
-  const shape = input.dims.map((dim, axis) => {
-    if (typeof dim === 'number' && dim > 0) return dim
+  const shape = dims.map((dim, axis) => {
+    if (!open(dim)) return dim as number
     const name = typeof dim === 'string' ? dim : '?'
     const why =
-      axis === 0 ? 'batch' : rank === 4 && axis === 1 ? 'channels' : rank === 4 ? 'size' : null
+      axis === 0 ? 'batch' : rank !== 4 ? null : axis === channelAxis ? 'channels' : 'size'
     if (!why)
       throw new AppError(
         'MODEL_INPUT_UNSUPPORTED',

@@ -38,6 +38,12 @@ const MAX_STRING_BYTES = 1024 * 1024
 const FIELD_HEADER_MAX = 20
 /** Read-ahead of the cursor: a run of small nodes costs one read. */
 const READ_AHEAD = 64 * 1024
+/**
+ * Past these counts a file is not a graph this reader takes: the largest real models have about
+ * 10^5 nodes, and every node or tensor costs far more memory held than its bytes in the file.
+ */
+const MAX_NODES = 1_000_000
+const MAX_DIMS = 64
 /** TensorProto.DataLocation.EXTERNAL */
 const EXTERNAL = 1
 
@@ -152,7 +158,7 @@ async function repeatedNumbers(
       return null
     }
     into.push(...decodePacked(await payload(c, h, 'repeated values'), element, h.start))
-    return into
+    return into.length > SMALL_TENSOR_ELEMENTS ? null : into
   }
   const wire =
     element === 'float' ? WireType.I32 : element === 'double' ? WireType.I64 : WireType.VARINT
@@ -164,7 +170,7 @@ async function repeatedNumbers(
         ? await float64(c, h)
         : int64Of(h)
   into?.push(value)
-  return into
+  return into !== null && into.length > SMALL_TENSOR_ELEMENTS ? null : into
 }
 
 /** TensorProto: dims 1, data_type 2, float_data 4, int32_data 5, int64_data 7, name 8, raw_data 9, double_data 10, uint64_data 11, external_data 13, data_location 14. */
@@ -182,7 +188,14 @@ async function walkTensor(c: FileCursor, end: number): Promise<GraphTensor> {
     const h = await fieldHeader(c, end)
     switch (h.field) {
       case 1:
-        await repeatedNumbers(c, h, 'varint', dims, Number.MAX_SAFE_INTEGER)
+        if (
+          (await repeatedNumbers(c, h, 'varint', dims, MAX_DIMS * 10)) === null ||
+          dims.length > MAX_DIMS
+        )
+          throw new FormatError(
+            `a tensor at byte ${n(startAt)} has over ${MAX_DIMS} dimensions`,
+            startAt,
+          )
         break
       case 2:
         expectWire(h, WireType.VARINT, 'TensorProto.data_type')
@@ -274,6 +287,8 @@ async function walkAttribute(
   const floats: number[] = []
   const ints: number[] = []
   const strings: string[] = []
+  // A list too long to be a shape fact (an embedded table) is not read: the attribute is opaque.
+  let tooLong = false
   while (c.pos < end) {
     const h = await fieldHeader(c, end)
     switch (h.field) {
@@ -306,10 +321,10 @@ async function walkAttribute(
         skip(c, h)
         break
       case 7:
-        await repeatedNumbers(c, h, 'float', floats, Number.MAX_SAFE_INTEGER)
+        if ((await repeatedNumbers(c, h, 'float', floats)) === null) tooLong = true
         break
       case 8:
-        await repeatedNumbers(c, h, 'varint', ints, Number.MAX_SAFE_INTEGER)
+        if ((await repeatedNumbers(c, h, 'varint', ints)) === null) tooLong = true
         break
       case 9:
         strings.push(await stringField(c, h, 'a string attribute'))
@@ -323,7 +338,9 @@ async function walkAttribute(
     }
     c.pos = h.start + h.length
   }
-  const value = attributeValue(type, { f, i, s, t, graph, floats, ints, strings })
+  const value: AttributeValue = tooLong
+    ? { kind: 'other', type }
+    : attributeValue(type, { f, i, s, t, graph, floats, ints, strings })
   return { name, value }
 }
 
@@ -422,10 +439,14 @@ async function walkGraph(c: FileCursor, end: number, graph: OnnxGraphInfo): Prom
     switch (h.field) {
       case 1:
         expectWire(h, WireType.LEN, 'GraphProto.node')
+        if (graph.nodes.length >= MAX_NODES)
+          throw new FormatError(`its graph has over ${n(MAX_NODES)} nodes`, h.at)
         graph.nodes.push(await walkNode(c, close))
         break
       case 5:
         expectWire(h, WireType.LEN, 'GraphProto.initializer')
+        if (graph.initializers.length >= MAX_NODES)
+          throw new FormatError(`its graph has over ${n(MAX_NODES)} initializers`, h.at)
         graph.initializers.push(await walkTensor(c, close))
         break
       case 11:

@@ -133,6 +133,44 @@ describe('shape arithmetic and what cannot be counted', () => {
   })
 })
 
+describe('inputs and values', () => {
+  it('opens an NHWC input at height and width, and NCHW channels at 3', async () => {
+    const nhwc = model({
+      input: { name: 'x', shape: ['N', 'H', 'W', 3] },
+      output: 'y',
+      nodes: [node('Transpose', ['x'], ['y'], { perm: { ints: [0, 3, 1, 2] } })],
+    })
+    expect((await factsOf(nhwc, 96)).inputShape).toEqual([1, 96, 96, 3])
+    const channels = model({
+      input: { name: 'x', shape: ['N', 'C', 8, 8] },
+      output: 'y',
+      nodes: [node('Relu', ['x'], ['y'])],
+    })
+    expect((await factsOf(channels)).inputChosen).toContainEqual({
+      axis: 1,
+      name: 'C',
+      value: 3,
+      why: 'channels',
+    })
+  })
+
+  it('carries no values for a huge constant (a ConstantOfShape of 10^10 elements)', async () => {
+    const bytes = model({
+      input: { name: 'x', shape: [1, 3, 8, 8] },
+      output: 'y',
+      initializers: [int64s('big', [1, 100_000, 100_000])],
+      nodes: [
+        node('ConstantOfShape', ['big'], ['zeros']),
+        node('Shape', ['zeros'], ['s']),
+        node('Add', ['zeros', 'zeros'], ['sum']),
+        node('Relu', ['x'], ['y']),
+      ],
+    })
+    const facts = await factsOf(bytes)
+    expect(facts.notCounted).toEqual([])
+  })
+})
+
 describe('sliding windows', () => {
   const window = (over: Partial<Parameters<typeof windowOutput>[1]>) => ({
     kernel: [3],

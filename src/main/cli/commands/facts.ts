@@ -71,11 +71,16 @@ export function factsText(report: ModelFactsReport): string {
   const chosen = facts.inputChosen
     .filter((c) => c.why !== 'batch')
     .map((c) => `${c.name} = ${c.value}`)
+  const measuredAt = facts.inputShape.length === 4 ? facts.inputShape[2] : null
+  const publishedAt = report.published?.inputSize ?? null
   const lines = [
     `${report.model.name}: measured from its ONNX graph at ${facts.inputName} ${shapeText(facts.inputShape)}${chosen.length ? ` (open dims: ${chosen.join(', ')})` : ''}`,
     `opset ${facts.opset ?? '—'}, IR ${facts.irVersion ?? '—'}, producer ${producer}${facts.externalData ? ', weights in an external data file' : ''}`,
     '',
     table,
+    ...(publishedAt && measuredAt && publishedAt !== measuredAt
+      ? [`The published figures are at ${publishedAt} px, these at ${measuredAt} px.`]
+      : []),
     '',
     `Of the params, ${n(facts.paramsBnStatistics)} are batch-norm running means and variances.`,
     ...wrap(

@@ -6,6 +6,7 @@
  */
 import { elementCount } from '../onnxGraph'
 import {
+  MAX_CARRIED_VALUES,
   type RuleContext,
   type Value,
   broadcast,
@@ -105,8 +106,9 @@ const arithmetic: Record<string, Arithmetic> = {
 /** The inputs broadcast together; values computed when all are known and `op` is given. */
 function broadcastValues(inputs: Value[], op: ((xs: number[]) => number) | null): Value {
   const shape = broadcast(...inputs.map((v) => v.shape))
-  if (!op || inputs.some((v) => v.values === null)) return shaped(shape)
   const count = elementCount(shape)
+  if (!op || count > MAX_CARRIED_VALUES || inputs.some((v) => v.values === null))
+    return shaped(shape)
   const out: number[] = []
   for (let i = 0; i < count; i++)
     out.push(op(inputs.map((v) => v.values![broadcastIndex(i, shape, v.shape)]!)))

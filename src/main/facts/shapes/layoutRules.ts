@@ -8,6 +8,7 @@
 import { type GraphTensor, elementCount } from '../onnxGraph'
 import type { ShapeRule } from './elementwiseRules'
 import {
+  MAX_CARRIED_VALUES,
   type RuleContext,
   ShapeError,
   type Value,
@@ -85,8 +86,8 @@ const split: ShapeRule = (ctx) => {
   })
 }
 
-/** A Slice's begin, end and step on one axis of `size`, clamped as onnx does. */
-function sliceRange(size: number, start: number, end: number, step: number): number[] {
+/** A Slice's first index, step and length on one axis of `size`, clamped as onnx does. */
+function sliceRange(size: number, start: number, end: number, step: number) {
   const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi)
   let s = start < 0 ? start + size : start
   let e = end < 0 ? end + size : end
@@ -97,9 +98,8 @@ function sliceRange(size: number, start: number, end: number, step: number): num
     s = clamp(s, 0, size - 1)
     e = clamp(e, -1, size - 1)
   }
-  const out: number[] = []
-  for (let i = s; step > 0 ? i < e : i > e; i += step) out.push(i)
-  return out
+  const length = Math.max(0, Math.ceil((e - s) / step))
+  return { first: s, step, length }
 }
 
 const slice: ShapeRule = (ctx) => {
@@ -113,20 +113,24 @@ const slice: ShapeRule = (ctx) => {
     starts.map((_, i) => i)
   const steps = fromInputs && ctx.input(4) ? ctx.valuesOf(4, 'steps') : starts.map(() => 1)
   if (steps.some((s) => s === 0)) throw new ShapeError('a step is 0')
-  const picked = x.shape.map((d) => Array.from({ length: d }, (_, i) => i))
+  // Per axis, the range kept; null for an axis kept whole.
+  const picked: (ReturnType<typeof sliceRange> | null)[] = x.shape.map(() => null)
   axes.forEach((axis, i) => {
     const a = normalizeAxis(axis, rank)
     picked[a] = sliceRange(x.shape[a]!, starts[i]!, ends[i]!, steps[i]!)
   })
-  const out = picked.map((p) => p.length)
+  const out = picked.map((p, d) => p?.length ?? x.shape[d]!)
   let values: number[] | null = null
-  if (x.values && elementCount(out) <= x.values.length) {
+  if (x.values) {
     const inStrides = strides(x.shape)
     const outStrides = strides(out)
     values = Array.from({ length: elementCount(out) }, (_, index) => {
       let at = 0
-      for (let d = 0; d < rank; d++)
-        at += picked[d]![Math.floor(index / outStrides[d]!) % out[d]!]! * inStrides[d]!
+      for (let d = 0; d < rank; d++) {
+        const k = Math.floor(index / outStrides[d]!) % out[d]!
+        const range = picked[d]
+        at += (range ? range.first + k * range.step : k) * inStrides[d]!
+      }
       return x.values![at]!
     })
   }
@@ -188,9 +192,9 @@ const constant: ShapeRule = (ctx) => {
   const ints = ctx.ints('value_ints')
   if (ctx.has('value_int')) return [valued([], [ctx.int('value_int', 0)])]
   if (ints && ctx.has('value_ints')) return [valued([ints.length], ints)]
-  const floats = ctx.node.attributes.get('value_floats')
+  const floats = ctx.floats('value_floats')
   if (ctx.has('value_float')) return [valued([], [ctx.float('value_float', 0)])]
-  if (floats?.kind === 'floats') return [valued([floats.value.length], floats.value)]
+  if (floats) return [valued([floats.length], floats)]
   throw new ShapeError(
     'its value is of a kind this reader does not read (a sparse tensor or strings)',
   )
@@ -199,7 +203,8 @@ const constant: ShapeRule = (ctx) => {
 const constantOfShape: ShapeRule = (ctx) => {
   const shape = ctx.valuesOf(0, 'shape')
   const fill = ctx.tensor('value')?.values?.[0] ?? 0
-  return [valued(shape, new Array<number>(elementCount(shape)).fill(fill))]
+  const count = elementCount(shape)
+  return [valued(shape, count <= MAX_CARRIED_VALUES ? new Array<number>(count).fill(fill) : null)]
 }
 
 const pad: ShapeRule = (ctx) => {
@@ -222,8 +227,7 @@ const resize: ShapeRule = (ctx) => {
   if (sizes && elementCount(sizes.shape) > 0) return [shaped(ctx.valuesOf(3, 'output sizes'))]
   const scalesIndex = inputsFrom11 ? 2 : 1
   let scales = ctx.input(scalesIndex) ? ctx.valuesOf(scalesIndex, 'scales') : null
-  const attribute = ctx.node.attributes.get('scales')
-  if (!scales && attribute?.kind === 'floats') scales = attribute.value
+  scales ??= ctx.floats('scales')
   if (!scales || scales.length !== x.length)
     throw new ShapeError('its scales or sizes are not known')
   return [shaped(x.map((d, i) => Math.floor(d * scales[i]!)))]
@@ -252,6 +256,7 @@ const tile: ShapeRule = (ctx) => {
 
 const range: ShapeRule = (ctx) => {
   const [start, limit, delta] = [0, 1, 2].map((i) => ctx.valuesOf(i, 'bounds')[0]!)
+  if (!delta) throw new ShapeError('its delta is 0')
   const count = Math.max(Math.ceil((limit! - start!) / delta!), 0)
   const values = count <= 4096 ? Array.from({ length: count }, (_, i) => start! + i * delta!) : null
   return [valued([count], values)]

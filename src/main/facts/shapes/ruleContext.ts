@@ -38,6 +38,7 @@ export interface RuleContext {
   string(name: string, fallback: string): string
   /** An ints attribute, or null when absent. */
   ints(name: string): number[] | null
+  floats(name: string): number[] | null
   tensor(name: string): GraphTensor | null
   has(name: string): boolean
 }
@@ -47,7 +48,11 @@ export function makeContext(
   opset: number,
   inputs: readonly (Value | null)[],
 ): RuleContext {
-  const attr = (name: string): AttributeValue | undefined => node.attributes.get(name)
+  const attr = (name: string): AttributeValue | undefined => {
+    const value = node.attributes.get(name)
+    if (value?.kind === 'other') throw new ShapeError(`its attribute "${name}" could not be read`)
+    return value
+  }
   const ctx: RuleContext = {
     node,
     opset,
@@ -79,6 +84,10 @@ export function makeContext(
       if (a?.kind === 'ints') return a.value
       if (a?.kind === 'int') return [a.value]
       return null
+    },
+    floats(name) {
+      const a = attr(name)
+      return a?.kind === 'floats' ? a.value : null
     },
     tensor(name) {
       const a = attr(name)
