@@ -55,5 +55,7 @@ test.describe('measured from the graph', () => {
     await page.reload()
     await expect(block.getByRole('heading', { name: '从计算图测得' })).toBeVisible()
     await expect(block.getByTestId('facts-macs').locator('.flagged')).toHaveText('-6.2 %')
+    await block.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: 'test-results/graph-facts-zh.png' })
   })
 })

@@ -20,9 +20,6 @@ export function matmulShape(a: readonly number[], b: readonly number[]): number[
   return out
 }
 
-/** The shared (summed-over) dimension of a MatMul of `a` and `b`. */
-export const matmulDepth = (a: readonly number[]) => a[a.length - 1]!
-
 function matmul(aIndex: number, bIndex: number): ShapeRule {
   return (ctx) => [shaped(matmulShape(ctx.need(aIndex).shape, ctx.need(bIndex).shape))]
 }

@@ -126,7 +126,7 @@ export const en = {
         macs: 'MACs (the zoo’s “FLOPs”)',
         weightMacs: 'MACs, weights only',
         activationMatmulMacs: 'Attention products',
-        flops: 'FLOPs (2 × MACs)',
+        flops: 'FLOPs (2 × all MACs)',
       },
       convention:
         'Counted as paddle.flops counts them, which is how the zoo’s FLOPs column is made: multiply-accumulates of conv (with bias), linear and batch-norm layers and average pooling; activations count 0. FLOPs is twice all MACs, attention’s products included.',

@@ -124,7 +124,7 @@ export const zhCN: MessageSchema = {
         macs: 'MACs（模型库的“FLOPs”）',
         weightMacs: 'MACs（仅权重）',
         activationMatmulMacs: '注意力乘积',
-        flops: 'FLOPs（2 × MACs）',
+        flops: 'FLOPs（2 × 全部 MACs）',
       },
       convention:
         '按 paddle.flops 的规则计数，模型库的 FLOPs 一栏即由此得出：卷积（含偏置）、全连接、批归一化层与平均池化的乘加次数；激活函数计为 0。FLOPs 为全部 MACs 的两倍，含注意力的乘积。',
