@@ -177,6 +177,33 @@ describe('what is not a model', () => {
     })
   })
 
+  it('answers every cut and corrupted copy of a model with a counted graph or a clear error', async () => {
+    const bytes = convNet(32)
+    let seed = 7
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
+    const copies = Array.from({ length: bytes.length }, (_, cut) => bytes.subarray(0, cut))
+    for (let i = 0; i < 600; i++) {
+      const copy = Uint8Array.from(bytes)
+      for (let k = 0; k < 3; k++)
+        copy[Math.floor(random() * copy.length)] = Math.floor(random() * 256)
+      copies.push(copy)
+    }
+    const outcomes = { counted: 0, refused: 0 }
+    for (const copy of copies) {
+      try {
+        const facts = modelFacts(await walkModel(memoryFile(copy)), { fileBytes: copy.length })
+        expect([facts.params, facts.macs, facts.flops].every(Number.isFinite)).toBe(true)
+        outcomes.counted++
+      } catch (error) {
+        // FormatError from the reader, AppError (an input that is no image) from the counter.
+        expect((error as Error).name).toMatch(/^(FormatError|AppError)$/)
+        outcomes.refused++
+      }
+    }
+    expect(outcomes.counted).toBeGreaterThan(0)
+    expect(outcomes.refused).toBeGreaterThan(0)
+  })
+
   it.runIf(canMakeFifos('the FIFO refusal test'))('refuses a FIFO without opening it', async () => {
     const fifo = makeFifo(tempDirForTest('facts-fifo'), 'model.onnx')
     await expect(readOnnxGraph(fifo)).rejects.toMatchObject({ code: 'NOT_A_FILE' })

@@ -22,6 +22,8 @@ function windowOf(ctx: RuleContext, spatial: number, kernel: number[]): Window {
   const dilations = ctx.ints('dilations') ?? ones
   if (kernel.length !== spatial || pads.length !== spatial * 2 || strides.length !== spatial)
     throw new ShapeError(`its kernel, pads or strides do not match ${spatial} spatial axes`)
+  if (strides.some((s) => s <= 0) || dilations.some((d) => d <= 0))
+    throw new ShapeError('a stride or dilation is not positive')
   return {
     kernel,
     strides,

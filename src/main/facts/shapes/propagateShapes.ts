@@ -80,6 +80,9 @@ export function propagateShapes(
       const opset = opsetOf.get(domain) ?? opsetOf.get('') ?? 1
       try {
         outputs = rule(makeContext(node, opset, inputs))
+        // Garbage attributes (a zero stride, a fractional scale) must not become counts.
+        const bad = outputs.find((v) => !v.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+        if (bad) throw new ShapeError(`it would make an impossible shape [${bad.shape.join(', ')}]`)
       } catch (error) {
         if (!(error instanceof ShapeError)) throw error
         failure = error.message
