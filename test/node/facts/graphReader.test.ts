@@ -5,7 +5,7 @@
  * counted from dims with the data file never opened, and files that are not models refused with
  * the byte where they go wrong.
  */
-import { truncateSync, writeFileSync, rmSync } from 'node:fs'
+import { existsSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -165,9 +165,11 @@ describe('what is not a model', () => {
     }
   })
 
-  it('refuses a folder, and a length that claims more than the file holds', async () => {
+  it('refuses a folder, a device, and a length that claims more than the file holds', async () => {
     const dir = tempDirForTest('facts-bad')
     await expect(readOnnxGraph(dir)).rejects.toMatchObject({ code: 'NOT_A_FILE' })
+    if (existsSync('/dev/zero'))
+      await expect(readOnnxGraph('/dev/zero')).rejects.toMatchObject({ code: 'NOT_A_FILE' })
     const path = join(dir, 'claims.onnx')
     // ir_version 7, then a graph field claiming 2^40 bytes.
     writeFileSync(path, Uint8Array.from([0x08, 0x07, 0x3a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20]))
