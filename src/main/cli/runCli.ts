@@ -14,6 +14,7 @@ import { classifyCommand } from './commands/classify'
 import { compareCommand } from './commands/compare'
 import { convertCommand } from './commands/convert'
 import { preprocessCommand } from './commands/preprocess'
+import { factsCommand } from './commands/facts'
 import { exportCommand } from './commands/exportChart'
 import { infoCommand } from './commands/info'
 import { modelCommand } from './commands/model'
@@ -32,6 +33,7 @@ export const commands: readonly Command[] = [
   attachCommand,
   convertCommand,
   preprocessCommand,
+  factsCommand,
   pullCommand,
   importCommand,
   cacheCommand,

@@ -16,6 +16,7 @@ import { BlobStore } from '../store/blobStore'
 import { blobUsers } from '../store/blobUsers'
 import { ConversionTable } from '../store/conversionTable'
 import { ConversionService } from '../convert/conversionService'
+import { FactsService } from '../facts/factsService'
 import { selfCheck } from '../inference/selfCheck'
 import { moveLegacyModels } from '../store/legacyModels'
 import { UploadStore } from '../uploads/uploadStore'
@@ -202,6 +203,11 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     return check.warnings.length > 0 ? check.warnings.join(' ') : null
   }
   const batch = new BatchService({ db, inference, leases, events })
+  const facts = new FactsService({
+    catalog,
+    store: inference.modelStore,
+    convert: async (catalogId) => (await conversionService?.ensure(catalogId)) != null,
+  })
   const thumbnails = new ThumbnailService({
     dir: join(dataDir, 'thumbs'),
     journal: batch.journal,
@@ -275,6 +281,8 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     'inference.preprocess': async (request) =>
       (await inference.preprocess({ ...request, model: canonicalRef(request.model, resolve) }))
         .view,
+    'inference.facts': (request) =>
+      facts.facts({ ...request, model: canonicalRef(request.model, resolve) }),
     'weights.list': () => weights.list(),
     'weights.pull': async (input) => {
       const request = { ...input, modelId: canonicalId(input.modelId, resolve) }

@@ -17,6 +17,7 @@ import {
 } from './catalog'
 import { chartExportInput, type ChartExportResult } from './charts'
 import { compareChartExportInput } from './compare'
+import { factsInput, type ModelFactsReport } from './facts'
 import {
   attachInput,
   classifyInput,
@@ -90,6 +91,8 @@ export const requestChannels = {
   'inference.detach': { input: detachInput, output: returns<{ removed: boolean }>() },
   'inference.classify': { input: classifyInput, output: returns<ClassifyResult>() },
   'inference.preprocess': { input: preprocessInput, output: returns<ModelInput>() },
+  /** Params, MACs and FLOPs measured from the model's ONNX graph, beside the published ones. */
+  'inference.facts': { input: factsInput, output: returns<ModelFactsReport>() },
   'weights.list': { input: noInput, output: returns<WeightsOverview>() },
   'weights.pull': { input: pullInput, output: returns<DownloadState>() },
   'weights.cancel': { input: artifactIdInput, output: returns<{ cancelled: boolean }>() },
@@ -155,6 +158,7 @@ export * from './app'
 export * from './catalog'
 export * from './charts'
 export * from './inference'
+export * from './facts'
 export * from './weights'
 export * from './progress'
 export * from './batch'

@@ -119,6 +119,33 @@ export const en = {
       noInference:
         'PaddleClas publishes no inference model for it: attach an ONNX file in Classify to run it.',
     },
+    facts: {
+      title: 'Measured from the graph',
+      loading: 'Reading the ONNX graph…',
+      measured: 'Measured',
+      published: 'Published',
+      difference: 'Difference',
+      flagged: 'More than 5 % from the published figure',
+      rows: {
+        params: 'Parameters',
+        macs: 'MACs (the zoo’s “FLOPs”)',
+        weightMacs: 'MACs, weights only',
+        activationMatmulMacs: 'Attention products',
+        flops: 'FLOPs (2 × all MACs)',
+      },
+      convention:
+        'Counted as paddle.flops counts them, which is how the zoo’s FLOPs column is made: multiply-accumulates of conv (with bias), linear and batch-norm layers and average pooling; activations count 0. FLOPs is twice all MACs, attention’s products included.',
+      meta: 'Input {shape} · opset {opset} · {producer}',
+      openDims: '(height and width {size}, the catalog’s crop)',
+      noProducer: 'producer not named',
+      notCounted: 'Not counted (their shapes cannot be worked out): {ops}',
+      ops: 'Op counts ({n} op types) and conventions',
+      moreOps: 'and {n} more',
+      bnStatistics:
+        'Parameters include {n} batch-norm running means and variances, as Paddle counts them; torch tools leave them out.',
+      conventionsDetail:
+        'Not parameters: quantization scales and zero points (an int8 model counts its quantized weights once), shape and index constants, one-element constants. “Weights only” is the products with weights alone, without bias, batch norm or pooling: the multiply-adds papers quote.',
+    },
     badges: {
       ssld: 'SSLD',
       deit: 'distilled',

@@ -117,6 +117,33 @@ export const zhCN: MessageSchema = {
       notYet: '本机尚无此模型。在上方下载其推理模型：应用会将其转换为 ONNX，之后即可在本机运行。',
       noInference: 'PaddleClas 未发布其推理模型：在“分类”中附加 ONNX 文件即可运行。',
     },
+    facts: {
+      title: '从计算图测得',
+      loading: '正在读取 ONNX 计算图…',
+      measured: '测得',
+      published: '公布',
+      difference: '差异',
+      flagged: '与公布值相差超过 5 %',
+      rows: {
+        params: '参数量',
+        macs: 'MACs（模型库的“FLOPs”）',
+        weightMacs: 'MACs（仅权重）',
+        activationMatmulMacs: '注意力乘积',
+        flops: 'FLOPs（2 × 全部 MACs）',
+      },
+      convention:
+        '按 paddle.flops 的规则计数，模型库的 FLOPs 一栏即由此得出：卷积（含偏置）、全连接、批归一化层与平均池化的乘加次数；激活函数计为 0。FLOPs 为全部 MACs 的两倍，含注意力的乘积。',
+      meta: '输入 {shape} · opset {opset} · {producer}',
+      openDims: '（高和宽取 {size}，即目录中的裁剪尺寸）',
+      noProducer: '未注明生成工具',
+      notCounted: '未计入（无法推断其形状）：{ops}',
+      ops: '算子计数（{n} 种）与计数约定',
+      moreOps: '另有 {n} 种',
+      bnStatistics:
+        '参数量含 {n} 个批归一化滑动均值与方差，与 Paddle 的计法一致；torch 工具不计这些。',
+      conventionsDetail:
+        '不计为参数：量化的 scale 与 zero point（int8 模型只计一次量化后的权重）、形状与索引常量、单元素常量。“仅权重”只计与权重的乘积，不含偏置、批归一化和池化，即论文中常引的乘加次数。',
+    },
     badges: {
       ssld: 'SSLD',
       deit: '蒸馏',
