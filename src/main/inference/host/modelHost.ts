@@ -11,6 +11,8 @@ import type { PreprocessPlan } from '../preprocess/preprocessPlan'
 import type { HostExit, HostLauncher, HostProcess } from './hostLauncher'
 import {
   replyValue,
+  type BenchReply,
+  type BenchRequest,
   type HostCallType,
   type HostImage,
   type HostImageResult,
@@ -144,7 +146,7 @@ export class ModelHost {
       const onAbort = () => {
         if (!this.pending.delete(id)) return // answered already
         reject(cancelledError())
-        if (body.type === 'run') this.tell({ type: 'cancel', runs: [id] })
+        if (body.type === 'run' || body.type === 'bench') this.tell({ type: 'cancel', runs: [id] })
       }
       const detach = () => signal?.removeEventListener('abort', onAbort)
       this.pending.set(id, {
@@ -204,6 +206,11 @@ export class ModelHost {
     signal?: AbortSignal,
   ): Promise<HostImageResult[]> {
     return (await this.send({ type: 'run', images, plan }, signal)).results
+  }
+
+  /** Times the loaded model (see HostCalls.bench); `signal` stops it after the run in progress. */
+  bench(request: BenchRequest, signal?: AbortSignal): Promise<BenchReply> {
+    return this.send({ type: 'bench', ...request }, signal)
   }
 
   /** Resolves when the process answers; rejects with HostExitedError when it is gone. */
