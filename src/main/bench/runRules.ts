@@ -19,7 +19,12 @@ export interface WarmupRule {
   maxMs: number
 }
 
-export const DEFAULT_WARMUP: WarmupRule = { window: 5, tolerance: 0.05, maxRuns: 100, maxMs: 10_000 }
+export const DEFAULT_WARMUP: WarmupRule = {
+  window: 5,
+  tolerance: 0.05,
+  maxRuns: 100,
+  maxMs: 10_000,
+}
 
 export type WarmupVerdict = 'settled' | 'capped' | null
 

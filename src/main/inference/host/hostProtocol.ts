@@ -95,7 +95,16 @@ export interface HostCalls {
    * once and decodes the next while the model runs the current one; replies come in order.
    */
   run: {
-    request: { images: HostImage[]; plan: PreprocessPlan }
+    request: {
+      images: HostImage[]
+      plan: PreprocessPlan
+      /**
+       * Prepare the chunk's images one after another rather than all at once: each image's
+       * stage times are then its own work, not also its wait behind the others (a benchmark's
+       * split). Chunks still overlap the model as usual.
+       */
+      serial?: boolean
+    }
     reply: { results: HostImageResult[] }
   }
   /**

@@ -7,6 +7,7 @@
 import { cpus } from 'node:os'
 import * as ort from 'onnxruntime-node'
 import { AppError, type ApiError } from '../../../shared/errors'
+import { machineCpu } from '../../bench/machineLoad'
 import { timingDone, warmupVerdict, type WarmupVerdict } from '../../bench/runRules'
 import { readRegularFile } from '../../files/regularFile'
 import { decodeImage } from '../preprocess/decodeImage'
@@ -24,7 +25,6 @@ import type {
   HostRequest,
   HostResponse,
   HostSuccess,
-  MachineCpu,
   ModelInfo,
   TensorInfo,
 } from './hostProtocol'
@@ -154,10 +154,25 @@ function dropIfCancelled(id: number): void {
   throw new AppError('CANCELLED', 'The run was cancelled.')
 }
 
-function run(id: number, images: HostImage[], plan: PreprocessPlan): Promise<HostReply<'run'>> {
+async function prepareOneByOne(
+  images: HostImage[],
+  plan: PreprocessPlan,
+): Promise<(Prepared | HostImageResult)[]> {
+  const prepared: (Prepared | HostImageResult)[] = []
+  for (const image of images) prepared.push(await prepare(image, plan))
+  return prepared
+}
+
+function run(
+  id: number,
+  images: HostImage[],
+  plan: PreprocessPlan,
+  serial: boolean,
+): Promise<HostReply<'run'>> {
   active.add(id)
   const prepared = preparing.then(() => {
     if (cancelled.has(id)) return []
+    if (serial) return prepareOneByOne(images, plan)
     return Promise.all(images.map((image) => prepare(image, plan)))
   })
   preparing = prepared.catch(() => {})
@@ -174,17 +189,6 @@ function run(id: number, images: HostImage[], plan: PreprocessPlan): Promise<Hos
     active.delete(id)
     cancelled.delete(id)
   })
-}
-
-/** Every core's CPU time since boot, as the OS counts it (os.cpus(): /proc/stat on Linux). */
-function machineCpu(): MachineCpu {
-  let busyMs = 0
-  let idleMs = 0
-  for (const { times } of cpus()) {
-    busyMs += times.user + times.nice + times.sys + times.irq
-    idleMs += times.idle
-  }
-  return { busyMs, idleMs }
 }
 
 /**
@@ -285,7 +289,7 @@ function bench(id: number, request: BenchRequest): Promise<BenchReply> {
 
 const handlers: { [K in HostCallType]: (request: HostRequest<K>) => Promise<HostReply<K>> } = {
   load: (request) => load(request.modelPath, request.intraOpThreads),
-  run: (request) => run(request.id, request.images, request.plan),
+  run: (request) => run(request.id, request.images, request.plan, request.serial === true),
   bench: ({ id, type: _type, ...request }) => bench(id, request),
   ping: () => Promise.resolve({ pid: process.pid }),
   cancel: (request) => {

@@ -199,13 +199,18 @@ export class ModelHost {
     return this.send({ type: 'load', modelPath, intraOpThreads })
   }
 
-  /** Runs one chunk of images as one batch; `signal` drops it (CANCELLED) if it aborts first. */
+  /**
+   * Runs one chunk of images as one batch; `signal` drops it (CANCELLED) if it aborts first.
+   * `serial` prepares its images one after another (see HostCalls.run).
+   */
   async run(
     images: HostImage[],
     plan: PreprocessPlan,
     signal?: AbortSignal,
+    options: { serial?: boolean } = {},
   ): Promise<HostImageResult[]> {
-    return (await this.send({ type: 'run', images, plan }, signal)).results
+    const serial = options.serial ? { serial: true } : {}
+    return (await this.send({ type: 'run', images, plan, ...serial }, signal)).results
   }
 
   /** Times the loaded model (see HostCalls.bench); `signal` stops it after the run in progress. */
