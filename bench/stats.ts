@@ -1,5 +1,5 @@
 /** Small timing helpers shared by the benchmarks (percentiles as the bench service takes them). */
-import { quantile } from '../src/main/bench/latencyStats'
+import { quantile } from '../src/shared/bench/latencyStats'
 
 export interface Summary {
   n: number

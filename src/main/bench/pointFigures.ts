@@ -4,7 +4,7 @@
  */
 import type { BenchPoint, StageSplit } from '../../shared/contract'
 import type { BenchReply, HostImageResult } from '../inference/host/hostProtocol'
-import { imagesPerSecond, latencyStats } from './latencyStats'
+import { imagesPerSecond, latencyStats } from '../../shared/bench/latencyStats'
 import { loadOver } from './machineLoad'
 import type { TimingRule } from './runRules'
 

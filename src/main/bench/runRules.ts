@@ -9,7 +9,7 @@
  * `window` runs before them. A cap (runs, time) ends a warm-up that never settles (a busy
  * machine, a model whose timings wander); the point then says it did not settle.
  */
-import { median } from './latencyStats'
+import { median } from '../../shared/bench/latencyStats'
 
 export interface WarmupRule {
   window: number

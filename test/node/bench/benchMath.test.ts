@@ -4,7 +4,7 @@
  * on synthetic series, and a point's figures and busy verdict from a host's reply.
  */
 import { describe, expect, it } from 'vitest'
-import { imagesPerSecond, latencyStats, quantile } from '../../../src/main/bench/latencyStats'
+import { imagesPerSecond, latencyStats, quantile } from '@shared/bench/latencyStats'
 import { pointFigures, stageSplit } from '../../../src/main/bench/pointFigures'
 import {
   DEFAULT_WARMUP,
