@@ -12,7 +12,7 @@ import { benchListInput, benchStartInput } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
 import type { EventBus } from '../events/eventBus'
 import type { InferenceService, OpenModel } from '../inference/inferenceService'
-import type { Lease, Leases } from '../locks/leases'
+import type { Leases } from '../locks/leases'
 import { benchImages } from './benchImages'
 import { BENCH_SLOT, BenchRunner } from './benchRunner'
 import { BenchStore, type StoredRun } from './benchStore'
@@ -39,7 +39,11 @@ interface Running {
   done: Promise<BenchRun>
 }
 
-export const benchLeaseName = (id: string) => `bench:${id}`
+/**
+ * One benchmark at a time on a data folder: two would each time the other's load. The lease's
+ * purpose names the run, which is how a run reads as running (or, its holder gone, interrupted).
+ */
+export const BENCH_LEASE = 'bench'
 
 const ascending = (values: readonly number[]) => [...new Set(values)].sort((a, b) => a - b)
 
@@ -58,8 +62,8 @@ export class BenchService {
   private view(run: StoredRun): BenchRun {
     const { pid: _pid, ...rest } = run
     if (run.state !== 'running') return { ...rest, runner: null }
-    const holder = this.options.leases.holder(benchLeaseName(run.id))
-    return holder
+    const holder = this.options.leases.holder(BENCH_LEASE)
+    return holder?.purpose === run.id
       ? { ...rest, runner: { pid: holder.pid } }
       : { ...rest, state: 'interrupted', runner: null }
   }
@@ -115,14 +119,22 @@ export class BenchService {
     const threads = this.threads(input.threads)
     const images = await benchImages(input.images, this.options.resourcesDir)
     const { inference, leases } = this.options
-    const model = await inference.openModel(input.model, { threads: threads[0]!, slot: BENCH_SLOT })
-    let lease: Lease | null = null
+    const id = randomBytes(5).toString('hex')
+    // Taken before the model is opened: a running benchmark's host is never touched by another.
+    const lease = leases.tryAcquire(BENCH_LEASE, id)
+    if ('heldBy' in lease) {
+      const { pid, purpose } = lease.heldBy
+      throw new AppError(
+        'UNAVAILABLE',
+        `Benchmark ${purpose} is running (pid ${pid}): one benchmark at a time, or each would time the other's load. Wait for it, or cancel it.`,
+        { runId: purpose, pid },
+      )
+    }
+    const firstHost = { threads: threads[0]!, slot: BENCH_SLOT }
+    let model: OpenModel | null = null
     try {
+      model = await inference.openModel(input.model, firstHost)
       const batches = this.batches(input.batches, model)
-      const id = randomBytes(5).toString('hex')
-      const taken = leases.tryAcquire(benchLeaseName(id), 'bench')
-      if ('heldBy' in taken) throw new AppError('INTERNAL', `Benchmark id ${id} is taken.`)
-      lease = taken
       const warmup = DEFAULT_WARMUP
       const timing = timingRule(input.minRuns, input.minDurationMs)
       const spec: BenchSpec = {
@@ -166,12 +178,10 @@ export class BenchService {
         },
         { store: this.store, inference, events: this.options.events },
       )
-      const held = lease
-      lease = null
       const done = runner
         .run()
         .finally(() => {
-          held.release()
+          lease.release()
           this.running.delete(id)
         })
         .then(() => this.get(id))
@@ -180,8 +190,8 @@ export class BenchService {
       this.running.set(id, { runner, done })
       return this.get(id)
     } catch (error) {
-      lease?.release()
-      inference.closeHost(model, { threads: threads[0]!, slot: BENCH_SLOT })
+      lease.release()
+      if (model) inference.closeHost(model, firstHost)
       throw error
     }
   }

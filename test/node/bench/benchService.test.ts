@@ -175,6 +175,28 @@ describe('a benchmark run', () => {
     await waitFor('the bench host to stop', () => hostPidsNow().length === 0)
   })
 
+  it('is one at a time: a second start is refused while it runs, and it goes on unharmed', async () => {
+    const first = await started({
+      model: { path: tiny },
+      batches: [1, 2],
+      threads: [1],
+      minRuns: 5,
+      minDurationMs: 300,
+    })
+    const second = errorOf(
+      await call(files.core, 'bench.start', { model: { path: tiny }, threads: [1], ...quick }),
+    )
+    expect(second.code).toBe('UNAVAILABLE')
+    expect(second.message).toContain(`Benchmark ${first.id} is running (pid ${process.pid})`)
+    const ended = await files.core.bench.wait(first.id)
+    expect(ended.state).toBe('done')
+    expect(ended.points).toHaveLength(2)
+    // Free again once it ended.
+    expect(
+      (await finished({ model: { path: tiny }, batches: [1], threads: [1], ...quick })).state,
+    ).toBe('done')
+  })
+
   it('is flagged busy when a CPU hog runs beside it on every core', async () => {
     const hogs: ChildProcess[] = []
     try {
