@@ -21,6 +21,7 @@ import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import sharp from 'sharp'
 import { openAppCore, type AppCore } from '../src/main/core/appCore'
+import { openSession } from '../src/main/inference/host/onnxSession'
 import { decodeImage } from '../src/main/inference/preprocess/decodeImage'
 import { preprocessImage } from '../src/main/inference/preprocess/preprocessImage'
 import {
@@ -45,9 +46,6 @@ const quick = process.argv.includes('--quick')
 /** Paired rounds per set (see section). */
 const ROUNDS = quick ? 2 : 3
 const cores = availableParallelism()
-const NO_SPIN = {
-  session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } },
-}
 const f2 = (value: number) => value.toFixed(2)
 const ratio = (value: number) => `${value.toFixed(2)}×`
 
@@ -91,13 +89,9 @@ function perImage(round: Round): { wall: number; cpu: number } {
   return { wall: summarize(round.walls).p50, cpu: round.cpu }
 }
 
-async function session(threads: number): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(modelPath, {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    extra: NO_SPIN,
-  })
+/** A session as the model hosts open it. */
+function session(threads: number): Promise<ort.InferenceSession> {
+  return openSession(modelPath, threads)
 }
 
 /** ms per image of batch-8 runs on one pre-made input. */

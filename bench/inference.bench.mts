@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import sharp from 'sharp'
 import { openAppCore } from '../src/main/core/appCore'
+import { openSession } from '../src/main/inference/host/onnxSession'
 import { decodeImage } from '../src/main/inference/preprocess/decodeImage'
 import { preprocessImage } from '../src/main/inference/preprocess/preprocessImage'
 import {
@@ -42,10 +43,6 @@ const imagePaths = ['00000010', '00010010', '00020010', '00030010'].map((id) =>
 )
 
 const f2 = (value: number) => value.toFixed(2)
-/** The same thread policy as the app's model hosts: no spinning between runs. */
-const NO_SPIN = {
-  session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } },
-}
 
 interface Figure {
   wall: number
@@ -215,12 +212,7 @@ async function main(): Promise<void> {
 
     // 2. Bare ONNX Runtime on pre-made tensors.
     const bare = async (threads: number, batch: number) => {
-      const session = await ort.InferenceSession.create(modelPath, {
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        extra: NO_SPIN,
-      })
+      const session = await openSession(modelPath, threads)
       const data = new Float32Array(batch * 3 * 224 * 224)
       for (let i = 0; i < batch; i++) data.set(tensors[i % tensors.length]!, i * 3 * 224 * 224)
       const input = new ort.Tensor('float32', data, [batch, 3, 224, 224])
@@ -239,11 +231,7 @@ async function main(): Promise<void> {
     const bare2t8 = await bare(cores, 8)
 
     // 3. Naive sequential loop in one process: decode, preprocess, run batch 1, next image.
-    const session = await ort.InferenceSession.create(modelPath, {
-      intraOpNumThreads: cores,
-      interOpNumThreads: 1,
-      extra: NO_SPIN,
-    })
+    const session = await openSession(modelPath, cores)
     const naiveTimes: number[] = []
     for (let round = 0; round < 10; round++) {
       for (const image of bytes) {

@@ -1,4 +1,6 @@
-/** Small timing helpers shared by the benchmarks. */
+/** Small timing helpers shared by the benchmarks (percentiles as the bench service takes them). */
+import { quantile } from '../src/shared/bench/latencyStats'
+
 export interface Summary {
   n: number
   p50: number
@@ -8,11 +10,10 @@ export interface Summary {
 
 export function summarize(samples: number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b)
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
   return {
     n: sorted.length,
-    p50: at(0.5),
-    p95: at(0.95),
+    p50: quantile(sorted, 0.5),
+    p95: quantile(sorted, 0.95),
     mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
   }
 }

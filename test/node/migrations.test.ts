@@ -4,6 +4,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { AppError } from '@shared/errors'
 import { BatchJournal } from '../../src/main/batch/batchJournal'
+import { BenchStore } from '../../src/main/bench/benchStore'
 import { migrate, schemaVersion } from '../../src/main/db/migrate'
 import type { Migration } from '../../src/main/db/migration'
 import { migrations } from '../../src/main/db/migrations'
@@ -452,8 +453,12 @@ describe('0008: one blob store, and conversions', () => {
     expect(core.migration).toMatchObject({
       from: 7,
       to: latest,
-      applied: ['0008-blob-store', '0009-entry-kinds-and-names'],
+      // Every step after 7 (the blob store first), whatever later steps there are.
+      applied: migrations
+        .slice(7)
+        .map((step) => `${String(step.version).padStart(4, '0')}-${step.name}`),
     })
+    expect(core.migration.applied[0]).toBe('0008-blob-store')
 
     expect(existsSync(join(dataDir, 'models'))).toBe(false)
     expect(blobFiles(dataDir)).toEqual([custom, linked].sort())
@@ -558,5 +563,120 @@ describe('0009: entry kinds and model names', () => {
     expect(core.catalog.resolve('ShuffleNetV2').id).toBe('ShuffleNetV2_x1_0')
     expect(core.catalog.find('ResNet50_vd_v2').model.entryKind).toBe('olderListOnly')
     expect(core.settings.ui().locale).toBe('zh-CN')
+  })
+})
+
+describe('0010: benchmark runs', () => {
+  const point = {
+    batch: 4,
+    threads: 1,
+    runs: 3,
+    durationMs: 60,
+    minRunsMet: true,
+    minDurationMet: true,
+    warmup: { runs: 10, settled: true },
+    medianMs: 20,
+    p90Ms: 21,
+    p99Ms: 22,
+    minMs: 19,
+    maxMs: 22,
+    meanMs: 20.3,
+    stdevMs: 1.5,
+    imagesPerSecond: 200,
+    peakRssBytes: 100 << 20,
+    load: { otherCores: 0.01, ownCores: 0.99 },
+    busy: false,
+    split: null,
+    finishedAt: '2026-01-01T00:00:01Z',
+    timesMs: [19.0004, 20, 22],
+  }
+
+  it('keeps a version-9 folder’s attached model and batch job, and adds STRICT bench tables that take runs', () => {
+    const file = dbFile()
+    withDb(file, (db) => {
+      migrate(db, migrations.slice(0, 9))
+      db.prepare(
+        `INSERT INTO model_files (model_id, kind, sha256, path, added_at)
+         VALUES ('MobileNetV2', 'onnx', ?, '/cache/blobs/x', '2026-01-01T00:00:00Z')`,
+      ).run('c'.repeat(64))
+      new BatchJournal(db).createJob({
+        folders: ['/photos'],
+        recursive: true,
+        models: [
+          {
+            ref: { catalogId: 'MobileNetV2' },
+            id: 'MobileNetV2',
+            name: 'MobileNetV2',
+            sha256: 'c'.repeat(64),
+            plan: null,
+            classes: 1000,
+          },
+        ],
+        topk: 5,
+        batchSize: 8,
+        workers: 1,
+        shard: null,
+        ortVersion: '1.30.0',
+      })
+    })
+    const { db, migration } = openDatabase(file, { migrations: migrations.slice(0, 10) })
+    try {
+      expect(migration).toMatchObject({ from: 9, to: 10, applied: ['0010-bench-runs'] })
+      expect(db.prepare('SELECT model_id, sha256 FROM model_files').all()).toEqual([
+        { model_id: 'MobileNetV2', sha256: 'c'.repeat(64) },
+      ])
+      expect(new BatchJournal(db).jobs().map((job) => job.spec.folders)).toEqual([['/photos']])
+      expect(
+        db
+          .prepare(
+            "SELECT name, strict FROM pragma_table_list WHERE name LIKE 'bench_%' ORDER BY name",
+          )
+          .all(),
+      ).toEqual([
+        { name: 'bench_points', strict: 1 },
+        { name: 'bench_runs', strict: 1 },
+      ])
+      const store = new BenchStore(db)
+      const run = (id: string) => ({
+        id,
+        model: {
+          ref: { catalogId: 'MobileNetV2' },
+          id: 'MobileNetV2',
+          name: 'MobileNetV2',
+          catalogId: 'MobileNetV2',
+          sha256: 'c'.repeat(64),
+          inputSize: 224,
+        },
+        spec: {
+          batches: [4],
+          threads: [1],
+          images: { source: 'samples' as const, folder: null, count: 4 },
+          minRuns: 3,
+          minDurationMs: 50,
+          warmup: { window: 5, tolerance: 0.05, maxRuns: 100, maxMs: 10_000 },
+          caps: { maxRuns: 200_000, maxDurationMs: 30_000 },
+        },
+        fingerprint: { cpuModel: 'cpu', cores: 2 } as never,
+        before: { otherCores: 0.02, ownCores: 0, loadAverage: 0.1 },
+        thresholdCores: 0.25,
+        startedAt: '2026-01-01T00:00:00Z',
+      })
+      store.create(run('00000000aa'))
+      store.addPoint('00000000aa', point)
+      store.finish('00000000aa', 'done')
+      store.create(run('00000000bb'))
+      expect(store.list({ catalogId: 'MobileNetV2', limit: 10 }).map((r) => r.id)).toEqual([
+        '00000000bb',
+        '00000000aa',
+      ])
+      const first = store.get('00000000aa', { times: true })!
+      expect(first).toMatchObject({ state: 'done', load: { busy: false } })
+      expect(first.points).toEqual([{ ...point, timesMs: [19, 20, 22] }])
+      expect(() => store.create(run('00000000aa'))).toThrow(/UNIQUE/)
+      expect(() => db.prepare("UPDATE bench_runs SET state = 'maybe'").run()).toThrow(/CHECK/)
+      expect(() => db.prepare('UPDATE bench_points SET batch = 0').run()).toThrow(/CHECK/)
+    } finally {
+      db.close()
+    }
   })
 })

@@ -19,8 +19,8 @@ export const EXIT_STATUS_HELP = `Exit status:
   1  failed; the message ends in the error code, e.g. [NOT_FOUND]
   2  wrong arguments or input the command refused [INVALID_INPUT]
   3  partly done: some items failed (classify)
-  4  a batch job stopped before its end: paused or cancelled (from another process or the app)
-130  a batch job paused with Ctrl+C here; the same command resumes it`
+  4  a batch job or benchmark stopped before its end: paused or cancelled (from another process or the app)
+130  a batch job paused with Ctrl+C here (the same command resumes it), or a benchmark stopped`
 
 export function exitStatusOf(code: ErrorCode): number {
   return code === 'INVALID_INPUT' ? EXIT.usage : EXIT.failed

@@ -10,6 +10,7 @@ import {
 } from './command'
 import { attachCommand } from './commands/attach'
 import { batchCommand } from './commands/batch'
+import { benchCommand } from './commands/bench'
 import { classifyCommand } from './commands/classify'
 import { compareCommand } from './commands/compare'
 import { convertCommand } from './commands/convert'
@@ -30,6 +31,7 @@ export const commands: readonly Command[] = [
   compareCommand,
   classifyCommand,
   batchCommand,
+  benchCommand,
   attachCommand,
   convertCommand,
   preprocessCommand,

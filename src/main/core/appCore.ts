@@ -32,6 +32,7 @@ import { jobTitle } from '../../shared/batch/jobTitle'
 import { openDatabase } from '../db/openDatabase'
 import type { MigrationReport } from '../db/migrate'
 import { BatchService } from '../batch/batchService'
+import { BenchService } from '../bench/benchService'
 import { EventBus } from '../events/eventBus'
 import { Leases } from '../locks/leases'
 import { SettingsStore } from '../settings/settingsStore'
@@ -80,6 +81,7 @@ export interface AppCore extends Dispatcher {
   readonly inference: InferenceService
   readonly weights: WeightsService
   readonly batch: BatchService
+  readonly bench: BenchService
   readonly thumbnails: ThumbnailService
   readonly uploads: UploadStore
   /** The one store of every file the app keeps (`<data>/cache`). */
@@ -208,6 +210,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     store: inference.modelStore,
     convert: async (catalogId) => (await conversionService?.ensure(catalogId)) != null,
   })
+  const bench = new BenchService({ db, inference, leases, events, resourcesDir })
   const thumbnails = new ThumbnailService({
     dir: join(dataDir, 'thumbs'),
     journal: batch.journal,
@@ -354,6 +357,16 @@ export function openAppCore(options: AppCoreOptions): AppCore {
         })
       return { opened: true as const }
     },
+    'bench.start': (request) =>
+      bench.start({ ...request, model: canonicalRef(request.model, resolve) }),
+    'bench.cancel': ({ id }) => bench.cancel(id),
+    'bench.list': (query) =>
+      bench.list(
+        query.catalogId === undefined
+          ? query
+          : { ...query, catalogId: canonicalId(query.catalogId, resolve) },
+      ),
+    'bench.get': ({ id }) => bench.get(id),
     'fs.completePath': (request) => completePath(request),
     'desktop.pickFolders': async ({ title }) => {
       if (!desktop) desktopOnly('The folder dialog')
@@ -378,6 +391,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
     inference,
     weights,
     batch,
+    bench,
     thumbnails,
     uploads,
     blobs,
@@ -392,6 +406,7 @@ export function openAppCore(options: AppCoreOptions): AppCore {
       if (closed) return
       closed = true
       batch.dispose()
+      bench.dispose()
       inference.dispose()
       weights.dispose()
       leases.dispose()

@@ -150,6 +150,11 @@ export class HostPool {
     this.hosts.delete(key)
   }
 
+  /** Stops the model's host of `shape`, if there is one (a benchmark's, when it is done). */
+  close(target: ModelTarget, shape: HostShape): void {
+    this.stop(this.keyOf(target, shape))
+  }
+
   /** Stops every host of the model (`ModelTarget.key`); what waits on them is cancelled. */
   drop(modelKey: string): void {
     for (const key of [...this.hosts.keys()]) if (key.startsWith(`${modelKey}|`)) this.stop(key)

@@ -23,7 +23,7 @@ import type { UploadStore } from '../uploads/uploadStore'
 import { readRegularFile, statRegularFile } from '../files/regularFile'
 import { sha256File } from '../files/sha256File'
 import { nodeHostLauncher, type HostLauncher } from './host/hostLauncher'
-import type { HostImage, HostImageResult } from './host/hostProtocol'
+import type { BenchReply, BenchRequest, HostImage, HostImageResult } from './host/hostProtocol'
 import { ModelHost } from './host/modelHost'
 import { imageModelShape, type ImageModelShape } from './host/validateModel'
 import { HostPool, type HostShape, type ModelTarget } from './hostPool'
@@ -421,6 +421,55 @@ export class InferenceService {
     } finally {
       release()
     }
+  }
+
+  /**
+   * Times the model on its host of `shape` (see HostCalls.bench): the host is marked busy
+   * meanwhile, so it is not stopped to make room. `signal` stops it after the run in progress.
+   */
+  async benchOn(
+    model: OpenModel,
+    request: Omit<BenchRequest, 'plan'>,
+    options: { shape: HostShape; signal?: AbortSignal },
+  ): Promise<BenchReply> {
+    const release = this.pool.use(model.target, options.shape)
+    try {
+      const { loaded } = await this.pool.get(model.target, options.shape)
+      return await loaded.host.bench({ ...request, plan: model.plan }, options.signal)
+    } finally {
+      release()
+    }
+  }
+
+  /**
+   * A benchmark's end-to-end pass: every chunk of `batchSize` images sent to the host of `shape`
+   * at once (it prepares the next while the model runs one), each chunk's images prepared one
+   * after another so that their stage times are their own. Not crash-safe as runOn is: a crash
+   * fails the pass, which a benchmark reports rather than works around.
+   */
+  async benchPass(
+    model: OpenModel,
+    images: HostImage[],
+    options: { shape: HostShape; batchSize: number; signal?: AbortSignal },
+  ): Promise<HostImageResult[]> {
+    const release = this.pool.use(model.target, options.shape)
+    try {
+      const { host } = (await this.pool.get(model.target, options.shape)).loaded
+      const chunks: HostImage[][] = []
+      for (let i = 0; i < images.length; i += options.batchSize)
+        chunks.push(images.slice(i, i + options.batchSize))
+      const results = await Promise.all(
+        chunks.map((chunk) => host.run(chunk, model.plan, options.signal, { serial: true })),
+      )
+      return results.flat()
+    } finally {
+      release()
+    }
+  }
+
+  /** Stops the model's host of `shape` (one a benchmark started for itself). */
+  closeHost(model: OpenModel, shape: HostShape): void {
+    this.pool.close(model.target, shape)
   }
 
   /** The ImageNet-1k class names the app ships, in output order (catalog models use them). */

@@ -47,6 +47,13 @@ import {
   type BatchProgress,
   type BatchResultsPage,
 } from './batch'
+import {
+  benchIdInput,
+  benchListInput,
+  benchStartInput,
+  type BenchProgress,
+  type BenchRun,
+} from './bench'
 import { fsCompleteInput, pickFoldersInput, type PathCompletion, type PickedFolders } from './files'
 import { uiSettingsPatch } from './settings'
 import type { UiSettings } from './values'
@@ -121,6 +128,12 @@ export const requestChannels = {
   'batch.unsort': { input: batchUnsortInput, output: returns<UnsortReport>() },
   /** Desktop only: opens the file (or shows it in its folder) with the system's file manager. */
   'batch.openFile': { input: batchFileInput, output: returns<{ opened: true }>() },
+  'bench.start': { input: benchStartInput, output: returns<BenchRun>() },
+  'bench.cancel': { input: benchIdInput, output: returns<BenchRun>() },
+  /** Newest first, every point with the run's fingerprint and load (no per-run timings). */
+  'bench.list': { input: benchListInput, output: returns<BenchRun[]>() },
+  /** One run, its points with every timed run's ms. */
+  'bench.get': { input: benchIdInput, output: returns<BenchRun>() },
   'fs.completePath': { input: fsCompleteInput, output: returns<PathCompletion>() },
   /** Desktop only: the system's folder dialog. */
   'desktop.pickFolders': { input: pickFoldersInput, output: returns<PickedFolders>() },
@@ -134,7 +147,7 @@ export const eventChannels = {
 } satisfies Record<string, unknown>
 
 /** Every kind of long job's progress, told apart by `job`. */
-export type AnyJobProgress = DownloadState | BatchProgress
+export type AnyJobProgress = DownloadState | BatchProgress | BenchProgress
 
 export type RequestChannel = keyof typeof requestChannels
 export type EventChannel = keyof typeof eventChannels
@@ -162,6 +175,7 @@ export * from './facts'
 export * from './weights'
 export * from './progress'
 export * from './batch'
+export * from './bench'
 export * from './files'
 export * from './settings'
 export * from './values'

@@ -29,11 +29,11 @@ function integer(value: unknown, flag: string): number | undefined {
   return Number(value)
 }
 
-/** `--model` is a catalog id, a custom model id, or a path to an .onnx file. */
-export function modelRefFromArg(value: string): ModelRef {
+/** `--model` (or `flag`) is a catalog id, a custom model id, or a path to an .onnx file. */
+export function modelRefFromArg(value: string, flag = '--model'): ModelRef {
   if (value.startsWith('custom:')) return { customId: value }
   if (/\.onnx$/i.test(value) || value.includes('/') || value.includes('\\')) {
-    if (!existsSync(value)) throw new UsageError(`--model: there is no file "${value}".`)
+    if (!existsSync(value)) throw new UsageError(`${flag}: there is no file "${value}".`)
     return { path: value }
   }
   return { catalogId: value }
@@ -115,7 +115,7 @@ function batchInputFromArgs(args: ParsedArgs): BatchStartInput {
   return {
     folders: values.dir as string[],
     recursive: values.recursive === true,
-    models: modelArgs(values).map(modelRefFromArg),
+    models: modelArgs(values).map((model) => modelRefFromArg(model)),
     topk: integer(values.topk, '--topk') ?? 5,
     batchSize: integer(values['batch-size'], '--batch-size') ?? 8,
     ...(workers === undefined ? {} : { workers }),

@@ -8,6 +8,7 @@ import { leasesAndCacheSizes } from './0006-leases-and-cache-sizes'
 import { batchJournal } from './0007-batch-journal'
 import { blobStore } from './0008-blob-store'
 import { entryKindsAndNames } from './0009-entry-kinds-and-names'
+import { benchRuns } from './0010-bench-runs'
 
 /** Every schema step, in order. Append only: a shipped migration is never edited. */
 export const migrations: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   batchJournal,
   blobStore,
   entryKindsAndNames,
+  benchRuns,
 ]

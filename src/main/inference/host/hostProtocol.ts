@@ -4,6 +4,7 @@
  * Node's "advanced" serialisation, or Electron's postMessage).
  */
 import type { ApiError } from '../../../shared/errors'
+import type { TimingRule, WarmupRule } from '../../bench/runRules'
 import type { PreprocessPlan } from '../preprocess/preprocessPlan'
 
 export interface TensorInfo {
@@ -47,6 +48,41 @@ export type HostImageResult =
     }
   | { key: string; ok: false; error: ApiError }
 
+/** CPU time of the whole machine (every core, every process), as the OS counts it. */
+export interface MachineCpu {
+  /** Milliseconds the cores spent busy (user, nice, system, irq) over the span, summed. */
+  busyMs: number
+  /** Milliseconds they spent idle, summed. */
+  idleMs: number
+}
+
+export interface BenchRequest {
+  /** Images per run. */
+  batch: number
+  plan: PreprocessPlan
+  /**
+   * Images whose tensors (prepared once, untimed) are tiled into the batch; none: a fixed
+   * pseudo-random tensor in the normalised range.
+   */
+  images: HostImage[]
+  warmup: WarmupRule
+  timing: TimingRule
+}
+
+export interface BenchReply {
+  warmup: { runs: number; settled: boolean; timesMs: number[] }
+  /** Wall milliseconds of each timed `session.run`, in order. */
+  timesMs: number[]
+  /** The timed span: its wall time, this process's CPU time, the machine's CPU time. */
+  wallMs: number
+  cpuMs: number
+  machine: MachineCpu
+  /** CPUs the OS counts (the machine figures are summed over them). */
+  cpus: number
+  /** The highest resident set size this process had so far (its model, arena, runtime). */
+  peakRssBytes: number
+}
+
 /** Every request a host understands, and what it answers. */
 export interface HostCalls {
   /** Opens the model file (checked like any input) in an ONNX Runtime session. */
@@ -59,8 +95,26 @@ export interface HostCalls {
    * once and decodes the next while the model runs the current one; replies come in order.
    */
   run: {
-    request: { images: HostImage[]; plan: PreprocessPlan }
+    request: {
+      images: HostImage[]
+      plan: PreprocessPlan
+      /**
+       * Prepare the chunk's images one after another rather than all at once: each image's
+       * stage times are then its own work, not also its wait behind the others (a benchmark's
+       * split). Chunks still overlap the model as usual.
+       */
+      serial?: boolean
+    }
     reply: { results: HostImageResult[] }
+  }
+  /**
+   * Times the loaded model on a pre-made batch, next to the session (no IPC in the timings):
+   * warm-up until steady, then timed runs until both minimums are met (or a cap), as
+   * src/main/bench/runRules.ts says. Cancelled (by id, like a run) between two runs.
+   */
+  bench: {
+    request: BenchRequest
+    reply: BenchReply
   }
   /** Whether the host is alive and listening (asked before a request reuses an idle host). */
   ping: {
@@ -69,7 +123,8 @@ export interface HostCalls {
   }
   /**
    * Drops run requests (by id) not yet started: they are answered with CANCELLED at once. A run
-   * already inside the model (a synchronous call) finishes; its answer is then ignored.
+   * already inside the model (a synchronous call) finishes; its answer is then ignored. A bench
+   * request (by id too) stops after the run in progress, answered with CANCELLED.
    */
   cancel: {
     request: { runs: number[] }
@@ -113,6 +168,7 @@ export const replyValue: {
 } = {
   load: (response) => (response.type === 'load' ? response.value : undefined),
   run: (response) => (response.type === 'run' ? response.value : undefined),
+  bench: (response) => (response.type === 'bench' ? response.value : undefined),
   ping: (response) => (response.type === 'ping' ? response.value : undefined),
   cancel: (response) => (response.type === 'cancel' ? response.value : undefined),
 }

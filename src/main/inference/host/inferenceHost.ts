@@ -4,16 +4,20 @@
  * process; the app notices, starts another and reruns what was lost (see runImages.ts).
  * Each input file is checked before it is read (files/regularFile.ts).
  */
-import { existsSync } from 'node:fs'
+import { cpus } from 'node:os'
 import * as ort from 'onnxruntime-node'
 import { AppError, type ApiError } from '../../../shared/errors'
-import { readRegularFile, statRegularFile } from '../../files/regularFile'
+import { machineCpu } from '../../bench/machineLoad'
+import { timingDone, warmupVerdict, type WarmupVerdict } from '../../bench/runRules'
+import { readRegularFile } from '../../files/regularFile'
 import { decodeImage } from '../preprocess/decodeImage'
 import { whenSharpLoads } from '../preprocess/lazySharp'
 import { runNativeInline } from '../preprocess/nativeKernels'
 import { preprocessImage } from '../preprocess/preprocessImage'
 import type { PreprocessPlan } from '../preprocess/preprocessPlan'
 import type {
+  BenchReply,
+  BenchRequest,
   HostCallType,
   HostImage,
   HostImageResult,
@@ -24,6 +28,7 @@ import type {
   ModelInfo,
   TensorInfo,
 } from './hostProtocol'
+import { openSession } from './onnxSession'
 import { parentChannel } from './parentChannel'
 
 // One libvips worker: the ONNX Runtime threads get the cores; decoding overlaps with inference.
@@ -55,34 +60,7 @@ async function load(modelPath: string, intraOpThreads: number): Promise<ModelInf
   const started = performance.now()
   // One thread for the model: this process is one of one per core, nothing to overlap here.
   runNativeInline(intraOpThreads === 1)
-  // A converted model past 2 GB keeps its weights in model.onnx.data beside it, which onnxruntime
-  // finds only when it opens the model by path (from bytes it has no folder to look in).
-  const external = existsSync(`${modelPath}.data`)
-  if (external) await statRegularFile(modelPath, 'model')
-  const bytes = external ? null : await readRegularFile(modelPath, 'model')
-  try {
-    const options: ort.InferenceSession.SessionOptions = {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: intraOpThreads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      // Spinning intra-op threads keep a core busy after each run, starving the decoder that
-      // prepares the next batch on the same cores.
-      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-    }
-    session = bytes
-      ? await ort.InferenceSession.create(bytes, options)
-      : await ort.InferenceSession.create(modelPath, options)
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    throw new AppError(
-      'MODEL_INVALID',
-      /protobuf|parse|invalid|model_path|ModelProto/i.test(message)
-        ? `This file is not a valid ONNX model (${message.split('\n')[0]}).`
-        : `ONNX Runtime cannot load this model: ${message.split('\n')[0]}`,
-    )
-  }
+  session = await openSession(modelPath, intraOpThreads)
   return {
     inputs: session.inputMetadata.map(tensorInfo),
     outputs: session.outputMetadata.map(tensorInfo),
@@ -176,10 +154,25 @@ function dropIfCancelled(id: number): void {
   throw new AppError('CANCELLED', 'The run was cancelled.')
 }
 
-function run(id: number, images: HostImage[], plan: PreprocessPlan): Promise<HostReply<'run'>> {
+async function prepareOneByOne(
+  images: HostImage[],
+  plan: PreprocessPlan,
+): Promise<(Prepared | HostImageResult)[]> {
+  const prepared: (Prepared | HostImageResult)[] = []
+  for (const image of images) prepared.push(await prepare(image, plan))
+  return prepared
+}
+
+function run(
+  id: number,
+  images: HostImage[],
+  plan: PreprocessPlan,
+  serial: boolean,
+): Promise<HostReply<'run'>> {
   active.add(id)
   const prepared = preparing.then(() => {
     if (cancelled.has(id)) return []
+    if (serial) return prepareOneByOne(images, plan)
     return Promise.all(images.map((image) => prepare(image, plan)))
   })
   preparing = prepared.catch(() => {})
@@ -198,9 +191,106 @@ function run(id: number, images: HostImage[], plan: PreprocessPlan): Promise<Hos
   })
 }
 
+/**
+ * The batch a bench request times: the images' tensors tiled (prepared once, untimed), or a
+ * fixed pseudo-random tensor in the normalised range when none could be prepared. Real pixels
+ * matter little to a dense model's time, but a quantised model's kernels may see the values.
+ */
+async function benchBatch(request: BenchRequest): Promise<Float32Array> {
+  const size = request.plan.inputSize
+  const per = 3 * size * size
+  const data = new Float32Array(per * request.batch)
+  const prepared = (await Promise.all(request.images.map((image) => prepare(image, request.plan))))
+    .filter((p): p is Prepared => 'tensor' in p)
+    .map((p) => p.tensor)
+  if (prepared.length > 0) {
+    for (let i = 0; i < request.batch; i++) data.set(prepared[i % prepared.length]!, i * per)
+    return data
+  }
+  let state = 0x2545f491
+  for (let i = 0; i < data.length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+    data[i] = (state / 2 ** 32) * 4 - 2
+  }
+  return data
+}
+
+async function benchNow(id: number, request: BenchRequest): Promise<BenchReply> {
+  const loaded = session
+  if (!loaded) throw new AppError('MODEL_NOT_AVAILABLE', 'No model is loaded in this host.')
+  const stopIfCancelled = () => {
+    if (cancelled.has(id)) throw new AppError('CANCELLED', 'The benchmark was cancelled.')
+  }
+  stopIfCancelled()
+  const size = request.plan.inputSize
+  const feeds = {
+    [loaded.inputNames[0]!]: new ort.Tensor('float32', await benchBatch(request), [
+      request.batch,
+      3,
+      size,
+      size,
+    ]),
+  }
+  const once = async (): Promise<number> => {
+    const started = performance.now()
+    try {
+      await loaded.run(feeds)
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
+      throw new AppError('MODEL_FAILED', `The model failed at batch ${request.batch}: ${message}`)
+    }
+    return performance.now() - started
+  }
+  // Between two runs the event loop reads the app's messages: a cancel lands here.
+  const warm: number[] = []
+  const warmStart = performance.now()
+  let verdict: WarmupVerdict = null
+  while (verdict === null) {
+    stopIfCancelled()
+    warm.push(await once())
+    verdict = warmupVerdict(warm, performance.now() - warmStart, request.warmup)
+  }
+  const machineBefore = machineCpu()
+  const cpuBefore = process.cpuUsage()
+  const started = performance.now()
+  const timesMs: number[] = []
+  while (!timingDone(timesMs.length, performance.now() - started, request.timing)) {
+    stopIfCancelled()
+    timesMs.push(await once())
+  }
+  const wallMs = performance.now() - started
+  const cpu = process.cpuUsage(cpuBefore)
+  const machineAfter = machineCpu()
+  return {
+    warmup: { runs: warm.length, settled: verdict === 'settled', timesMs: warm },
+    timesMs,
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    machine: {
+      busyMs: machineAfter.busyMs - machineBefore.busyMs,
+      idleMs: machineAfter.idleMs - machineBefore.idleMs,
+    },
+    cpus: cpus().length,
+    // maxRSS is in kilobytes.
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  }
+}
+
+/** A bench request waits for the runs before it and holds the model until it is done. */
+function bench(id: number, request: BenchRequest): Promise<BenchReply> {
+  active.add(id)
+  const done = inferring.then(() => benchNow(id, request))
+  inferring = done.catch(() => {})
+  return done.finally(() => {
+    active.delete(id)
+    cancelled.delete(id)
+  })
+}
+
 const handlers: { [K in HostCallType]: (request: HostRequest<K>) => Promise<HostReply<K>> } = {
   load: (request) => load(request.modelPath, request.intraOpThreads),
-  run: (request) => run(request.id, request.images, request.plan),
+  run: (request) => run(request.id, request.images, request.plan, request.serial === true),
+  bench: ({ id, type: _type, ...request }) => bench(id, request),
   ping: () => Promise.resolve({ pid: process.pid }),
   cancel: (request) => {
     const runs = request.runs.filter((id) => active.has(id))

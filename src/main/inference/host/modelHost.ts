@@ -11,6 +11,8 @@ import type { PreprocessPlan } from '../preprocess/preprocessPlan'
 import type { HostExit, HostLauncher, HostProcess } from './hostLauncher'
 import {
   replyValue,
+  type BenchReply,
+  type BenchRequest,
   type HostCallType,
   type HostImage,
   type HostImageResult,
@@ -144,7 +146,7 @@ export class ModelHost {
       const onAbort = () => {
         if (!this.pending.delete(id)) return // answered already
         reject(cancelledError())
-        if (body.type === 'run') this.tell({ type: 'cancel', runs: [id] })
+        if (body.type === 'run' || body.type === 'bench') this.tell({ type: 'cancel', runs: [id] })
       }
       const detach = () => signal?.removeEventListener('abort', onAbort)
       this.pending.set(id, {
@@ -197,13 +199,23 @@ export class ModelHost {
     return this.send({ type: 'load', modelPath, intraOpThreads })
   }
 
-  /** Runs one chunk of images as one batch; `signal` drops it (CANCELLED) if it aborts first. */
+  /**
+   * Runs one chunk of images as one batch; `signal` drops it (CANCELLED) if it aborts first.
+   * `serial` prepares its images one after another (see HostCalls.run).
+   */
   async run(
     images: HostImage[],
     plan: PreprocessPlan,
     signal?: AbortSignal,
+    options: { serial?: boolean } = {},
   ): Promise<HostImageResult[]> {
-    return (await this.send({ type: 'run', images, plan }, signal)).results
+    const serial = options.serial ? { serial: true } : {}
+    return (await this.send({ type: 'run', images, plan, ...serial }, signal)).results
+  }
+
+  /** Times the loaded model (see HostCalls.bench); `signal` stops it after the run in progress. */
+  bench(request: BenchRequest, signal?: AbortSignal): Promise<BenchReply> {
+    return this.send({ type: 'bench', ...request }, signal)
   }
 
   /** Resolves when the process answers; rejects with HostExitedError when it is gone. */
