@@ -32,6 +32,7 @@ import { jobTitle } from '../../shared/batch/jobTitle'
 import { openDatabase } from '../db/openDatabase'
 import type { MigrationReport } from '../db/migrate'
 import { BatchService } from '../batch/batchService'
+import { machineLatencies, withMachineLatencies } from '../../shared/bench/machineLatencies'
 import { BenchService } from '../bench/benchService'
 import { EventBus } from '../events/eventBus'
 import { Leases } from '../locks/leases'
@@ -218,8 +219,14 @@ export function openAppCore(options: AppCoreOptions): AppCore {
   })
   const desktop = options.desktop
   let pingSeq = 0
+  // Exported charts show this machine's benchmarked latencies as Explore does; the catalog's rows
+  // themselves never hold them.
   const chartData = (): ChartData => ({
-    rows: catalog.list(catalogListInput.parse({})).rows,
+    rows: withMachineLatencies(
+      catalog.list(catalogListInput.parse({})).rows,
+      [],
+      machineLatencies(bench.list({ limit: 500 })),
+    ).rows,
     seriesOrder: catalog.series().map((series) => series.id),
     catalogVersion: catalog.version(),
     appVersion: APP_VERSION,

@@ -4,7 +4,8 @@
  * languages and testable without a browser. Everything from the catalog is escaped: ECharts puts
  * the string into the page as HTML.
  */
-import type { PlottedPoint } from '@shared/charts/chartModel'
+import type { MachineLatency } from '@shared/bench/machineLatencies'
+import type { MachinePoint, PlottedPoint } from '@shared/charts/chartModel'
 import type { ChartAxis } from '@shared/charts/chartState'
 import type { PlatformId } from '@shared/catalog/types'
 import type { ModelRow } from '@shared/contract'
@@ -137,6 +138,46 @@ export function pointTooltipHtml(
       ? `<div class="zt-tables"><span class="zt-muted">${escapeHtml(text.tables)}</span><br>${tables}</div>`
       : '',
     `<div class="zt-hint">${escapeHtml(text.open)}<br>${escapeHtml(text.compare(row.id))}</div>`,
+    `</div>`,
+  ].join('')
+}
+
+export interface MachineTooltipText {
+  title: string
+  median: string
+  p90: string
+  /** "Published · V100 · batch 1". */
+  published: string
+  busy: string
+  /** "Measured 2026-12-04 · run 3f0a…". */
+  measured: (date: string, run: string) => string
+  /** "This machine · batch 1 · 2 threads". */
+  key: (key: { batchSize: number; threads: number | null }) => string
+  machine: (fingerprint: MachineLatency['fingerprint']) => string
+}
+
+/** This machine's point of a model: its measured figures beside the published one, and the machine. */
+export function machineTooltipHtml(
+  point: MachinePoint,
+  figure: MachineLatency | undefined,
+  text: MachineTooltipText,
+): string {
+  const ms = (value: number) => `${escapeHtml(formatFull(value))}&#8239;ms`
+  const row = (label: string, value: string, on = false) =>
+    `<tr${on ? ' class="zt-on"' : ''}><th>${escapeHtml(label)}</th><td>${value}</td><td class="zt-src"></td></tr>`
+  return [
+    `<div class="zt">`,
+    `<div class="zt-head"><b>${escapeHtml(point.id)}</b> <span class="zt-muted">${escapeHtml(text.title)}</span></div>`,
+    figure ? `<div class="zt-muted">${escapeHtml(text.machine(figure.fingerprint))}</div>` : '',
+    figure?.busy ? `<div class="zt-flags">${escapeHtml(text.busy)}</div>` : '',
+    `<table>`,
+    row(`${text.median} · ${text.key(point)}`, ms(point.x), true),
+    figure ? row(text.p90, ms(figure.p90Ms)) : '',
+    row(text.published, ms(point.from.x)),
+    `</table>`,
+    figure
+      ? `<div class="zt-hint">${escapeHtml(text.measured(figure.measuredAt.slice(0, 10), figure.runId))}</div>`
+      : '',
     `</div>`,
   ].join('')
 }

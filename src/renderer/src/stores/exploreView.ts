@@ -8,6 +8,12 @@ import { computed, ref, shallowRef } from 'vue'
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import type { ChartState } from '@shared/charts/chartState'
 import type { ModelRow, PlatformSummary, SeriesSummary } from '@shared/contract'
+import {
+  machineLatencies,
+  withMachineLatencies,
+  type MachineLatency,
+} from '@shared/bench/machineLatencies'
+import { api } from '../api'
 import { fetchCatalogSnapshot } from './catalogSnapshot'
 import {
   parseExploreQuery,
@@ -21,9 +27,16 @@ import { markStartup } from '../startupMarks'
 export const useExploreViewStore = defineStore('exploreView', () => {
   const state = shallowRef<ExploreViewState>(parseExploreQuery({}))
 
-  const rows = shallowRef<ModelRow[]>([])
+  const catalogRows = shallowRef<ModelRow[]>([])
   const series = shallowRef<SeriesSummary[]>([])
-  const platforms = shallowRef<PlatformSummary[]>([])
+  const catalogPlatforms = shallowRef<PlatformSummary[]>([])
+  /** This machine's benchmarked latencies (bench.list), merged in beside the published ones. */
+  const machine = shallowRef<MachineLatency[]>([])
+  const merged = computed(() =>
+    withMachineLatencies(catalogRows.value, catalogPlatforms.value, machine.value),
+  )
+  const rows = computed(() => merged.value.rows)
+  const platforms = computed(() => merged.value.platforms)
   const catalogVersion = ref<string | null>(null)
   const loading = ref(false)
   const loaded = ref(false)
@@ -47,15 +60,25 @@ export const useExploreViewStore = defineStore('exploreView', () => {
       return
     }
     if (list.ok && seriesResult.ok && platformResult.ok) {
-      rows.value = list.value.rows
+      catalogRows.value = list.value.rows
       catalogVersion.value = list.value.catalogVersion
       series.value = seriesResult.value
-      platforms.value = platformResult.value
+      catalogPlatforms.value = platformResult.value
       error.value = null
       loaded.value = true
       markStartup('zoo:catalog-ready')
     }
   }
+
+  /** A chart without this machine's figures is still a chart: a failure here leaves them out. */
+  async function loadMachine(): Promise<void> {
+    const runs = await api.invoke('bench.list', {})
+    if (runs.ok) machine.value = machineLatencies(runs.value)
+  }
+  void loadMachine()
+  api.on('jobs.progress', (progress) => {
+    if (progress.job === 'bench' && progress.state !== 'running') void loadMachine()
+  })
 
   /** Starts loading the catalog unless it is loaded, loading, or failed (then `retry`). */
   function prefetch(): void {
@@ -89,6 +112,7 @@ export const useExploreViewStore = defineStore('exploreView', () => {
     rows,
     series,
     platforms,
+    machine,
     catalogVersion,
     seriesOrder,
     loading,

@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import { expect, forgetRememberedViews, invokeFromTest, test, type AppServer } from './appServer'
+
+/*
+ * "This machine" in Explore, from real benchmark runs of the MobileNetV2 fixture (linked to two
+ * catalog entries) through the real bench service: its points beside the published SD855 ones, a
+ * switch for them, its own platform on the latency axis, and the same points in an exported SVG.
+ */
+const fixtures = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures')
+const mobilenet = join(fixtures, 'models', 'mobilenetv2-12-int8.onnx')
+const benchmarked = ['MobileNetV2', 'MobileNetV2_x0_5'] as const
+
+interface Run {
+  id: string
+  state: string
+  points: { batch: number; threads: number; medianMs: number }[]
+}
+
+async function benchmark(app: AppServer, catalogId: string): Promise<Run> {
+  let run = await invokeFromTest<Run>(app, 'bench.start', {
+    model: { catalogId },
+    batches: [1],
+    threads: [1],
+    minRuns: 5,
+    minDurationMs: 200,
+  })
+  const deadline = Date.now() + 60_000
+  while (run.state === 'running' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250))
+    run = await invokeFromTest<Run>(app, 'bench.get', { id: run.id })
+  }
+  expect(run.state).toBe('done')
+  return run
+}
+
+const chartOf = (page: Page) => page.getByTestId('explore-chart')
+
+test.describe('this machine in Explore', () => {
+  test.skip(!existsSync(fixtures), `the model fixture is not in ${fixtures}`)
+
+  test('benchmarked models beside the published latencies, switchable, and as a platform', async ({
+    page,
+    app,
+  }) => {
+    test.setTimeout(120_000)
+    await forgetRememberedViews(app)
+    const runs: Run[] = []
+    for (const id of benchmarked) {
+      await invokeFromTest(app, 'inference.attach', { source: { path: mobilenet }, catalogId: id })
+      runs.push(await benchmark(app, id))
+    }
+
+    await page.setViewportSize({ width: 1440, height: 900 })
+    await page.goto(`${app.url}#/explore`)
+    await expect(chartOf(page)).toHaveAttribute('data-painted', 'true')
+    await page.getByTestId('preset-sd855-t1').click()
+    await expect(page).toHaveURL(/preset=sd855-t1/)
+    await expect(page.getByTestId('x-latency')).toHaveValue('sd855-arm-fp32:1:1')
+    await page.waitForTimeout(600)
+    const toggle = page.getByTestId('toggle-machine')
+    await expect(toggle).toBeChecked()
+    await page.screenshot({ path: 'test-results/explore-this-machine-1440.png' })
+
+    // The export engine draws the same chart: this machine's hollow diamonds, in their colour.
+    const exported = await invokeFromTest<{ base64: string }>(app, 'chart.export', {
+      state: {
+        x: {
+          field: 'latency',
+          scale: 'linear',
+          latency: { platform: 'sd855-arm-fp32', batchSize: 1, threads: 1 },
+        },
+        y: { field: 'top1', scale: 'linear' },
+      },
+      format: 'svg',
+    })
+    const svg = Buffer.from(exported.base64, 'base64').toString('utf8')
+    expect(svg).toContain('#d6336c')
+    const csv = await invokeFromTest<{ base64: string }>(app, 'chart.export', {
+      state: {
+        x: {
+          field: 'latency',
+          scale: 'linear',
+          latency: { platform: 'this-machine', batchSize: 1, threads: 1 },
+        },
+        y: { field: 'top1', scale: 'linear' },
+      },
+      format: 'csv',
+    })
+    const csvText = Buffer.from(csv.base64, 'base64').toString('utf8')
+    for (const [i, id] of benchmarked.entries()) {
+      expect(csvText).toContain(id)
+      expect(csvText).toContain(String(runs[i]!.points[0]!.medianMs))
+    }
+
+    // Switched off: gone from the chart and from the URL's state.
+    await toggle.uncheck()
+    await expect(page).toHaveURL(/machine=0/)
+    await toggle.check()
+    await expect(page).not.toHaveURL(/machine=0/)
+
+    // As a platform of its own on the latency axis: only the benchmarked models are points.
+    const platform = page.getByTestId('x-latency')
+    await expect(platform.locator('optgroup[label="This machine"] option')).toHaveCount(1)
+    await platform.selectOption('this-machine:1:1')
+    await expect(chartOf(page)).toHaveAttribute('data-points', String(benchmarked.length))
+    await page.screenshot({ path: 'test-results/explore-this-machine-platform-1440.png' })
+
+    for (const id of benchmarked)
+      await invokeFromTest(app, 'inference.detach', { model: { catalogId: id } })
+  })
+})
