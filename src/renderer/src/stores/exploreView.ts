@@ -8,6 +8,7 @@ import { computed, ref, shallowRef } from 'vue'
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import type { ChartState } from '@shared/charts/chartState'
 import type { ModelRow, PlatformSummary, SeriesSummary } from '@shared/contract'
+import { firstError, type ApiError } from '@shared/errors'
 import { fetchCatalogSnapshot } from './catalogSnapshot'
 import {
   parseExploreQuery,
@@ -27,7 +28,7 @@ export const useExploreViewStore = defineStore('exploreView', () => {
   const catalogVersion = ref<string | null>(null)
   const loading = ref(false)
   const loaded = ref(false)
-  const error = ref<string | null>(null)
+  const error = ref<ApiError | null>(null)
 
   const detail = useModelDetail()
 
@@ -41,9 +42,9 @@ export const useExploreViewStore = defineStore('exploreView', () => {
     const [list, seriesResult, platformResult] = await fetchCatalogSnapshot(error.value !== null)
     if (current !== request) return
     loading.value = false
-    const failure = [list, seriesResult, platformResult].find((result) => !result.ok)
-    if (failure && !failure.ok) {
-      error.value = failure.error.message
+    const failure = firstError([list, seriesResult, platformResult])
+    if (failure) {
+      error.value = failure
       return
     }
     if (list.ok && seriesResult.ok && platformResult.ok) {
