@@ -74,6 +74,16 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (errorCodes as readonly string[]).includes(value)
 }
 
+/**
+ * The error of the first failed result among requests asked together, or null when none failed;
+ * a `null` entry is a request not made. For views that show one problem for the group and keep
+ * its code, so the problem reads in the user's language.
+ */
+export function firstError(results: readonly (Result<unknown> | null)[]): ApiError | null {
+  for (const result of results) if (result && !result.ok) return result.error
+  return null
+}
+
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value }
 }

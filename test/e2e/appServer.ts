@@ -83,6 +83,23 @@ export async function invokeFromTest<T>(
   return body.value
 }
 
+/** The error a request fails with, from the test process; throws if it succeeds. */
+export async function failureFromTest(
+  app: AppServer,
+  channel: string,
+  input: unknown,
+): Promise<{ code: string; message: string }> {
+  const response = await fetch(`${app.origin}/api/invoke/${channel}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  })
+  const body = (await response.json()) as
+    { ok: true } | { ok: false; error: { code: string; message: string } }
+  if (body.ok) throw new Error(`${channel} was expected to fail and succeeded`)
+  return body.error
+}
+
 /** Tests share one server per worker: forget the views' remembered state between them. */
 export function forgetRememberedViews(app: AppServer): Promise<unknown> {
   return invokeFromTest(app, 'settings.update', {

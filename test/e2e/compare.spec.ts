@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import {
   expect,
+  failureFromTest,
   forgetRememberedViews,
   invokeFromPage,
   test,
@@ -289,6 +290,29 @@ test.describe('Compare', () => {
       await page.screenshot({ path: 'test-results/compare-tray-zh-dark-1024.png' })
     } finally {
       await update({ locale: null, theme: 'system' })
+    }
+  })
+
+  test('a model that does not load says why in the reader’s language, and follows a switch', async ({
+    page,
+    app,
+  }) => {
+    const failure = await failureFromTest(app, 'catalog.get', { id: 'NoSuchModel' })
+    expect(failure.code).toBe('NOT_FOUND')
+    await page.goto(`${app.url}#/settings`)
+    const update = (p: SettingsPatch) => invokeFromPage(page, app, 'settings.update', p)
+    try {
+      await update({ locale: 'zh-CN' })
+      await page.goto(`${app.url}#/compare?ids=ResNet50,NoSuchModel`)
+      const alert = page.getByTestId('compare-column-NoSuchModel').getByRole('alert')
+      // errors.codes.NOT_FOUND in Chinese, then the server's own English words.
+      await expect(alert).toHaveText(`无法加载 NoSuchModel：未找到。（${failure.message}）`)
+      await expect(page.getByTestId('compare-column-ResNet50').getByRole('alert')).toHaveCount(0)
+      // The column keeps the error, not a sentence: switching language rewrites it in place.
+      await update({ locale: 'en' })
+      await expect(alert).toHaveText(`Could not load NoSuchModel: ${failure.message}`)
+    } finally {
+      await update({ locale: null })
     }
   })
 

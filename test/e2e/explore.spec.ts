@@ -6,6 +6,7 @@ import { writeSyntheticResources } from '../support/syntheticCatalog'
 import { startZooServer } from '../support/zooServer'
 import {
   expect,
+  failureFromTest,
   forgetRememberedViews,
   invokeFromPage,
   test,
@@ -497,6 +498,26 @@ test.describe('explore view', () => {
       await page.screenshot({ path: 'test-results/explore-dark-zh.png' })
     } finally {
       await update({ locale: null, theme: 'system' })
+    }
+  })
+
+  test('a detail panel for a model the catalog does not have says why in Chinese', async ({
+    page,
+    app,
+  }) => {
+    const failure = await failureFromTest(app, 'catalog.get', { id: 'NoSuchModel' })
+    expect(failure.code).toBe('NOT_FOUND')
+    await page.goto(`${app.url}#/settings`)
+    const update = (patch: SettingsPatch) => invokeFromPage(page, app, 'settings.update', patch)
+    try {
+      await update({ locale: 'zh-CN' })
+      await page.goto(`${app.url}#/explore?model=NoSuchModel`)
+      // errors.codes.NOT_FOUND in Chinese, then the server's own English words.
+      await expect(page.getByTestId('model-detail').getByRole('alert')).toHaveText(
+        `无法加载此模型：未找到。（${failure.message}）`,
+      )
+    } finally {
+      await update({ locale: null })
     }
   })
 

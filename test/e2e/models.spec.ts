@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test'
 import {
   expect,
+  failureFromTest,
   forgetRememberedViews,
   invokeFromPage,
   invokeFromTest,
@@ -333,6 +334,27 @@ test.describe('models view', () => {
     } finally {
       // The server is shared by the tests of this worker: back to the defaults.
       await update({ locale: null, theme: 'system' })
+    }
+  })
+
+  test('a model the catalog does not have: the panel says why in Chinese', async ({
+    page,
+    app,
+  }) => {
+    const failure = await failureFromTest(app, 'catalog.get', { id: 'NoSuchModel' })
+    expect(failure.code).toBe('NOT_FOUND')
+    // Not the Models view first: its remembered query could replace the one opened next.
+    await page.goto(`${app.url}#/settings`)
+    const update = (patch: SettingsPatch) => invokeFromPage(page, app, 'settings.update', patch)
+    try {
+      await update({ locale: 'zh-CN' })
+      await page.goto(`${app.url}#/models?model=NoSuchModel`)
+      // errors.codes.NOT_FOUND in Chinese, then the server's own English words.
+      await expect(page.getByTestId('model-detail').getByRole('alert')).toHaveText(
+        `无法加载此模型：未找到。（${failure.message}）`,
+      )
+    } finally {
+      await update({ locale: null })
     }
   })
 })

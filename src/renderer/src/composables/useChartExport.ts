@@ -12,8 +12,9 @@ import { ref, type Ref } from 'vue'
 import { useI18n } from 'vue-i18n'
 import type { ChartState } from '@shared/charts/chartState'
 import type { ChartExportResult, ChartFormat, Locale } from '@shared/contract'
-import type { Result } from '@shared/errors'
+import { AppError, type Result } from '@shared/errors'
 import { api } from '../api'
+import { useErrorText } from './useErrorText'
 
 /** The CLI's defaults (`zoo export chart`), so UI and CLI exports of one state are the same file. */
 export const EXPORT_WIDTH = 1280
@@ -76,13 +77,22 @@ export function useChartExport(
   savedKey = 'explore.export.saved',
 ): ChartExport {
   const { t } = useI18n()
+  const errorText = useErrorText()
   const busy = ref<ExportAction | null>(null)
   const message = ref<{ kind: 'ok' | 'error'; text: string } | null>(null)
 
   async function render(format: ChartFormat): Promise<ChartExportResult> {
     const result = await renderer(format)
-    if (!result.ok) throw new Error(result.error.message)
+    // An AppError keeps the code, so the failure below reads in the user's language.
+    if (!result.ok)
+      throw new AppError(result.error.code, result.error.message, result.error.details)
     return result.value
+  }
+
+  /** The server's error in the user's language; anything else (a download refused) as written. */
+  function failed(error: unknown): string {
+    const message = error instanceof AppError ? errorText.line(error) : (error as Error).message
+    return t('explore.export.failed', { message })
   }
 
   async function save(format: ChartFormat): Promise<void> {
@@ -99,7 +109,7 @@ export function useChartExport(
     } catch (error) {
       message.value = {
         kind: 'error',
-        text: t('explore.export.failed', { message: (error as Error).message }),
+        text: failed(error),
       }
     } finally {
       busy.value = null
@@ -130,7 +140,7 @@ export function useChartExport(
       message.value = {
         kind: 'error',
         text: exportFailed
-          ? t('explore.export.failed', { message: exportFailed.message })
+          ? failed(exportFailed)
           : t('explore.export.clipboardRefused', { message: (error as Error).message }),
       }
     } finally {

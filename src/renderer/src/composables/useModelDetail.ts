@@ -4,12 +4,13 @@
  */
 import { ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import type { CatalogModelDetail } from '@shared/contract'
+import type { ApiError } from '@shared/errors'
 import { api } from '../api'
 
 export interface ModelDetailState {
   detail: ShallowRef<CatalogModelDetail | null>
   loading: Ref<boolean>
-  error: Ref<string | null>
+  error: Ref<ApiError | null>
   /** Loads `id` (null closes); does nothing when that detail is already shown without error. */
   show: (id: string | null) => Promise<void>
 }
@@ -17,7 +18,7 @@ export interface ModelDetailState {
 export function useModelDetail(): ModelDetailState {
   const detail = shallowRef<CatalogModelDetail | null>(null)
   const loading = ref(false)
-  const error = ref<string | null>(null)
+  const error = ref<ApiError | null>(null)
   let request = 0
 
   async function show(id: string | null): Promise<void> {
@@ -38,7 +39,7 @@ export function useModelDetail(): ModelDetailState {
       error.value = null
     } else {
       detail.value = null
-      error.value = result.error.message
+      error.value = result.error
     }
   }
 

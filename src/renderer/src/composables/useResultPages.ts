@@ -5,6 +5,7 @@
  */
 import { ref, shallowRef, watch, type Ref } from 'vue'
 import type { ResultRow, ResultsQuery } from '@shared/contract'
+import type { ApiError } from '@shared/errors'
 import { api } from '../api'
 
 export const PAGE_SIZE = 100
@@ -16,7 +17,7 @@ export interface ResultPages {
   /** Makes sure rows `start..end` are read (or being read). */
   need: (start: number, end: number) => void
   reload: () => void
-  error: Ref<string | null>
+  error: Ref<ApiError | null>
   loaded: Ref<boolean>
 }
 
@@ -26,7 +27,7 @@ export function useResultPages(
 ): ResultPages {
   const total = ref(0)
   const pages = shallowRef(new Map<number, ResultRow[]>())
-  const error = ref<string | null>(null)
+  const error = ref<ApiError | null>(null)
   const loaded = ref(false)
   const inFlight = new Set<number>()
   let generation = 0
@@ -46,7 +47,7 @@ export function useResultPages(
     if (mine !== generation) return
     loaded.value = true
     if (!result.ok) {
-      error.value = result.error.message
+      error.value = result.error
       return
     }
     error.value = null

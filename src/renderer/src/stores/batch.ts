@@ -25,7 +25,7 @@ export const useBatchStore = defineStore('batch', () => {
   const jobs = shallowRef<BatchJob[]>([])
   const progress = ref<Record<string, BatchProgress>>({})
   const loaded = ref(false)
-  const loadError = ref<string | null>(null)
+  const loadError = ref<ApiError | null>(null)
   /** Jobs with a control request in flight (their buttons wait). */
   const busy = ref<Record<string, true>>({})
   const toasts = useToastsStore()
@@ -46,7 +46,7 @@ export const useBatchStore = defineStore('batch', () => {
     if (request !== listRequest) return
     loaded.value = true
     if (!result.ok) {
-      loadError.value = result.error.message
+      loadError.value = result.error
       return
     }
     loadError.value = null

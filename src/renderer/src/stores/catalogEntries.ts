@@ -6,6 +6,7 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { ModelRow } from '@shared/contract'
+import type { ApiError } from '@shared/errors'
 import { api } from '../api'
 
 /** A catalog entry as a picker lists it. */
@@ -13,7 +14,7 @@ export type CatalogEntry = Pick<ModelRow, 'id' | 'displayName' | 'series' | 'inp
 
 export const useCatalogEntriesStore = defineStore('catalogEntries', () => {
   const entries = shallowRef<CatalogEntry[]>([])
-  const error = ref<string | null>(null)
+  const error = ref<ApiError | null>(null)
   let loading: Promise<void> | null = null
 
   function load(): Promise<void> {
@@ -28,7 +29,7 @@ export const useCatalogEntriesStore = defineStore('catalogEntries', () => {
         }))
         error.value = null
       } else {
-        error.value = result.error.message
+        error.value = result.error
         loading = null
       }
     })()

@@ -52,7 +52,7 @@ export const useClassifyViewStore = defineStore('classifyView', () => {
 
   const models = ref<LocalModel[]>([])
   const modelsLoaded = ref(false)
-  const modelsError = ref<string | null>(null)
+  const modelsError = ref<ApiError | null>(null)
 
   const images = ref<ClassifyImage[]>([])
   /** Time the last run needed to start its model, when it had to. */
@@ -76,7 +76,7 @@ export const useClassifyViewStore = defineStore('classifyView', () => {
     if (result.ok) {
       models.value = result.value
       modelsError.value = null
-    } else modelsError.value = result.error.message
+    } else modelsError.value = result.error
     modelsLoaded.value = true
   }
 

@@ -39,7 +39,7 @@ export const useDownloadsStore = defineStore('downloads', () => {
   const totalBytes = ref(0)
   const settings = ref<WeightsSettings | null>(null)
   const loaded = ref(false)
-  const loadError = ref<string | null>(null)
+  const loadError = ref<ApiError | null>(null)
   /** Artifacts whose pull was asked for and not answered yet (the button waits). */
   const starting = ref<Record<string, true>>({})
   const verifyResults = ref<Record<string, VerifyOutcome>>({})
@@ -72,7 +72,7 @@ export const useDownloadsStore = defineStore('downloads', () => {
     if (request !== listRequest) return
     loaded.value = true
     if (!result.ok) {
-      loadError.value = result.error.message
+      loadError.value = result.error
       return
     }
     loadError.value = null

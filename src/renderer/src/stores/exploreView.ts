@@ -14,6 +14,7 @@ import {
   type MachineLatency,
 } from '@shared/bench/machineLatencies'
 import { api } from '../api'
+import { firstError, type ApiError } from '@shared/errors'
 import { fetchCatalogSnapshot } from './catalogSnapshot'
 import {
   parseExploreQuery,
@@ -40,7 +41,7 @@ export const useExploreViewStore = defineStore('exploreView', () => {
   const catalogVersion = ref<string | null>(null)
   const loading = ref(false)
   const loaded = ref(false)
-  const error = ref<string | null>(null)
+  const error = ref<ApiError | null>(null)
 
   const detail = useModelDetail()
 
@@ -54,9 +55,9 @@ export const useExploreViewStore = defineStore('exploreView', () => {
     const [list, seriesResult, platformResult] = await fetchCatalogSnapshot(error.value !== null)
     if (current !== request) return
     loading.value = false
-    const failure = [list, seriesResult, platformResult].find((result) => !result.ok)
-    if (failure && !failure.ok) {
-      error.value = failure.error.message
+    const failure = firstError([list, seriesResult, platformResult])
+    if (failure) {
+      error.value = failure
       return
     }
     if (list.ok && seriesResult.ok && platformResult.ok) {

@@ -7,6 +7,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import type { CatalogModelDetail, ModelRow, PlatformSummary, SeriesSummary } from '@shared/contract'
+import { firstError, type ApiError } from '@shared/errors'
 import { api } from '../api'
 import {
   defaultViewState,
@@ -22,19 +23,19 @@ export const useModelsViewStore = defineStore('modelsView', () => {
   const rows = shallowRef<ModelRow[]>([])
   const total = ref(0)
   const listLoading = ref(false)
-  const listError = ref<string | null>(null)
+  const listError = ref<ApiError | null>(null)
   /** True once a list has arrived, so an empty table means "no match", not "not loaded yet". */
   const listLoaded = ref(false)
 
   const catalogTotal = ref<number | null>(null)
   const series = ref<SeriesSummary[]>([])
   const platforms = ref<PlatformSummary[]>([])
-  const metaError = ref<string | null>(null)
+  const metaError = ref<ApiError | null>(null)
   let metaLoaded = false
 
   const detail = shallowRef<CatalogModelDetail | null>(null)
   const detailLoading = ref(false)
-  const detailError = ref<string | null>(null)
+  const detailError = ref<ApiError | null>(null)
 
   const seriesNames = computed(() => new Map(series.value.map((s) => [s.id, s.name])))
 
@@ -57,7 +58,7 @@ export const useModelsViewStore = defineStore('modelsView', () => {
       listLoaded.value = true
       loadedListKey = key
     } else {
-      listError.value = result.error.message
+      listError.value = result.error
       loadedListKey = null
     }
   }
@@ -79,7 +80,7 @@ export const useModelsViewStore = defineStore('modelsView', () => {
       detailError.value = null
     } else {
       detail.value = null
-      detailError.value = result.error.message
+      detailError.value = result.error
     }
   }
 
@@ -92,12 +93,12 @@ export const useModelsViewStore = defineStore('modelsView', () => {
       api.invoke('catalog.platforms', {}),
       api.invoke('catalog.list', { limit: 1 }),
     ])
-    const failure = [seriesResult, platformResult, countResult].find((result) => !result.ok)
+    const failure = firstError([seriesResult, platformResult, countResult])
     if (seriesResult.ok) series.value = seriesResult.value
     if (platformResult.ok) platforms.value = platformResult.value
     if (countResult.ok) catalogTotal.value = countResult.value.total
-    if (failure && !failure.ok) {
-      metaError.value = failure.error.message
+    if (failure) {
+      metaError.value = failure
       metaLoaded = false
     } else metaError.value = null
   }

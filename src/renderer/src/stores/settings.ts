@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watchEffect } from 'vue'
 import type { UiSettingsPatch } from '@shared/contract'
+import type { ApiError } from '@shared/errors'
 import { defaultUiSettings, type RememberedView, type UiSettings } from '@shared/contract/values'
 import { api } from '../api'
 import { applyLocale, systemLocale } from '../i18n'
@@ -8,7 +9,7 @@ import { applyLocale, systemLocale } from '../i18n'
 export const useSettingsStore = defineStore('settings', () => {
   const settings = ref<UiSettings>({ ...defaultUiSettings })
   const loaded = ref(false)
-  const error = ref<string | null>(null)
+  const error = ref<ApiError | null>(null)
 
   const darkQuery = window.matchMedia('(prefers-color-scheme: dark)')
   const systemDark = ref(darkQuery.matches)
@@ -40,7 +41,7 @@ export const useSettingsStore = defineStore('settings', () => {
     if (result.ok) {
       settings.value = result.value
       error.value = null
-    } else error.value = result.error.message
+    } else error.value = result.error
     loaded.value = true
     markReady()
   }
@@ -70,7 +71,7 @@ export const useSettingsStore = defineStore('settings', () => {
       return true
     }
     settings.value = previous
-    error.value = result.error.message
+    error.value = result.error
     return false
   }
 
