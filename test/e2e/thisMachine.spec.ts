@@ -107,6 +107,24 @@ test.describe('this machine in Explore', () => {
     await expect(chartOf(page)).toHaveAttribute('data-points', String(benchmarked.length))
     await page.screenshot({ path: 'test-results/explore-this-machine-platform-1440.png' })
 
+    // Compare: this machine's timings as rows of their own, marked, with the conditions said.
+    await page.goto(`${app.url}#/compare?ids=${benchmarked.join(',')},ResNet50`)
+    const row = page.getByTestId('compare-row-latency/this-machine/1/1')
+    await expect(row).toHaveClass(/local/)
+    await expect(row).toContainText('This machine')
+    const cells = row.locator('td')
+    await expect(cells.nth(2)).toContainText('—')
+    // The app's one number format: a median prints like any figure, not with float noise.
+    await expect(cells.nth(0)).toHaveText(/^\s*\d+(\.\d{1,3})? ms/)
+    await expect(row.locator('td.best')).toHaveCount(1)
+    const conditions = page.getByTestId('compare-conditions')
+    await conditions.locator('summary').click()
+    await expect(conditions).toContainText(
+      'MobileNetV2_x0_5: This machine · batch 1 · 1 thread is measured on this machine',
+    )
+    await row.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: 'test-results/compare-this-machine-1440.png' })
+
     for (const id of benchmarked)
       await invokeFromTest(app, 'inference.detach', { model: { catalogId: id } })
   })

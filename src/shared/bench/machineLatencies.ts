@@ -5,6 +5,7 @@
  * newest point measured on a calm machine; a point flagged busy is used only where no calm one
  * exists, and says so. Pure: the renderer and the export engine merge the same way.
  */
+import type { CatalogModel, Latency, Platform } from '../catalog/types'
 import type { ModelRow, PlatformSummary } from '../contract/catalog'
 
 export const THIS_MACHINE = 'this-machine' as const
@@ -117,10 +118,24 @@ export function withMachineLatencies(
     counts.set(key, entry)
   }
   if (counts.size === 0) return { rows: merged, platforms: [...platforms] }
-  const fingerprint = figures[figures.length - 1]!.fingerprint
+  const machine: PlatformSummary = {
+    ...machinePlatform(figures)!,
+    keys: [...counts.values()].sort((a, b) => a.batchSize - b.batchSize || a.threads - b.threads),
+  }
+  return {
+    rows: merged,
+    platforms: [...platforms.filter((p) => p.id !== THIS_MACHINE), machine],
+  }
+}
+
+/** This machine as a platform, described by the newest figure's fingerprint; null without any. */
+export function machinePlatform(figures: readonly MachineLatency[]): Platform | null {
+  const newest = [...figures].sort((a, b) => b.measuredAt.localeCompare(a.measuredAt))[0]
+  if (!newest) return null
+  const { fingerprint } = newest
   const hardware = `${fingerprint.cpuModel} · ${fingerprint.cores} cores`
   const engine = `ONNX Runtime ${fingerprint.onnxRuntime} (CPU)`
-  const machine: PlatformSummary = {
+  return {
     id: THIS_MACHINE,
     name: 'This machine',
     hardware,
@@ -134,11 +149,33 @@ export function withMachineLatencies(
     },
     // Not from a document: each figure's provenance is its benchmark run.
     source: { document: 'benchmark runs on this computer', section: '', line: 0, raw: '' },
-    keys: [...counts.values()].sort((a, b) => a.batchSize - b.batchSize || a.threads - b.threads),
   }
+}
+
+/** A catalog model's latencies with this machine's added (for Compare's rows). */
+export function withMachineFigures(
+  model: CatalogModel,
+  figures: readonly MachineLatency[],
+): CatalogModel {
+  const mine = figures.filter((f) => f.catalogId === model.id)
+  if (mine.length === 0) return model
   return {
-    rows: merged,
-    platforms: [...platforms.filter((p) => p.id !== THIS_MACHINE), machine],
+    ...model,
+    latencies: [
+      ...model.latencies.filter((l) => l.platform !== THIS_MACHINE),
+      ...mine.map((f): Latency => ({
+        platform: THIS_MACHINE,
+        batchSize: f.batchSize,
+        threads: f.threads,
+        ms: f.medianMs,
+        source: {
+          document: `benchmark run ${f.runId}`,
+          section: f.busy ? 'busy' : 'calm',
+          line: 0,
+          raw: '',
+        },
+      })),
+    ],
   }
 }
 

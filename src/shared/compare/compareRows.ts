@@ -52,6 +52,7 @@ export const platformOrder: PlatformId[] = [
   'sd855-arm-fp32',
   'xeon6148-paddle-fp32',
   'xeon6271c-openvino-fp32',
+  'this-machine',
 ]
 
 const blank = (): CompareCell => ({ value: null, raw: null, line: null, best: false })

@@ -20,7 +20,9 @@ import {
   type LatencyKey,
 } from './compareRows'
 import type { LocalAccuracySource } from './localAccuracy'
-import { latencyConditions, type ConditionDifference } from './latencyConditions'
+import { latencyConditions, machineConditions, type ConditionDifference } from './latencyConditions'
+import { THIS_MACHINE } from '../bench/machineLatencies'
+import { platformName } from '../charts/platformLabel'
 
 export interface ComparisonCell {
   /** In the field's stored unit (fractions for accuracy, G for FLOPs); null: no figure. */
@@ -49,6 +51,8 @@ export interface ComparisonRow {
   latency?: LatencyKey
   /** For local rows: the job, its folders and how many labelled files it had. */
   local?: { jobId: string; folders: string[]; files: number }
+  /** A latency row of this machine's benchmarks: measured here, not published. */
+  measuredHere?: true
 }
 
 export interface ComparisonModel {
@@ -86,6 +90,9 @@ const words = {
       `${what} on ${folder} (${files} files) · local`,
     notComparable: (a: string, b: string, aKey: string, bKey: string, why: string) =>
       `${a} and ${b} share no latency measured alike (${aKey} vs ${bKey}): different ${why}.`,
+    measuredHere: 'local',
+    machineVersus: (model: string, mine: string, published: string, why: string) =>
+      `${model}: ${mine} is measured on this machine, not under ${published}: different ${why}.`,
   },
   'zh-CN': {
     latency: '推理耗时',
@@ -106,6 +113,9 @@ const words = {
       `本机 ${folder} 上的 ${what}（${files} 个文件）`,
     notComparable: (a: string, b: string, aKey: string, bKey: string, why: string) =>
       `${a} 与 ${b} 没有相同条件下测得的耗时（${aKey} 对 ${bKey}）：${why}不同。`,
+    measuredHere: '本机实测',
+    machineVersus: (model: string, mine: string, published: string, why: string) =>
+      `${model}：${mine} 为本机实测，与公布的 ${published} 条件不同：${why}不同。`,
   },
 } as const
 
@@ -115,7 +125,10 @@ function latencyCaption(
   locale: Locale,
 ): string {
   const w = words[locale]
-  const name = platforms.find((p) => p.id === key.platform)?.name ?? key.platform
+  const name =
+    key.platform === THIS_MACHINE
+      ? platformName(THIS_MACHINE, locale)
+      : (platforms.find((p) => p.id === key.platform)?.name ?? key.platform)
   return [name, w.batch(key.batchSize), key.threads === null ? null : w.threads(key.threads)]
     .filter(Boolean)
     .join(' · ')
@@ -145,10 +158,11 @@ function figureRow(
   const def = fieldTable[field]
   const deltas =
     baselineIndex === null ? row.cells.map(() => null) : baselineDeltas(row, baselineIndex)
+  const here = row.kind === 'latency' && row.key.platform === THIS_MACHINE
   const label =
     row.kind === 'figure'
       ? def.label[locale]
-      : `${words[locale].latency} · ${latencyCaption(row.key, platforms, locale)}`
+      : `${words[locale].latency} · ${latencyCaption(row.key, platforms, locale)}${here ? ` · ${words[locale].measuredHere}` : ''}`
   return {
     id: rowId(row),
     kind: row.kind,
@@ -157,6 +171,7 @@ function figureRow(
     direction: def.direction,
     identical: isIdentical(row),
     ...(row.kind === 'latency' ? { latency: row.key } : {}),
+    ...(here ? { measuredHere: true as const } : {}),
     cells: row.cells.map((cell, index) => {
       const d = deltas[index] ?? null
       return {
@@ -283,15 +298,27 @@ export function comparisonDocument(
       models.map((m) => m.downloads.inference),
     ),
   ]
-  const conditions = latencyConditions(models, platforms).map((note) =>
-    w.notComparable(
-      models[note.a]!.id,
-      models[note.b]!.id,
-      latencyCaption(note.aKey, platforms, locale),
-      latencyCaption(note.bKey, platforms, locale),
-      note.differences.map((d) => w.differences[d]).join(', '),
+  const why = (differences: readonly ConditionDifference[]) =>
+    differences.map((d) => w.differences[d]).join(', ')
+  const conditions = [
+    ...latencyConditions(models, platforms).map((note) =>
+      w.notComparable(
+        models[note.a]!.id,
+        models[note.b]!.id,
+        latencyCaption(note.aKey, platforms, locale),
+        latencyCaption(note.bKey, platforms, locale),
+        why(note.differences),
+      ),
     ),
-  )
+    ...machineConditions(models, platforms).map((note) =>
+      w.machineVersus(
+        models[note.model]!.id,
+        latencyCaption(note.mine, platforms, locale),
+        latencyCaption(note.published, platforms, locale),
+        why(note.differences),
+      ),
+    ),
+  ]
   return {
     models: models.map((m) => ({
       id: m.id,

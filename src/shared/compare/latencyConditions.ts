@@ -5,6 +5,7 @@
  * (hardware, engine, precision, batch size, threads) for the closest pair of their timings. Pure.
  */
 import type { CatalogModel, Platform } from '../catalog/types'
+import { THIS_MACHINE } from '../bench/machineLatencies'
 import { latencyKeyId, type LatencyKey } from './compareRows'
 
 export type ConditionDifference = 'hardware' | 'engine' | 'precision' | 'batchSize' | 'threads'
@@ -69,3 +70,43 @@ export function latencyConditions(
   }
   return notes
 }
+
+export interface MachineCondition {
+  /** Index of the model in the comparison. */
+  model: number
+  mine: LatencyKey
+  /** The model's published timing closest in conditions to this machine's. */
+  published: LatencyKey
+  differences: ConditionDifference[]
+}
+
+/**
+ * For each model with timings of this machine beside published ones: how this machine's timing
+ * differs from the closest published one (always the hardware and the engine, and maybe more), so
+ * that nobody reads a local figure as a reproduction of the zoo's.
+ */
+export function machineConditions(
+  models: readonly CatalogModel[],
+  platforms: readonly Platform[],
+): MachineCondition[] {
+  const notes: MachineCondition[] = []
+  models.forEach((model, index) => {
+    const mine = model.latencies.filter((l) => l.platform === THIS_MACHINE)
+    const published = model.latencies.filter((l) => l.platform !== THIS_MACHINE)
+    let closest: MachineCondition | null = null
+    for (const x of mine)
+      for (const y of published) {
+        const differences = conditionDifferences(x, y, platforms)
+        if (!closest || differences.length < closest.differences.length)
+          closest = { model: index, mine: keyOf(x), published: keyOf(y), differences }
+      }
+    if (closest) notes.push(closest)
+  })
+  return notes
+}
+
+const keyOf = (l: LatencyKey): LatencyKey => ({
+  platform: l.platform,
+  batchSize: l.batchSize,
+  threads: l.threads,
+})

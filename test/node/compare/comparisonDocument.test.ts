@@ -4,6 +4,7 @@
  * the catalog's own numbers (read through a real core).
  */
 import { describe, expect, it } from 'vitest'
+import { machinePlatform, withMachineFigures } from '@shared/bench/machineLatencies'
 import type { CatalogModel, Platform } from '@shared/catalog/types'
 import { catalogListInput } from '@shared/contract'
 import { comparisonDocument } from '@shared/compare/comparisonDocument'
@@ -194,5 +195,59 @@ describe('entries outside the zoo', () => {
     expect(doc.models[1]!.entryKind).toBe('olderListOnly')
     for (const r of doc.rows.filter((r) => r.kind !== 'text')) expect(r.cells[1]!.value).toBeNull()
     expect(comparisonMarkdown(doc)).toContain(`${outside!.id}: outside the zoo (olderListOnly)`)
+  })
+})
+
+describe('this machine in a comparison', () => {
+  const fingerprint = {
+    cpuModel: 'Test CPU',
+    cores: 2,
+    memoryBytes: 2 ** 34,
+    onnxRuntime: '1.20.0',
+  }
+  const figure = (catalogId: string, batchSize: number, threads: number, medianMs: number) => ({
+    catalogId,
+    batchSize,
+    threads,
+    medianMs,
+    p90Ms: medianMs * 1.1,
+    busy: false,
+    runId: 'abcdef0123',
+    measuredAt: '2026-12-04T10:00:00Z',
+    fingerprint,
+  })
+
+  it('gives measured rows marked local, best marked, and says how they differ from published', () => {
+    const { models, platforms } = real(['MobileNetV2', 'MobileNetV2_x0_5', 'ResNet50'])
+    const figures = [figure('MobileNetV2', 1, 1, 3.9), figure('MobileNetV2_x0_5', 1, 1, 2.1)]
+    const doc = comparisonDocument(
+      models.map((m) => withMachineFigures(m, figures)),
+      [...platforms, machinePlatform(figures)!],
+    )
+    const row = doc.rows.find((r) => r.id === 'latency/this-machine/1/1')!
+    expect(row.measuredHere).toBe(true)
+    expect(row.label).toBe('Latency · This machine · batch 1 · 1 thread · local')
+    expect(row.cells.map((c) => c.text)).toEqual(['3.9 ms', '2.1 ms', '—'])
+    expect(row.cells.map((c) => c.best)).toEqual([false, true, false])
+    // Measured rows come after every published platform's.
+    const latencyIds = doc.rows.filter((r) => r.kind === 'latency').map((r) => r.id)
+    expect(latencyIds[latencyIds.length - 1]).toBe('latency/this-machine/1/1')
+    const notes = doc.conditions.filter((c) => c.includes('measured on this machine'))
+    expect(notes).toHaveLength(2)
+    expect(notes[0]).toMatch(
+      /^MobileNetV2: This machine · batch 1 · 1 thread is measured on this machine, not under Snapdragon 855 .* · batch 1 · 1 thread: different hardware, engine\.$/,
+    )
+    // Two models measured here share a row: no "not comparable" note between them.
+    expect(doc.conditions.some((c) => c.startsWith('MobileNetV2 and MobileNetV2_x0_5'))).toBe(false)
+  })
+
+  it('without local figures the document is the published one', () => {
+    const { models, platforms } = real(['MobileNetV2', 'ResNet50'])
+    const plain = comparisonDocument(models, platforms)
+    const merged = comparisonDocument(
+      models.map((m) => withMachineFigures(m, [])),
+      platforms,
+    )
+    expect(merged).toEqual(plain)
   })
 })
