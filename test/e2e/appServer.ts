@@ -66,19 +66,25 @@ export async function invokeFromPage<T>(
   return body.value as T
 }
 
-/** Calls the API from the test process (Node's fetch), with the launch token. */
-export async function invokeFromTest<T>(
-  app: AppServer,
-  channel: string,
-  input: unknown,
-): Promise<T> {
+type Answer<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
+
+/** One API request from the test process (Node's fetch), with the launch token. */
+async function post<T>(app: AppServer, channel: string, input: unknown): Promise<Answer<T>> {
   const response = await fetch(`${app.origin}/api/invoke/${channel}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(input),
   })
-  const body = (await response.json()) as
-    { ok: true; value: T } | { ok: false; error: { message: string } }
+  return (await response.json()) as Answer<T>
+}
+
+/** Calls the API from the test process, with the launch token. */
+export async function invokeFromTest<T>(
+  app: AppServer,
+  channel: string,
+  input: unknown,
+): Promise<T> {
+  const body = await post<T>(app, channel, input)
   if (!body.ok) throw new Error(`${channel} failed: ${body.error.message}`)
   return body.value
 }
@@ -89,15 +95,33 @@ export async function failureFromTest(
   channel: string,
   input: unknown,
 ): Promise<{ code: string; message: string }> {
-  const response = await fetch(`${app.origin}/api/invoke/${channel}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  })
-  const body = (await response.json()) as
-    { ok: true } | { ok: false; error: { code: string; message: string } }
+  const body = await post(app, channel, input)
   if (body.ok) throw new Error(`${channel} was expected to fail and succeeded`)
   return body.error
+}
+
+/**
+ * Runs `body` with the settings patched, then puts the defaults back (the server is shared by
+ * the worker's tests). It starts from Settings: a view opened with an empty query restores its
+ * remembered one a moment later, which could land over the URL `body` opens.
+ */
+export async function withSettings(
+  page: Page,
+  app: AppServer,
+  patch: SettingsPatch,
+  body: () => Promise<void>,
+): Promise<void> {
+  await page.goto(`${app.url}#/settings`)
+  const update = (p: SettingsPatch) => invokeFromPage(page, app, 'settings.update', p)
+  try {
+    await update(patch)
+    await body()
+  } finally {
+    await update({
+      ...('locale' in patch ? { locale: null } : {}),
+      ...('theme' in patch ? { theme: 'system' as const } : {}),
+    })
+  }
 }
 
 /** Tests share one server per worker: forget the views' remembered state between them. */

@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test'
 import {
   expect,
   failureFromTest,
+  withSettings,
   forgetRememberedViews,
   invokeFromPage,
   test,
@@ -299,21 +300,16 @@ test.describe('Compare', () => {
   }) => {
     const failure = await failureFromTest(app, 'catalog.get', { id: 'NoSuchModel' })
     expect(failure.code).toBe('NOT_FOUND')
-    await page.goto(`${app.url}#/settings`)
-    const update = (p: SettingsPatch) => invokeFromPage(page, app, 'settings.update', p)
-    try {
-      await update({ locale: 'zh-CN' })
+    await withSettings(page, app, { locale: 'zh-CN' }, async () => {
       await page.goto(`${app.url}#/compare?ids=ResNet50,NoSuchModel`)
       const alert = page.getByTestId('compare-column-NoSuchModel').getByRole('alert')
       // errors.codes.NOT_FOUND in Chinese, then the server's own English words.
       await expect(alert).toHaveText(`无法加载 NoSuchModel：未找到。（${failure.message}）`)
       await expect(page.getByTestId('compare-column-ResNet50').getByRole('alert')).toHaveCount(0)
       // The column keeps the error, not a sentence: switching language rewrites it in place.
-      await update({ locale: 'en' })
+      await invokeFromPage(page, app, 'settings.update', { locale: 'en' })
       await expect(alert).toHaveText(`Could not load NoSuchModel: ${failure.message}`)
-    } finally {
-      await update({ locale: null })
-    }
+    })
   })
 
   for (const [name, size, patch] of [

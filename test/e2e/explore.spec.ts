@@ -7,6 +7,7 @@ import { startZooServer } from '../support/zooServer'
 import {
   expect,
   failureFromTest,
+  withSettings,
   forgetRememberedViews,
   invokeFromPage,
   test,
@@ -507,18 +508,13 @@ test.describe('explore view', () => {
   }) => {
     const failure = await failureFromTest(app, 'catalog.get', { id: 'NoSuchModel' })
     expect(failure.code).toBe('NOT_FOUND')
-    await page.goto(`${app.url}#/settings`)
-    const update = (patch: SettingsPatch) => invokeFromPage(page, app, 'settings.update', patch)
-    try {
-      await update({ locale: 'zh-CN' })
+    await withSettings(page, app, { locale: 'zh-CN' }, async () => {
       await page.goto(`${app.url}#/explore?model=NoSuchModel`)
       // errors.codes.NOT_FOUND in Chinese, then the server's own English words.
       await expect(page.getByTestId('model-detail').getByRole('alert')).toHaveText(
         `无法加载此模型：未找到。（${failure.message}）`,
       )
-    } finally {
-      await update({ locale: null })
-    }
+    })
   })
 
   test('says when no model has both figures, and shows the API’s errors', async ({ page, app }) => {

@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test'
 import {
   expect,
   failureFromTest,
+  withSettings,
   forgetRememberedViews,
   invokeFromPage,
   invokeFromTest,
@@ -343,18 +344,12 @@ test.describe('models view', () => {
   }) => {
     const failure = await failureFromTest(app, 'catalog.get', { id: 'NoSuchModel' })
     expect(failure.code).toBe('NOT_FOUND')
-    // Not the Models view first: its remembered query could replace the one opened next.
-    await page.goto(`${app.url}#/settings`)
-    const update = (patch: SettingsPatch) => invokeFromPage(page, app, 'settings.update', patch)
-    try {
-      await update({ locale: 'zh-CN' })
+    await withSettings(page, app, { locale: 'zh-CN' }, async () => {
       await page.goto(`${app.url}#/models?model=NoSuchModel`)
       // errors.codes.NOT_FOUND in Chinese, then the server's own English words.
       await expect(page.getByTestId('model-detail').getByRole('alert')).toHaveText(
         `无法加载此模型：未找到。（${failure.message}）`,
       )
-    } finally {
-      await update({ locale: null })
-    }
+    })
   })
 })

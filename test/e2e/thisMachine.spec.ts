@@ -37,6 +37,22 @@ async function benchmark(app: AppServer, catalogId: string): Promise<Run> {
 
 const chartOf = (page: Page) => page.getByTestId('explore-chart')
 
+/** Top-1 against a latency, exported by the app's engine: the file's text. */
+async function exportChart(
+  app: AppServer,
+  latency: { platform: string; batchSize: number; threads: number | null },
+  format: 'svg' | 'csv',
+): Promise<string> {
+  const file = await invokeFromTest<{ base64: string }>(app, 'chart.export', {
+    state: {
+      x: { field: 'latency', scale: 'linear', latency },
+      y: { field: 'top1', scale: 'linear' },
+    },
+    format,
+  })
+  return Buffer.from(file.base64, 'base64').toString('utf8')
+}
+
 test.describe('this machine in Explore', () => {
   test.skip(!existsSync(fixtures), `the model fixture is not in ${fixtures}`)
 
@@ -64,31 +80,17 @@ test.describe('this machine in Explore', () => {
     await page.screenshot({ path: 'test-results/explore-this-machine-1440.png' })
 
     // The export engine draws the same chart: this machine's hollow diamonds, in their colour.
-    const exported = await invokeFromTest<{ base64: string }>(app, 'chart.export', {
-      state: {
-        x: {
-          field: 'latency',
-          scale: 'linear',
-          latency: { platform: 'sd855-arm-fp32', batchSize: 1, threads: 1 },
-        },
-        y: { field: 'top1', scale: 'linear' },
-      },
-      format: 'svg',
-    })
-    const svg = Buffer.from(exported.base64, 'base64').toString('utf8')
+    const svg = await exportChart(
+      app,
+      { platform: 'sd855-arm-fp32', batchSize: 1, threads: 1 },
+      'svg',
+    )
     expect(svg).toContain('#d6336c')
-    const csv = await invokeFromTest<{ base64: string }>(app, 'chart.export', {
-      state: {
-        x: {
-          field: 'latency',
-          scale: 'linear',
-          latency: { platform: 'this-machine', batchSize: 1, threads: 1 },
-        },
-        y: { field: 'top1', scale: 'linear' },
-      },
-      format: 'csv',
-    })
-    const csvText = Buffer.from(csv.base64, 'base64').toString('utf8')
+    const csvText = await exportChart(
+      app,
+      { platform: 'this-machine', batchSize: 1, threads: 1 },
+      'csv',
+    )
     for (const [i, id] of benchmarked.entries()) {
       expect(csvText).toContain(id)
       expect(csvText).toContain(String(runs[i]!.points[0]!.medianMs))
