@@ -123,6 +123,19 @@ describe('parseExploreQuery: defaults and garbage', () => {
     expect(parseExploreQuery({ model: 'ResNet50' }).chart.preset).toBe('v100-bs1')
   })
 
+  it('a link naming only a preset opens that preset whole; an unknown one falls back', () => {
+    expect(parseExploreQuery({ preset: 'sd855-t1', model: 'MobileNetV2' })).toEqual({
+      chart: presetChart('sd855-t1'),
+      model: 'MobileNetV2',
+    })
+    expect(parseExploreQuery({ preset: 'sd855-t1' }).chart.x.latency?.platform).toBe(
+      'sd855-arm-fp32',
+    )
+    // With other chart keys the URL is a state of its own, the preset only its name.
+    expect(parseExploreQuery({ preset: 'sd855-t1', x: 'flopsG' }).chart.x.field).toBe('flopsG')
+    expect(parseExploreQuery({ preset: 'nope' }).chart.preset).toBe('nope')
+  })
+
   const long = 'x'.repeat(201)
   type Case = [
     name: string,

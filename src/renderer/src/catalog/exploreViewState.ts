@@ -45,12 +45,14 @@ export function parseExploreQuery(query: LocationQuery): ExploreViewState {
   }
   const model = params.get('model')
   const chartKeys = [...params.keys()].filter((key) => key !== 'model')
+  // A link naming only a preset (`?preset=sd855-t1`) opens that preset's whole chart.
+  const presetOnly = chartKeys.length === 1 && chartKeys[0] === 'preset'
   return {
     // A first visit (no chart in the URL) opens on the official V100 chart, not on all 250 models.
     chart:
       chartKeys.length === 0
         ? (presetChart(DEFAULT_PRESET) ?? decodeChartState(params))
-        : decodeChartState(params),
+        : ((presetOnly ? presetChart(params.get('preset')!) : null) ?? decodeChartState(params)),
     model: model && model.length <= 200 ? model : null,
   }
 }
