@@ -8,7 +8,7 @@ import type { EChartsOption } from 'echarts'
 import { describe, expect, it } from 'vitest'
 import { latencyNumber, throughputNumber } from '@shared/bench/benchNumbers'
 import { benchPointFlags, benchPointTotal, type FlaggedPoint } from '@shared/bench/benchPointFlags'
-import { parseLimitMs } from '@shared/bench/latencyLimit'
+import { parsePositiveNumber } from '@shared/format/parsePositiveNumber'
 import {
   benchCurveOption,
   SWEET_SPOT_COLOR,
@@ -45,7 +45,7 @@ describe('benchPointFlags', () => {
   })
 })
 
-describe('parseLimitMs', () => {
+describe('parsePositiveNumber', () => {
   it.each<[string, number | null]>([
     ['20', 20],
     [' 2.5 ', 2.5],
@@ -57,7 +57,7 @@ describe('parseLimitMs', () => {
     ['fast', NaN],
     ['Infinity', NaN],
   ])('%j → %s', (text, limit) => {
-    expect(parseLimitMs(text)).toBe(limit)
+    expect(parsePositiveNumber(text)).toBe(limit)
   })
 })
 
