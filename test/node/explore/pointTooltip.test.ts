@@ -48,6 +48,7 @@ const messages = {
       overBudget: 'Over the budget',
       selected: 'Selected',
       open: 'Click for every figure with its source',
+      measuredHere: 'benchmarked here',
       compareAdd: 'Shift+click (or C): add to Compare',
       compareRemove: 'Shift+click (or C): remove from Compare',
     },
@@ -77,6 +78,7 @@ const messages = {
       overBudget: '超出预算',
       selected: '已选',
       open: '点击查看全部数据及其来源',
+      measuredHere: '本机实测',
       compareAdd: 'Shift+点击（或 C）：加入对比',
       compareRemove: 'Shift+点击（或 C）：移出对比',
     },
@@ -111,6 +113,7 @@ function tooltipText(locale: Locale, inCompare: readonly string[] = []): Tooltip
     overBudget: m.tooltip.overBudget,
     selected: m.tooltip.selected,
     open: m.tooltip.open,
+    measuredHere: m.tooltip.measuredHere,
     compare: (id) => (inCompare.includes(id) ? m.tooltip.compareRemove : m.tooltip.compareAdd),
   }
 }
@@ -461,6 +464,20 @@ describe('pointTooltipHtml: both languages', () => {
   it('says the ARM latency keys in Chinese', () => {
     const read = readTooltip(pointTooltipHtml(resnetPoint, flopsTop1, tooltipText('zh-CN')))
     expect(read.lines.map((l) => l.label)).toContain('耗时 · 骁龙 855 · 4 线程')
+  })
+
+  it('names a latency of this machine as benchmarked here, not as a model-list line', () => {
+    const mine = {
+      ...resnetPoint,
+      row: {
+        ...resnetPoint.row,
+        latencies: [
+          { platform: 'this-machine' as const, batchSize: 1, threads: 2, ms: 3.5, line: 0 },
+        ],
+      },
+    }
+    const read = readTooltip(pointTooltipHtml(mine, flopsTop1, tooltipText('en')))
+    expect(read.lines[6]).toMatchObject({ value: '3.5', unit: 'ms', source: 'benchmarked here' })
   })
 
   it('writes FLOPs below 1 G in M, every published digit kept, as the rest of the app does', () => {

@@ -4,7 +4,7 @@
  * languages and testable without a browser. Everything from the catalog is escaped: ECharts puts
  * the string into the page as HTML.
  */
-import type { MachineLatency } from '@shared/bench/machineLatencies'
+import { THIS_MACHINE, type MachineLatency } from '@shared/bench/machineLatencies'
 import type { MachinePoint, PlottedPoint } from '@shared/charts/chartModel'
 import type { ChartAxis } from '@shared/charts/chartState'
 import type { PlatformId } from '@shared/catalog/types'
@@ -32,6 +32,8 @@ export interface TooltipText {
   overBudget: string
   selected: string
   open: string
+  /** Where this machine's latencies come from, in place of a model-list line ("benchmarked here"). */
+  measuredHere: string
   /** How to add the model to Compare, or take it out when it is in. */
   compare: (id: string) => string
 }
@@ -41,6 +43,7 @@ const platformOrder: PlatformId[] = [
   'sd855-arm-fp32',
   'xeon6148-paddle-fp32',
   'xeon6271c-openvino-fp32',
+  THIS_MACHINE,
 ]
 
 /**
@@ -107,7 +110,10 @@ export function pointTooltipHtml(
       line(
         `${text.latency} · ${text.latencyKey(latency)}`,
         { number: formatFull(latency.ms), unit: fieldTable.latency.unit },
-        sourceCell(latency.line),
+        // This machine's figures come from its benchmark runs, not from a line of the model list.
+        latency.platform === THIS_MACHINE
+          ? escapeHtml(text.measuredHere)
+          : sourceCell(latency.line),
         plottedLatency(axes.x, latency) || plottedLatency(axes.y, latency),
       ),
     )

@@ -436,6 +436,7 @@ export const en = {
       overBudget: 'Over the budget',
       selected: 'Selected',
       open: 'Click for every figure with its source',
+      measuredHere: 'benchmarked here',
       compareAdd: 'Shift+click (or C): add to Compare',
       compareRemove: 'Shift+click (or C): remove from Compare',
     },

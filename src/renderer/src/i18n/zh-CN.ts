@@ -429,6 +429,7 @@ export const zhCN: MessageSchema = {
       overBudget: '超出预算',
       selected: '已选',
       open: '点击查看全部数据及其来源',
+      measuredHere: '本机实测',
       compareAdd: 'Shift+点击（或 C）：加入对比',
       compareRemove: 'Shift+点击（或 C）：移出对比',
     },
