@@ -14,6 +14,8 @@ test.describe('keyboard shortcuts and a narrow window', () => {
     // Typing "/" in the search box is text, not the shortcut.
     await search.pressSequentially('MobileNetV3/')
     await expect(search).toHaveValue('MobileNetV3/')
+    // The search reaches the URL after a pause: wait for it, or it could land after the next click.
+    await expect(page).toHaveURL(/q=MobileNetV3/)
 
     await page.getByTestId('nav-downloads').click()
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Downloads')
