@@ -157,6 +157,8 @@ export function benchCurveOption(input: BenchCurveInput): EChartsOption {
       nameLocation: 'middle',
       nameGap: 42,
       scale: true,
+      // Labels print whole images/s: finer steps would label two ticks alike ("227, 227").
+      minInterval: 1,
       ...axisStyle,
       axisLabel: { color: colors.muted, formatter: (v: number) => perSecond(v) },
     },

@@ -4,6 +4,7 @@
  * curve's chart option (thread lines labelled by batch, the frontier, the sweet spot, the limit).
  * Points are made by hand so each expectation is known in advance.
  */
+import { renderChartSvg } from '../../../src/main/export/renderChartSvg'
 import type { EChartsOption } from 'echarts'
 import { describe, expect, it } from 'vitest'
 import { latencyNumber, throughputNumber } from '@shared/bench/benchNumbers'
@@ -181,5 +182,28 @@ describe('benchCurveOption', () => {
       interactive: false,
     })
     expect(named(broken, '1 thread')?.data.map((d) => d.batch)).toEqual([1, 4, 8])
+  })
+})
+
+describe('benchCurveOption drawn', () => {
+  it('labels no two images/s ticks alike when the points lie within a few images/s', () => {
+    // 224.2 and 227.1 images/s: a 0.5 step would print "226, 226, 227, 227".
+    const tight = [point(1, 1, 1000 / 224.2, 13.7), point(4, 1, 4000 / 227.1, 19.6)]
+    const svg = renderChartSvg(
+      benchCurveOption({
+        points: tight,
+        figure: 'p90',
+        limitMs: 20,
+        theme: 'light',
+        text,
+        interactive: false,
+      }),
+      480,
+      300,
+    )
+    const labels = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!)
+    const whole = labels.filter((l) => /^\d{3}$/.test(l))
+    expect(whole.length).toBeGreaterThanOrEqual(2)
+    expect(new Set(whole).size).toBe(whole.length)
   })
 })
