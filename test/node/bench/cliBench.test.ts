@@ -153,6 +153,44 @@ describe('zoo bench as its own process', () => {
     }
   })
 
+  it('killed with SIGKILL midway: another process reads it interrupted with its points, and a new run starts', async () => {
+    const dataDir = tempDirForTest('zoo-cli-bench-killed')
+    const child = spawnZoo(['bench', tiny, ...longRun, '--data-dir', dataDir])
+    const core = openAppCore({ dataDir, host: 'cli', log: () => {} })
+    try {
+      await stderrUntil(child, /\[1\/4\] batch 1 × 1 thread: median/)
+      child.kill('SIGKILL')
+      await once(child, 'exit')
+      await waitFor(
+        'the killed run to read as ended',
+        () => core.bench.list()[0]!.state !== 'running',
+      )
+      const [dead] = core.bench.list()
+      expect(dead).toMatchObject({ state: 'interrupted', runner: null })
+      expect(dead!.points.length).toBeGreaterThanOrEqual(1)
+      expect(dead!.points.length).toBeLessThan(4)
+      // Its lease died with it: the next benchmark on the folder is not refused, and adds a run.
+      const next = await zoo([
+        'bench',
+        tiny,
+        '--batch',
+        '1',
+        '--threads',
+        '1',
+        ...quick,
+        '--data-dir',
+        dataDir,
+      ])
+      expect(next.code).toBe(0)
+      const runs = core.bench.list()
+      expect(runs).toHaveLength(2)
+      expect(runs.find((r) => r.id === dead!.id)!.points).toHaveLength(dead!.points.length)
+    } finally {
+      core.close()
+      child.kill('SIGKILL')
+    }
+  })
+
   it('is seen running by another process on the data folder, which can cancel it', async () => {
     const dataDir = tempDirForTest('zoo-cli-bench-two')
     const child = spawnZoo(['bench', tiny, ...longRun, '--data-dir', dataDir])
